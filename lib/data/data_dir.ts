@@ -1,0 +1,43 @@
+/**
+ * Where datasets live: the `--data` flag, else the `XLIR_DATA` environment
+ * variable, else `data/` in the checkout. Loaders read from it and never write
+ * into it except the download cache.
+ *
+ * @module
+ */
+
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { join, resolve } from "node:path";
+
+/** The checkout's own `data/` folder (the default data directory). */
+export const DEFAULT_DATA_DIR: string = fromFileUrl(new URL("../../data", import.meta.url));
+
+/**
+ * Resolves the data directory.
+ *
+ * @param flag The value of a `--data` flag, if one was given.
+ * @returns An absolute path.
+ *
+ * @example
+ * ```ts
+ * import { resolveDataDir } from "./data_dir.ts";
+ * console.assert(resolveDataDir("/tmp/d") === "/tmp/d");
+ * ```
+ */
+export function resolveDataDir(flag?: string): string {
+  const chosen = flag ?? Deno.env.get("XLIR_DATA") ?? DEFAULT_DATA_DIR;
+  return resolve(chosen);
+}
+
+/**
+ * The path of a dataset folder inside the data directory.
+ *
+ * @example
+ * ```ts
+ * import { datasetPath } from "./data_dir.ts";
+ * console.assert(datasetPath("xquad-r", "/d") === "/d/xquad-r");
+ * ```
+ */
+export function datasetPath(name: string, dataDir: string = resolveDataDir()): string {
+  return join(dataDir, name);
+}

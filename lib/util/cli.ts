@@ -1,0 +1,80 @@
+/**
+ * Flag parsing for the `tasks/` scripts, on `node:util`'s `parseArgs`, with
+ * errors that name the flag.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { InputError } from "./errors.ts";
+
+/** Options of a command: `parseArgs`'s, with a usage text for errors and `--help`. */
+export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses `args` against `spec`. `--help` prints `usage` and exits 0; an unknown
+ * flag or a missing value throws an {@linkcode InputError} that names it.
+ *
+ * @example
+ * ```ts
+ * import { parseFlags } from "./cli.ts";
+ * const { values } = parseFlags(["--out", "x"], { out: { type: "string" } }, "usage");
+ * console.assert(values.out === "x");
+ * ```
+ */
+export function parseFlags<T extends FlagSpec>(
+  args: string[],
+  spec: T,
+  usage: string,
+  allowPositionals = false,
+) {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(usage);
+    Deno.exit(0);
+  }
+  try {
+    return parseArgs({ args, options: spec, allowPositionals, strict: true });
+  } catch (err) {
+    throw new InputError(`${(err as Error).message}\n\n${usage}`);
+  }
+}
+
+/**
+ * Runs a task's `main`, printing an {@linkcode InputError} as one clear line
+ * (no stack) and exiting 2; other errors exit 1 with their stack.
+ *
+ * @example
+ * ```ts ignore
+ * import { runMain } from "./cli.ts";
+ * if (import.meta.main) await runMain(async () => {});
+ * ```
+ */
+export async function runMain(main: () => Promise<void> | void): Promise<void> {
+  try {
+    await main();
+  } catch (err) {
+    if (err instanceof InputError) {
+      console.error(`error: ${err.message}`);
+      Deno.exit(2);
+    }
+    console.error(err);
+    Deno.exit(1);
+  }
+}
+
+/**
+ * Parses a required string flag into a positive integer.
+ *
+ * @example
+ * ```ts
+ * import { intFlag } from "./cli.ts";
+ * console.assert(intFlag("12", "--depth") === 12);
+ * ```
+ */
+export function intFlag(value: string, name: string, min = 0): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new InputError(`${name} must be an integer >= ${min}, got "${value}"`);
+  }
+  return n;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Sets xlir up on a fresh Debian machine that has Node.js 20 and npm:
+#   1. Debian packages (FreeDict lexicons, Mesa's Vulkan driver, a CJK font,
+#      Jupyter's client) — skipped for those already installed;
+#   2. npm ci (Deno itself comes from the npm package `deno`, pinned);
+#   3. deno install --frozen (the npm: imports of deno.json, from deno.lock).
+# Idempotent: a second run does nothing but check. XLIR_SKIP_APT=1 skips step 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # bilingual lexicons for the aligned base model (dictd .index + .dict.dz)
+  dict-freedict-eng-ara dict-freedict-ara-eng dict-freedict-eng-deu dict-freedict-deu-eng
+  dict-freedict-eng-ell dict-freedict-ell-eng dict-freedict-eng-hin dict-freedict-eng-rus
+  dict-freedict-eng-spa dict-freedict-spa-eng dict-freedict-eng-tur dict-freedict-tur-eng
+  # software Vulkan for the WebGPU backend's tests (adapter "llvmpipe")
+  mesa-vulkan-drivers
+  # CJK glyphs for figures in all 11 languages; rsvg-convert as a PNG fallback
+  fonts-wqy-microhei librsvg2-bin
+  # Jupyter's client for executing the notebooks headless
+  jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel
+)
+
+if [ "${XLIR_SKIP_APT:-0}" != 1 ]; then
+  missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "setup: apt-get install ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+fi
+
+if [ ! -x node_modules/.bin/deno ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+node_modules/.bin/deno install --frozen --quiet >&2
+echo "setup: ok ($(node_modules/.bin/deno --version | head -1))" >&2

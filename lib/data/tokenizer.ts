@@ -1,0 +1,213 @@
+/**
+ * Tokenizers from Hugging Face `tokenizer.json` files, read offline with the
+ * pure-JS `@huggingface/tokenizers` (WordPiece for mBERT/LaBSE, Unigram for
+ * XLM-R). The default is the real mBERT cased vocabulary
+ * (`vocab/bert-base-multilingual-cased` in the data directory, 119,547 entries).
+ *
+ * @module
+ */
+
+import { Tokenizer } from "@huggingface/tokenizers";
+import { join } from "node:path";
+import { InputError } from "../util/errors.ts";
+import { datasetPath } from "./data_dir.ts";
+
+/** Folder of the mBERT vocabulary inside the data directory. */
+export const MBERT_VOCAB = "vocab/bert-base-multilingual-cased";
+
+/** Options for {@linkcode TextTokenizer.encode}. */
+export interface EncodeOptions {
+  /** Maximum number of ids including special tokens; longer inputs are cut (the end special token kept). */
+  maxLength?: number;
+  /** Add the model's special tokens (`[CLS]` … `[SEP]`). Default true. */
+  addSpecialTokens?: boolean;
+}
+
+/** A tokenizer as xlir uses it: text in, token ids out. */
+export interface TextTokenizer {
+  /** The folder or name it was loaded from. */
+  readonly source: string;
+  /** Number of ids (vocabulary plus added tokens). */
+  readonly vocabSize: number;
+  /** Id of the padding token. */
+  readonly padId: number;
+  /** Ids of the special tokens (never counted as content, e.g. by BM25). */
+  readonly specialIds: ReadonlySet<number>;
+  /** Token ids of `text`. */
+  encode(text: string, options?: EncodeOptions): Int32Array;
+  /** Token strings of `text` (no special tokens). */
+  tokenize(text: string): string[];
+  /** The token string of an id. */
+  idToToken(id: number): string | undefined;
+  /** The raw `tokenizer.json` text, to save next to a model. */
+  readonly json: string;
+}
+
+class HfTokenizer implements TextTokenizer {
+  readonly source: string;
+  readonly vocabSize: number;
+  readonly padId: number;
+  readonly specialIds: ReadonlySet<number>;
+  readonly json: string;
+  #tok: Tokenizer;
+  #endIds: number[];
+
+  constructor(source: string, json: string, config: Record<string, unknown>) {
+    this.source = source;
+    this.json = json;
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(json);
+    } catch (err) {
+      throw new InputError(`${source}/tokenizer.json is not valid JSON: ${(err as Error).message}`);
+    }
+    const model = parsed.model as { vocab?: unknown } | undefined;
+    if (!model || model.vocab === undefined) {
+      throw new InputError(
+        `${source}/tokenizer.json has no model.vocab, expected a tokenizer file`,
+      );
+    }
+    this.#tok = new Tokenizer(parsed, config);
+    const vocab = this.#tok.get_vocab(true);
+    let max = -1;
+    for (const id of vocab.values()) if (id > max) max = id;
+    this.vocabSize = max + 1;
+    const added = (parsed.added_tokens ?? []) as {
+      id: number;
+      special?: boolean;
+      content: string;
+    }[];
+    this.specialIds = new Set(added.filter((t) => t.special).map((t) => t.id));
+    const pad = added.find((t) => t.content === "[PAD]" || t.content === "<pad>");
+    this.padId = pad?.id ?? 0;
+    // The special ids the post-processor appends at the end ([SEP] or </s>).
+    const probe = this.#tok.encode("a").ids;
+    const bare = this.#tok.encode("a", { add_special_tokens: false }).ids;
+    this.#endIds = probe.slice(probe.indexOf(bare[0]) + bare.length);
+  }
+
+  encode(text: string, options?: EncodeOptions): Int32Array;
+  /** Token strings of `text` (no special tokens). */
+  tokenize(text: string): string[];
+  /** The token string of an id. */
+  idToToken(id: number): string | undefined;
+  /** The raw `tokenizer.json` text, to save next to a model. */
+  readonly json: string;
+}
+
+class HfTokenizer implements TextTokenizer {
+  readonly source: string;
+  readonly vocabSize: number;
+  readonly padId: number;
+  readonly specialIds: ReadonlySet<number>;
+  readonly json: string;
+  #tok: Tokenizer;
+  #endIds: number[];
+
+  constructor(source: string, json: string, config: Record<string, unknown>) {
+    this.source = source;
+    this.json = json;
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(json);
+    } catch (err) {
+      throw new InputError(`${source}/tokenizer.json is not valid JSON: ${(err as Error).message}`);
+    }
+    const model = parsed.model as { vocab?: unknown } | undefined;
+    if (!model || model.vocab === undefined) {
+      throw new InputError(
+        `${source}/tokenizer.json has no model.vocab, expected a tokenizer file`,
+      );
+    }
+    this.#tok = new Tokenizer(parsed, config);
+    const vocab = this.#tok.get_vocab(true);
+    let max = -1;
+    for (const id of vocab.values()) if (id > max) max = id;
+    this.vocabSize = max + 1;
+    const added = (parsed.added_tokens ?? []) as {
+      id: number;
+      special?: boolean;
+      content: string;
+    }[];
+    this.specialIds = new Set(added.filter((t) => t.special).map((t) => t.id));
+    const pad = added.find((t) => t.content === "[PAD]" || t.content === "<pad>");
+    this.padId = pad?.id ?? 0;
+    // The special ids the post-processor appends at the end ([SEP] or </s>).
+    const probe = this.#tok.encode("a").ids;
+    const bare = this.#tok.encode("a", { add_special_tokens: false }).ids;
+    this.#endIds = probe.slice(
+      probe.length - (probe.length - bare.length - this.#startCount(probe, bare)),
+    );
+  }
+
+  #startCount(withSpecial: number[], bare: number[]): number {
+    let i = 0;
+    while (i < withSpecial.length && withSpecial[i] !== bare[0]) i++;
+    return i;
+  }
+
+  encode(text: string, options: EncodeOptions = {}): Int32Array {
+    const add = options.addSpecialTokens ?? true;
+    const ids = this.#tok.encode(text, { add_special_tokens: add }).ids;
+    const max = options.maxLength;
+    if (max !== undefined && ids.length > max) {
+      const tail = add ? this.#endIds : [];
+      const cut = ids.slice(0, max - tail.length).concat(tail);
+      return Int32Array.from(cut);
+    }
+    return Int32Array.from(ids);
+  }
+
+  tokenize(text: string): string[] {
+    return this.#tok.tokenize(text);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.#tok.id_to_token(id);
+  }
+}
+
+/**
+ * Loads the tokenizer in a Hugging Face folder (`tokenizer.json`, and
+ * `tokenizer_config.json` when present).
+ *
+ * @param dir A folder holding `tokenizer.json`.
+ * @throws {InputError} when the folder or file is missing or malformed.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadTokenizer } from "./tokenizer.ts";
+ * const tok = await loadTokenizer("path/to/bert-base-multilingual-cased");
+ * tok.encode("Query: Wer war der erste Präsident?");
+ * ```
+ */
+export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
+  const path = join(dir, "tokenizer.json");
+  let json: string;
+  try {
+    json = await Deno.readTextFile(path);
+  } catch (err) {
+    throw new InputError(`Cannot read tokenizer: ${path} (${(err as Error).message})`);
+  }
+  let config: Record<string, unknown> = {};
+  try {
+    config = JSON.parse(await Deno.readTextFile(join(dir, "tokenizer_config.json")));
+  } catch {
+    // optional
+  }
+  return new HfTokenizer(dir, json, config);
+}
+
+/**
+ * Loads the real mBERT cased WordPiece tokenizer from the data directory.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadMbertTokenizer } from "./tokenizer.ts";
+ * const tok = await loadMbertTokenizer();
+ * console.log(tok.vocabSize); // 119547
+ * ```
+ */
+export function loadMbertTokenizer(dataDir?: string): Promise<TextTokenizer> {
+  return loadTokenizer(datasetPath(MBERT_VOCAB, dataDir));
+}

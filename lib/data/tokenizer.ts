@@ -86,66 +86,6 @@ class HfTokenizer implements TextTokenizer {
     this.#endIds = probe.slice(probe.indexOf(bare[0]) + bare.length);
   }
 
-  encode(text: string, options?: EncodeOptions): Int32Array;
-  /** Token strings of `text` (no special tokens). */
-  tokenize(text: string): string[];
-  /** The token string of an id. */
-  idToToken(id: number): string | undefined;
-  /** The raw `tokenizer.json` text, to save next to a model. */
-  readonly json: string;
-}
-
-class HfTokenizer implements TextTokenizer {
-  readonly source: string;
-  readonly vocabSize: number;
-  readonly padId: number;
-  readonly specialIds: ReadonlySet<number>;
-  readonly json: string;
-  #tok: Tokenizer;
-  #endIds: number[];
-
-  constructor(source: string, json: string, config: Record<string, unknown>) {
-    this.source = source;
-    this.json = json;
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(json);
-    } catch (err) {
-      throw new InputError(`${source}/tokenizer.json is not valid JSON: ${(err as Error).message}`);
-    }
-    const model = parsed.model as { vocab?: unknown } | undefined;
-    if (!model || model.vocab === undefined) {
-      throw new InputError(
-        `${source}/tokenizer.json has no model.vocab, expected a tokenizer file`,
-      );
-    }
-    this.#tok = new Tokenizer(parsed, config);
-    const vocab = this.#tok.get_vocab(true);
-    let max = -1;
-    for (const id of vocab.values()) if (id > max) max = id;
-    this.vocabSize = max + 1;
-    const added = (parsed.added_tokens ?? []) as {
-      id: number;
-      special?: boolean;
-      content: string;
-    }[];
-    this.specialIds = new Set(added.filter((t) => t.special).map((t) => t.id));
-    const pad = added.find((t) => t.content === "[PAD]" || t.content === "<pad>");
-    this.padId = pad?.id ?? 0;
-    // The special ids the post-processor appends at the end ([SEP] or </s>).
-    const probe = this.#tok.encode("a").ids;
-    const bare = this.#tok.encode("a", { add_special_tokens: false }).ids;
-    this.#endIds = probe.slice(
-      probe.length - (probe.length - bare.length - this.#startCount(probe, bare)),
-    );
-  }
-
-  #startCount(withSpecial: number[], bare: number[]): number {
-    let i = 0;
-    while (i < withSpecial.length && withSpecial[i] !== bare[0]) i++;
-    return i;
-  }
-
   encode(text: string, options: EncodeOptions = {}): Int32Array {
     const add = options.addSpecialTokens ?? true;
     const ids = this.#tok.encode(text, { add_special_tokens: add }).ids;

@@ -1,0 +1,88 @@
+/**
+ * What every encoder offers: a shared dual encoder (one model for queries and
+ * passages, told apart by the `Query: ` / `Passage: ` prefixes) that maps
+ * token-id sequences to L2-normalised vectors, so that the inner product is the
+ * cosine similarity.
+ *
+ * @module
+ */
+
+import type { TextTokenizer } from "../data/tokenizer.ts";
+
+/** Prefix of every query, as in the paper. */
+export const QUERY_PREFIX = "Query: ";
+/** Prefix of every passage, as in the paper. */
+export const PASSAGE_PREFIX = "Passage: ";
+
+/** Which side of the dual encoder a text is on. */
+export type Role = "query" | "passage";
+
+/** A trained or loaded encoder. */
+export interface Encoder {
+  /** `"static"` (token embeddings, mean pooling) or `"transformer"`. */
+  readonly architecture: "static" | "transformer";
+  /** Output dimension. */
+  readonly dim: number;
+  /** Maximum tokens per text, special tokens included. */
+  readonly maxLength: number;
+  /** The tokenizer the model was trained with. */
+  readonly tokenizer: TextTokenizer;
+  /**
+   * Embeds token-id sequences (prefix and special tokens already in them).
+   *
+   * @returns `seqs.length × dim` row-major, each row of unit L2 norm.
+   */
+  embedIds(seqs: Int32Array[]): Float32Array;
+  /** Saves the model in Hugging Face layout (`config.json`, `model.safetensors`, `tokenizer.json`). */
+  save(dir: string): Promise<void>;
+  /** Frees what it holds (tensors); the encoder is unusable afterwards. */
+  dispose(): void;
+}
+
+/** A batch of training pairs: query `i`'s positive is passage `i`; the other passages are its negatives. */
+export interface PairBatch {
+  queries: Int32Array[];
+  passages: Int32Array[];
+}
+
+/** The optimizer's settings for one step. */
+export interface StepOptions {
+  /** Learning rate of this step (after warm-up/decay). */
+  lr: number;
+}
+
+/** An encoder that can be trained with the contrastive loss. */
+export interface TrainableEncoder extends Encoder {
+  /** One optimizer step (forward, InfoNCE loss, backward, AdamW); returns the loss before the update. */
+  trainStep(batch: PairBatch, options: StepOptions): number;
+  /** The loss on a batch, no update (validation). */
+  loss(batch: PairBatch): number;
+  /**
+   * Everything needed to resume bit-identically: weights and optimizer
+   * moments/step as named arrays, and a JSON-able scalar state.
+   */
+  trainingState(): { arrays: Record<string, Float32Array>; scalars: Record<string, number> };
+  /** Restores what {@linkcode trainingState} returned. */
+  restoreTrainingState(
+    state: { arrays: Record<string, Float32Array>; scalars: Record<string, number> },
+  ): void;
+}
+
+/**
+ * Tokenizes texts with the role's prefix.
+ *
+ * @example
+ * ```ts ignore
+ * import { tokenizeWithPrefix } from "./encoder.ts";
+ * const ids = tokenizeWithPrefix(tokenizer, ["Wer war …?"], "query", 64);
+ * ```
+ */
+export function tokenizeWithPrefix(
+  tokenizer: TextTokenizer,
+  texts: readonly string[],
+  role: Role,
+  maxLength: number,
+): Int32Array[] {
+  const prefix = role === "query" ? QUERY_PREFIX : PASSAGE_PREFIX;
+  return texts.map((t) => tokenizer.encode(prefix + t, { maxLength }));
+}

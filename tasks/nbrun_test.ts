@@ -60,9 +60,10 @@ Deno.test({
     const { ok, nb } = await run(cells);
     assert.ok(ok);
     nb.cells.forEach((cell: { outputs: Output[] }, i: number) => {
-      const text = cell.outputs.filter((o) => o.output_type === "stream").map((o) => o.text).join(
-        "",
-      );
+      const text = cell.outputs.filter((o) => o.output_type === "stream").map((o) => joined(o.text))
+        .join(
+          "",
+        );
       assert.equal(text, `cell ${i}\nline ${i} 0\nline ${i} 1\nline ${i} 2\n`, `cell ${i}`);
       assert.equal(cell.outputs.filter((o) => o.output_type === "execute_result").length, 1);
     });

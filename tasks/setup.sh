@@ -15,8 +15,8 @@ APT_PACKAGES=(
   dict-freedict-eng-spa dict-freedict-spa-eng dict-freedict-eng-tur dict-freedict-tur-eng
   # software Vulkan for the WebGPU backend's tests (adapter "llvmpipe")
   mesa-vulkan-drivers
-  # CJK glyphs for figures in all 11 languages; rsvg-convert as a PNG fallback
-  fonts-wqy-microhei librsvg2-bin
+  # glyphs for figures in all 11 languages (CJK, Devanagari, Thai); rsvg-convert as a PNG fallback
+  fonts-wqy-microhei fonts-lohit-deva fonts-tlwg-loma-ttf librsvg2-bin
   # Jupyter's client for executing the notebooks headless
   jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel
 )

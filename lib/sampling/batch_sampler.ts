@@ -1,0 +1,459 @@
+/**
+ * Hybrid batch sampling (Elmahdy, Lin & Ahmad 2024, arXiv 2408.10536): the
+ * batches that train a shared dual encoder with in-batch-negative InfoNCE.
+ *
+ * The training data are {@linkcode ParallelExample}s: a query and its positive
+ * passage, available in several languages. Every batch is one of two kinds:
+ *
+ * - **monolingual, X-X** (`kind: "xx"`), with probability α: one language X is
+ *   drawn uniformly among the training languages; the batch holds
+ *   `batchSize` distinct examples that have X, query and passage both in X.
+ *   The in-batch negatives are then same-language passages, which trains
+ *   monolingual retrieval.
+ * - **cross-lingual, X-Y** (`kind: "xy"`), with probability 1 − α: every
+ *   example of the batch gets its own ordered pair (query language X, passage
+ *   language Y), X ≠ Y, drawn uniformly among the ordered pairs of training
+ *   languages the example has. The in-batch negatives mix languages, which
+ *   trains cross-lingual retrieval and reduces language bias.
+ *
+ * α = 1 is the X-X baseline, α = 0 the X-Y baseline, α = 0.5 the paper's
+ * hybrid.
+ *
+ * Rules that hold for every batch:
+ * - an example appears at most once (not even in two languages);
+ * - with `uniqueGroups` (the default), no two examples share a `group`: two
+ *   examples of one group (translations of one document, questions answered
+ *   by the same sentence) would be false in-batch negatives of each other;
+ * - X-X draws only examples that have the chosen language, X-Y only examples
+ *   that have at least two training languages (partial coverage as in MLQA,
+ *   where a question exists in 2–4 of 7 languages).
+ *
+ * Epochs. An epoch has exactly {@linkcode BatchSampler.length} batches:
+ * `floor(usable / batchSize)`, where `usable` is the number of examples that
+ * have at least one training language (when α > 0) or at least two (when
+ * α = 0), i.e. as many batches as would use every usable example once. The
+ * batch kinds and X-X languages are drawn independently per batch. The
+ * examples are drawn without replacement from per-epoch shuffled pools, one per
+ * training language (for X-X) and one for X-Y, that share a per-epoch use
+ * count: a pool in its round `r` only gives examples used at most `r` times
+ * this epoch, so every example is used once before any is used twice, as far
+ * as the pools allow. An example that cannot join the current batch (its group
+ * is already there) is kept for the pool's next batch. When a pool has
+ * given all its examples, it starts its next round with a fresh shuffle (this
+ * happens when X-X keeps drawing a language that few examples have, or at the
+ * end of an epoch when the left-over examples share groups); the epoch length
+ * never changes.
+ *
+ * Determinism. Everything random comes from generators keyed by
+ * `(seed, epoch, stream)` ({@linkcode deriveSeed}): the same seed, epoch,
+ * examples and options give bit-identical batches on every platform,
+ * different epochs give different batches, and `batches(epoch, k)` yields
+ * exactly the suffix of the epoch from batch `k` (resuming training).
+ *
+ * @module
+ */
+
+import type { ParallelExample } from "../data/types.ts";
+import { InputError } from "../util/errors.ts";
+import { sha256Hex } from "../util/hash.ts";
+import { deriveSeed, Rng } from "./rng.ts";
+
+/** Version of the sampling algorithm; part of {@linkcode BatchSampler.fingerprint}. */
+export const SAMPLER_VERSION = 1;
+
+/** `"xx"`: monolingual batch (X-X); `"xy"`: cross-lingual batch (X-Y). */
+export type BatchKind = "xx" | "xy";
+
+/** One training pair of a batch: an example with its query and passage languages. */
+export interface BatchItem {
+  /** Index into the examples array given to the sampler. */
+  example: number;
+  /** Language of the query text. */
+  queryLang: string;
+  /** Language of the positive passage text. */
+  passageLang: string;
+}
+
+/** One batch: its kind and its items (exactly `batchSize` of them). */
+export interface Batch {
+  kind: BatchKind;
+  items: BatchItem[];
+}
+
+/** Options of a {@linkcode BatchSampler}. */
+export interface BatchSamplerOptions {
+  /** Examples per batch, an integer ≥ 2 (in-batch negatives need at least two). */
+  batchSize: number;
+  /** Probability that a batch is X-X (monolingual): 1 = X-X only, 0 = X-Y only, 0.5 = hybrid. */
+  alpha: number;
+  /** Seed, any safe integer. */
+  seed: number;
+  /** Training languages; default: every language some example has, sorted. */
+  languages?: readonly string[];
+  /** Never put two examples of one `group` in a batch (default `true`). */
+  uniqueGroups?: boolean;
+}
+
+const STREAM_PLAN = 0;
+const STREAM_PAIRS = 1;
+const STREAM_POOL = 2;
+
+/** Per-epoch state of one pool (a language's X-X pool or the X-Y pool). */
+interface PoolState {
+  members: Int32Array;
+  perm: Int32Array | null;
+  cursor: number;
+  round: number;
+  deferred: number[];
+  rng: Rng;
+}
+
+/**
+ * Deterministic X-X / X-Y / hybrid batches over parallel examples (see the
+ * module doc for the rules).
+ *
+ * @example
+ * ```ts
+ * import { BatchSampler } from "./batch_sampler.ts";
+ * const examples = Array.from({ length: 12 }, (_, i) => ({
+ *   id: `ex${i}`,
+ *   group: `doc${i}`,
+ *   texts: {
+ *     en: { query: `q${i}`, passage: `p${i}` },
+ *     de: { query: `F${i}`, passage: `P${i}` },
+ *   },
+ * }));
+ * const sampler = new BatchSampler(examples, { batchSize: 4, alpha: 0.5, seed: 1 });
+ * console.assert(sampler.length === 3);
+ * for (const batch of sampler.batches(0)) {
+ *   for (const { example, queryLang, passageLang } of batch.items) {
+ *     const query = examples[example].texts[queryLang].query;
+ *     const passage = examples[example].texts[passageLang].passage;
+ *     console.assert(batch.kind === "xx" ? queryLang === passageLang : queryLang !== passageLang);
+ *     console.assert(query.length > 0 && passage.length > 0);
+ *   }
+ * }
+ * ```
+ */
+export class BatchSampler {
+  /** Exact number of batches in every epoch: `floor(usable / batchSize)`. */
+  readonly length: number;
+  /** Number of examples that can be drawn (≥ 1 training language if α > 0, else ≥ 2). */
+  readonly usable: number;
+  /** The training languages, in the order that indexes the X-X language draw. */
+  readonly languages: readonly string[];
+  /** Examples per batch. */
+  readonly batchSize: number;
+  /** Probability of an X-X batch. */
+  readonly alpha: number;
+  /** The seed. */
+  readonly seed: number;
+  /** Whether batches hold at most one example per group. */
+  readonly uniqueGroups: boolean;
+
+  readonly #examples: readonly ParallelExample[];
+  /** Per example, its training languages (indices into `languages`, ascending): CSR layout. */
+  readonly #langStart: Int32Array;
+  readonly #langIndex: Int32Array;
+  readonly #group: Int32Array;
+  readonly #numGroups: number;
+  /** Pool members (ascending example indices): one per language, then the X-Y pool. */
+  readonly #pools: Int32Array[];
+  #fingerprint: string | undefined;
+
+  /**
+   * Validates the options against the examples and precomputes the pools.
+   *
+   * @param examples The training examples; batch items index into this array.
+   * @param options Batch size, α, seed, languages, group rule.
+   * @throws {InputError} On invalid options, unknown languages, or too few
+   *   distinct groups (or examples) in a pool to fill one batch.
+   */
+  constructor(examples: readonly ParallelExample[], options: BatchSamplerOptions) {
+    const { batchSize, alpha, seed } = options;
+    const uniqueGroups = options.uniqueGroups ?? true;
+    if (!Number.isInteger(batchSize) || batchSize < 2) {
+      throw new InputError(
+        `Invalid BatchSamplerOptions.batchSize: expected an integer ≥ 2, got ${batchSize}`,
+      );
+    }
+    if (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1)) {
+      throw new InputError(
+        `Invalid BatchSamplerOptions.alpha: expected a number in [0, 1], got ${alpha}`,
+      );
+    }
+    if (!Number.isSafeInteger(seed)) {
+      throw new InputError(
+        `Invalid BatchSamplerOptions.seed: expected a safe integer, got ${seed}`,
+      );
+    }
+    if (!Array.isArray(examples) || examples.length === 0) {
+      throw new InputError("Cannot build batches: no training examples");
+    }
+    const known = new Set<string>();
+    const groupIds = new Map<string, number>();
+    const group = new Int32Array(examples.length);
+    examples.forEach((ex, i) => {
+      if (ex === null || typeof ex !== "object" || typeof ex.texts !== "object" || !ex.texts) {
+        throw new InputError(`examples[${i}].texts is missing, expected an object of languages`);
+      }
+      if (typeof ex.group !== "string") {
+        throw new InputError(`examples[${i}].group is missing, expected a string`);
+      }
+      for (const lang of Object.keys(ex.texts)) known.add(lang);
+      let g = groupIds.get(ex.group);
+      if (g === undefined) groupIds.set(ex.group, g = groupIds.size);
+      group[i] = g;
+    });
+    const languages = options.languages ? [...options.languages] : [...known].sort();
+    if (languages.length === 0) {
+      throw new InputError("Invalid BatchSamplerOptions.languages: expected at least one language");
+    }
+    const langPos = new Map<string, number>();
+    languages.forEach((lang, i) => {
+      if (!known.has(lang)) {
+        throw new InputError(
+          `Invalid BatchSamplerOptions.languages[${i}]: no example has language ${
+            JSON.stringify(lang)
+          }; the examples have ${[...known].sort().join(", ")}`,
+        );
+      }
+      if (langPos.has(lang)) {
+        throw new InputError(
+          `Invalid BatchSamplerOptions.languages[${i}]: ${JSON.stringify(lang)} is listed twice`,
+        );
+      }
+      langPos.set(lang, i);
+    });
+    if (alpha < 1 && languages.length < 2) {
+      throw new InputError(
+        `Invalid BatchSamplerOptions: alpha = ${alpha} asks for X-Y batches, which need at least ` +
+          `2 training languages; got ${JSON.stringify(languages)}`,
+      );
+    }
+
+    // Per-example training languages (CSR), ascending language index.
+    const langStart = new Int32Array(examples.length + 1);
+    const langIndex: number[] = [];
+    const poolLists: number[][] = languages.map(() => []);
+    const xyList: number[] = [];
+    let usable = 0;
+    examples.forEach((ex, i) => {
+      const mine: number[] = [];
+      for (const lang of Object.keys(ex.texts)) {
+        const l = langPos.get(lang);
+        if (l !== undefined) mine.push(l);
+      }
+      mine.sort((a, b) => a - b);
+      for (const l of mine) {
+        langIndex.push(l);
+        poolLists[l].push(i);
+      }
+      langStart[i + 1] = langIndex.length;
+      if (mine.length >= 2) xyList.push(i);
+      if (mine.length >= (alpha > 0 ? 1 : 2)) usable++;
+    });
+    const pools = [...poolLists, xyList].map((list) => Int32Array.from(list));
+
+    // Every pool that can be drawn must fill a batch on its own.
+    const check = (members: Int32Array, what: string) => {
+      const distinct = uniqueGroups ? new Set(Array.from(members, (e) => group[e])).size : 0;
+      const have = uniqueGroups ? distinct : members.length;
+      if (have < batchSize) {
+        const unit = uniqueGroups ? "distinct groups" : "examples";
+        throw new InputError(
+          `Cannot build batches: ${what} has ${have} ${unit} (${members.length} examples), ` +
+            `a batch of ${batchSize} needs ${batchSize}; lower batchSize, change languages` +
+            (uniqueGroups ? ", or set uniqueGroups: false" : ""),
+        );
+      }
+    };
+    if (alpha > 0) {
+      languages.forEach((lang, l) => check(pools[l], `X-X language ${JSON.stringify(lang)}`));
+    }
+    if (alpha < 1) check(pools[languages.length], "X-Y (examples with ≥ 2 training languages)");
+
+    this.batchSize = batchSize;
+    this.alpha = alpha;
+    this.seed = seed;
+    this.uniqueGroups = uniqueGroups;
+    this.languages = Object.freeze(languages);
+    this.usable = usable;
+    this.length = Math.floor(usable / batchSize);
+    this.#examples = examples;
+    this.#langStart = langStart;
+    this.#langIndex = Int32Array.from(langIndex);
+    this.#group = group;
+    this.#numGroups = groupIds.size;
+    this.#pools = pools;
+  }
+
+  /**
+   * The batches of one epoch, from batch `start` on: exactly
+   * `length - start` batches, equal to the suffix of `batches(epoch, 0)`.
+   * Each call is independent (its own state): iterating twice gives the same
+   * batches.
+   *
+   * @param epoch The epoch, an integer ≥ 0.
+   * @param start The first batch to yield, in `[0, length]` (to resume training).
+   * @returns A generator of batches.
+   * @throws {RangeError} On an invalid epoch or start.
+   *
+   * @example
+   * ```ts
+   * import { BatchSampler } from "./batch_sampler.ts";
+   * const examples = Array.from({ length: 9 }, (_, i) => ({
+   *   id: `${i}`,
+   *   group: `${i}`,
+   *   texts: { en: { query: "q", passage: "p" }, fr: { query: "q", passage: "p" } },
+   * }));
+   * const s = new BatchSampler(examples, { batchSize: 3, alpha: 0, seed: 7 });
+   * const all = [...s.batches(2)];
+   * const resumed = [...s.batches(2, 1)];
+   * console.assert(JSON.stringify(resumed) === JSON.stringify(all.slice(1)));
+   * ```
+   */
+  *batches(epoch: number, start = 0): Generator<Batch, void, undefined> {
+    if (!Number.isSafeInteger(epoch) || epoch < 0) {
+      throw new RangeError(`epoch must be an integer ≥ 0, got ${epoch}`);
+    }
+    if (!Number.isInteger(start) || start < 0 || start > this.length) {
+      throw new RangeError(`start must be an integer in [0, ${this.length}], got ${start}`);
+    }
+    const n = this.#examples.length;
+    const B = this.batchSize;
+    const L = this.languages.length;
+    const group = this.#group;
+    const unique = this.uniqueGroups;
+    const uses = new Uint32Array(n);
+    const inBatch = new Int32Array(n);
+    const groupInBatch = new Int32Array(this.#numGroups);
+    const plan = new Rng(deriveSeed(this.seed, epoch, STREAM_PLAN));
+    const pairs = new Rng(deriveSeed(this.seed, epoch, STREAM_PAIRS));
+    const pools: PoolState[] = this.#pools.map((members, k) => ({
+      members,
+      perm: null,
+      cursor: 0,
+      round: 0,
+      deferred: [],
+      rng: new Rng(deriveSeed(this.seed, epoch, STREAM_POOL, k)),
+    }));
+    const chosen: number[] = [];
+
+    /** Adds `e` to the batch (stamp `stamp`) or defers/drops it; see the module doc. */
+    const consider = (pool: PoolState, e: number, stamp: number) => {
+      if (uses[e] > pool.round) return; // used more often elsewhere: not in this round
+      if (inBatch[e] === stamp || (unique && groupInBatch[group[e]] === stamp)) {
+        pool.deferred.push(e);
+        return;
+      }
+      uses[e]++;
+      inBatch[e] = stamp;
+      groupInBatch[group[e]] = stamp;
+      chosen.push(e);
+    };
+
+    const fill = (pool: PoolState, stamp: number) => {
+      chosen.length = 0;
+      const deferred = pool.deferred;
+      pool.deferred = [];
+      for (const e of deferred) {
+        if (chosen.length === B) pool.deferred.push(e);
+        else consider(pool, e, stamp);
+      }
+      const perm = pool.perm ??= pool.members.slice();
+      const size = perm.length;
+      while (chosen.length < B) {
+        if (pool.cursor === size) {
+          // Pool exhausted: next round, fresh shuffle (the lazy Fisher–Yates
+          // below reshuffles from any arrangement); the deferred are in it.
+          pool.round++;
+          pool.cursor = 0;
+          pool.deferred = [];
+        }
+        const i = pool.cursor++;
+        const j = i + pool.rng.int(size - i);
+        const e = perm[j];
+        perm[j] = perm[i];
+        perm[i] = e;
+        consider(pool, e, stamp);
+      }
+    };
+
+    for (let b = 0; b < this.length; b++) {
+      const stamp = b + 1;
+      const xx = plan.float() < this.alpha;
+      if (xx) {
+        const l = plan.int(L);
+        fill(pools[l], stamp);
+        if (b < start) continue;
+        const lang = this.languages[l];
+        yield {
+          kind: "xx",
+          items: chosen.map((example) => ({ example, queryLang: lang, passageLang: lang })),
+        };
+      } else {
+        fill(pools[L], stamp);
+        // Draw the language pairs even for skipped batches: the stream must match.
+        const items = chosen.map((example) => this.#pair(example, pairs));
+        if (b < start) continue;
+        yield { kind: "xy", items };
+      }
+    }
+  }
+
+  /** A uniform ordered pair of distinct training languages of `example`. */
+  #pair(example: number, rng: Rng): BatchItem {
+    const from = this.#langStart[example];
+    const m = this.#langStart[example + 1] - from;
+    const q = rng.int(m);
+    let p = rng.int(m - 1);
+    if (p >= q) p++;
+    return {
+      example,
+      queryLang: this.languages[this.#langIndex[from + q]],
+      passageLang: this.languages[this.#langIndex[from + p]],
+    };
+  }
+
+  /**
+   * A sha256 (hex) of everything the batches depend on: the algorithm version,
+   * the options, and each example's id, group and training languages. A
+   * training checkpoint stores it, and resuming checks it, so that a resumed
+   * run gets the very batches the interrupted one would have.
+   *
+   * @returns 64 hex digits.
+   *
+   * @example
+   * ```ts
+   * import { BatchSampler } from "./batch_sampler.ts";
+   * const ex = (i: number) => ({
+   *   id: `${i}`,
+   *   group: `${i}`,
+   *   texts: { en: { query: "q", passage: "p" }, fr: { query: "q", passage: "p" } },
+   * });
+   * const data = [ex(0), ex(1), ex(2)];
+   * const a = new BatchSampler(data, { batchSize: 2, alpha: 0.5, seed: 1 });
+   * const b = new BatchSampler(data, { batchSize: 2, alpha: 0.5, seed: 2 });
+   * console.assert(a.fingerprint() !== b.fingerprint());
+   * ```
+   */
+  fingerprint(): string {
+    if (this.#fingerprint === undefined) {
+      const parts: string[] = [JSON.stringify({
+        version: SAMPLER_VERSION,
+        batchSize: this.batchSize,
+        alpha: this.alpha,
+        seed: this.seed,
+        languages: this.languages,
+        uniqueGroups: this.uniqueGroups,
+      })];
+      this.#examples.forEach((ex, i) => {
+        const langs = this.#langIndex.subarray(this.#langStart[i], this.#langStart[i + 1]);
+        parts.push(JSON.stringify([ex.id, ex.group, Array.from(langs)]));
+      });
+      this.#fingerprint = sha256Hex(parts.join("\n"));
+    }
+    return this.#fingerprint;
+  }
+}

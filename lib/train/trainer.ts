@@ -1,0 +1,392 @@
+/**
+ * The training loop: hybrid-sampled batches → `trainStep` → log, validation
+ * loss, early stopping, atomic checkpoints, bit-identical resume.
+ *
+ * A run directory holds:
+ * - `model/` — the model with the best validation loss (Hugging Face layout),
+ *   replaced atomically (written as `model.new/`, then swapped in);
+ * - `checkpoint.safetensors` — weights, optimizer state and loop position;
+ * - `train_log.jsonl` — one JSON object per logged step (`step`, `epoch`,
+ *   `loss`, `lr`, `pairs_per_s`) and per evaluation (`val_loss`);
+ * - `run.json` — config, seed, backend, git revision, data sizes, timings.
+ *
+ * Same config, seed and backend → identical batches, losses and weights; an
+ * interrupted run (`stopAfter`) resumed with `resume` ends with the very
+ * weights of the uninterrupted run.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { ParallelExample } from "../data/types.ts";
+import type { PairBatch, TrainableEncoder } from "../model/encoder.ts";
+import { tokenizeWithPrefix } from "../model/encoder.ts";
+import { type Batch, BatchSampler } from "../sampling/batch_sampler.ts";
+import { deriveSeed } from "../sampling/rng.ts";
+import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
+import { InputError } from "../util/errors.ts";
+import { gitRevision } from "../util/git.ts";
+import { sha256Hex } from "../util/hash.ts";
+import { Progress } from "../util/progress.ts";
+import { loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
+import { canonicalJson, type TrainConfig } from "./config.ts";
+import { learningRate } from "./schedule.ts";
+
+/** Training and validation examples with their languages. */
+export interface TrainingSet {
+  train: ParallelExample[];
+  valid: ParallelExample[];
+  /** The training languages (the sampler's). */
+  languages: string[];
+  /** What the set is, for run.json (sources, counts). */
+  description: Record<string, unknown>;
+}
+
+/** Options of {@linkcode train}. */
+export interface TrainOptions {
+  config: TrainConfig;
+  /** The run directory. */
+  outDir: string;
+  /** The model to train (fresh, or initialised from a base). */
+  model: TrainableEncoder;
+  data: TrainingSet;
+  /** Continue from `outDir`'s checkpoint. */
+  resume?: boolean;
+  /** Stop (as an interruption would) once this many steps in all are done. */
+  stopAfter?: number;
+  /** The backend, recorded in run.json (e.g. `"js"` or `"tfjs-wasm"`). */
+  backend: string;
+  /** Progress bar on stderr (default true). */
+  progress?: boolean;
+}
+
+/** What {@linkcode train} returns (also written to run.json). */
+export interface TrainResult {
+  status: "finished" | "early_stopped" | "interrupted";
+  steps: number;
+  bestStep: number | null;
+  bestValLoss: number | null;
+  seconds: number;
+  pairsPerSecond: number;
+  modelDir: string;
+}
+
+/** Raised when the loss becomes NaN or infinite; the last good checkpoint is kept. */
+export class TrainingDivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TrainingDivergedError";
+  }
+}
+
+/** Tokenizes (example, language, role) texts once and keeps them. */
+class TokenCache {
+  #cache = new Map<string, Int32Array>();
+  constructor(
+    readonly model: TrainableEncoder,
+    readonly examples: readonly ParallelExample[],
+  ) {}
+
+  get(example: number, lang: string, role: "query" | "passage"): Int32Array {
+    const key = `${example}\u0000${lang}\u0000${role}`;
+    let ids = this.#cache.get(key);
+    if (!ids) {
+      const t = this.examples[example].texts[lang];
+      [ids] = tokenizeWithPrefix(
+        this.model.tokenizer,
+        [role === "query" ? t.query : t.passage],
+        role,
+        this.model.maxLength,
+      );
+      this.#cache.set(key, ids);
+    }
+    return ids;
+  }
+
+  batch(b: Batch): PairBatch {
+    return {
+      queries: b.items.map((it) => this.get(it.example, it.queryLang, "query")),
+      passages: b.items.map((it) => this.get(it.example, it.passageLang, "passage")),
+    };
+  }
+}
+
+function countGroups(examples: readonly ParallelExample[]): number {
+  return new Set(examples.map((e) => e.group)).size;
+}
+
+/** The fixed validation batches of a run (same α, a seed of their own). */
+function validationBatches(config: TrainConfig, data: TrainingSet): Batch[] {
+  const { sampling, train: loop } = config;
+  if (data.valid.length === 0 || loop.valBatches === 0) return [];
+  const cap = sampling.uniqueGroups ? countGroups(data.valid) : data.valid.length;
+  const batchSize = Math.min(sampling.batchSize, cap);
+  if (batchSize < 2) return [];
+  const sampler = new BatchSampler(data.valid, {
+    batchSize,
+    alpha: sampling.alpha,
+    seed: deriveSeed(config.seed, 0x7a11d),
+    languages: data.languages,
+    uniqueGroups: sampling.uniqueGroups,
+  });
+  const out: Batch[] = [];
+  for (let epoch = 0; out.length < loop.valBatches && epoch < 100 && sampler.length > 0; epoch++) {
+    for (const b of sampler.batches(epoch)) {
+      out.push(b);
+      if (out.length === loop.valBatches) break;
+    }
+  }
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Saves the model into `dir` by writing `dir.new` and swapping it in. */
+async function saveModelAtomic(model: TrainableEncoder, dir: string): Promise<void> {
+  const fresh = `${dir}.new`;
+  const old = `${dir}.old`;
+  await Deno.remove(fresh, { recursive: true }).catch(() => {});
+  await model.save(fresh);
+  await Deno.remove(old, { recursive: true }).catch(() => {});
+  if (await exists(dir)) await Deno.rename(dir, old);
+  await Deno.rename(fresh, dir);
+  await Deno.remove(old, { recursive: true }).catch(() => {});
+}
+
+/** Keeps the lines of train_log.jsonl up to `step` (resume rewrites what came after). */
+async function truncateLog(path: string, step: number): Promise<string> {
+  let text = "";
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    return "";
+  }
+  const kept = text.split("\n").filter((line) => {
+    if (!line.trim()) return false;
+    try {
+      return (JSON.parse(line).step as number) <= step;
+    } catch {
+      return false;
+    }
+  });
+  return kept.length ? kept.join("\n") + "\n" : "";
+}
+
+/**
+ * Trains `model` on `data` as `config` says, in `outDir`.
+ *
+ * @throws {TrainingDivergedError} when the loss is NaN/inf (the last good checkpoint stays).
+ * @throws {InputError} when `outDir` holds a run and `resume` is not set, or
+ *   the checkpoint belongs to another config or other batches.
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { config, outDir, model, data } = options;
+  const start = performance.now();
+  await Deno.mkdir(outDir, { recursive: true });
+  const configHash = sha256Hex(canonicalJson(config));
+  const sampler = new BatchSampler(data.train, {
+    batchSize: config.sampling.batchSize,
+    alpha: config.sampling.alpha,
+    seed: config.seed,
+    languages: data.languages,
+    uniqueGroups: config.sampling.uniqueGroups,
+  });
+  if (sampler.length === 0) {
+    throw new InputError(
+      `${config.name}: ${data.train.length} training examples make no batch of ${config.sampling.batchSize}`,
+    );
+  }
+  const epochSteps = sampler.length;
+  const totalSteps = config.train.maxSteps > 0
+    ? Math.min(config.train.maxSteps, epochSteps * config.train.epochs)
+    : epochSteps * config.train.epochs;
+  const schedule = {
+    lr: config.optim.lr,
+    warmupSteps: Math.round(config.optim.warmup * totalSteps),
+    totalSteps,
+    kind: config.optim.schedule,
+  };
+  const valBatches = validationBatches(config, data);
+  const trainTokens = new TokenCache(model, data.train);
+  const validTokens = new TokenCache(model, data.valid);
+  const validPairs = valBatches.map((b) => validTokens.batch(b));
+  const validationLoss = () =>
+    validPairs.reduce((s, b) => s + model.loss(b), 0) / Math.max(1, validPairs.length);
+
+  const logPath = join(outDir, "train_log.jsonl");
+  const modelDir = join(outDir, "model");
+  let loop: LoopState = {
+    step: 0,
+    epoch: 0,
+    batchInEpoch: 0,
+    bestValLoss: null,
+    bestStep: null,
+    badEvals: 0,
+    samplerFingerprint: sampler.fingerprint(),
+    configHash,
+  };
+  const existing = await loadCheckpoint(outDir);
+  let log = "";
+  let resumedFrom: number | null = null;
+  if (existing && !options.resume) {
+    throw new InputError(
+      `${outDir} already holds a training run (checkpoint at step ${existing.loop.step}); ` +
+        `pass --resume to continue it or choose another --out`,
+    );
+  }
+  if (options.resume && existing) {
+    if (existing.loop.configHash !== configHash) {
+      throw new InputError(`Cannot resume ${outDir}: its checkpoint was made with another config`);
+    }
+    if (existing.loop.samplerFingerprint !== loop.samplerFingerprint) {
+      throw new InputError(`Cannot resume ${outDir}: the training examples or sampler changed`);
+    }
+    model.restoreTrainingState({ arrays: existing.arrays, scalars: existing.scalars });
+    loop = existing.loop;
+    resumedFrom = loop.step;
+    log = await truncateLog(logPath, loop.step);
+  }
+  await writeTextFileAtomic(logPath, log);
+  const logFile = await Deno.open(logPath, { append: true });
+  const encoder = new TextEncoder();
+  const writeLog = (entry: Record<string, unknown>) =>
+    logFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"));
+
+  const checkpoint = () => saveCheckpoint(outDir, { loop: { ...loop }, ...model.trainingState() });
+
+  const bar = options.progress === false
+    ? null
+    : new Progress(`train ${config.name}`, totalSteps, { unit: "steps" });
+  if (bar && loop.step > 0) bar.tick(loop.step);
+  let status: TrainResult["status"] = "finished";
+  let windowLoss = 0;
+  let windowSteps = 0;
+  let windowStart = performance.now();
+  let pairsDone = 0;
+  const trainStart = performance.now();
+
+  const evaluate = async () => {
+    if (validPairs.length === 0) return false;
+    const val = validationLoss();
+    const improved = loop.bestValLoss === null || val < loop.bestValLoss - 1e-6;
+    if (improved) {
+      loop.bestValLoss = val;
+      loop.bestStep = loop.step;
+      loop.badEvals = 0;
+      await saveModelAtomic(model, modelDir);
+    } else {
+      loop.badEvals++;
+    }
+    writeLog({
+      step: loop.step,
+      epoch: loop.epoch,
+      val_loss: val,
+      best_val_loss: loop.bestValLoss,
+    });
+    await checkpoint();
+    return config.train.patience > 0 && loop.badEvals >= config.train.patience;
+  };
+
+  try {
+    outer: while (loop.step < totalSteps && loop.epoch < config.train.epochs) {
+      for (const batch of sampler.batches(loop.epoch, loop.batchInEpoch)) {
+        const lr = learningRate(loop.step, schedule);
+        const loss = model.trainStep(trainTokens.batch(batch), { lr });
+        if (!Number.isFinite(loss)) {
+          throw new TrainingDivergedError(
+            `${config.name}: the loss became ${loss} at step ${
+              loop.step + 1
+            } (epoch ${loop.epoch}, ` +
+              `batch ${loop.batchInEpoch}); the last good checkpoint is kept in ${outDir}. ` +
+              `Try a lower optim.lr (now ${config.optim.lr}) or a higher optim.temperature.`,
+          );
+        }
+        loop.step++;
+        loop.batchInEpoch++;
+        pairsDone += batch.items.length;
+        windowLoss += loss;
+        windowSteps++;
+        if (loop.step % config.train.logEvery === 0 || loop.step === totalSteps) {
+          const now = performance.now();
+          const pps = (windowSteps * config.sampling.batchSize) / ((now - windowStart) / 1000);
+          writeLog({
+            step: loop.step,
+            epoch: loop.epoch,
+            loss: windowLoss / windowSteps,
+            lr,
+            pairs_per_s: Math.round(pps),
+          });
+          bar?.tick(
+            windowSteps,
+            `loss ${(windowLoss / windowSteps).toFixed(4)} ${Math.round(pps)} pairs/s`,
+          );
+          windowLoss = 0;
+          windowSteps = 0;
+          windowStart = now;
+        }
+        if (loop.batchInEpoch === epochSteps) {
+          loop.epoch++;
+          loop.batchInEpoch = 0;
+        }
+        const atEval = loop.step % config.train.evalEvery === 0 || loop.step === totalSteps;
+        if (atEval && (await evaluate())) {
+          status = "early_stopped";
+          break outer;
+        }
+        if (
+          options.stopAfter !== undefined && loop.step >= options.stopAfter &&
+          loop.step < totalSteps
+        ) {
+          if (!atEval) await checkpoint();
+          status = "interrupted";
+          break outer;
+        }
+        if (loop.step >= totalSteps) break outer;
+        if (loop.batchInEpoch === 0) continue outer;
+      }
+    }
+    if (status === "finished" && validPairs.length === 0) await saveModelAtomic(model, modelDir);
+    if (status !== "interrupted") await checkpoint();
+  } finally {
+    logFile.close();
+  }
+  bar?.done(status);
+  const seconds = (performance.now() - start) / 1000;
+  const result: TrainResult = {
+    status,
+    steps: loop.step,
+    bestStep: loop.bestStep,
+    bestValLoss: loop.bestValLoss,
+    seconds,
+    pairsPerSecond: pairsDone / ((performance.now() - trainStart) / 1000),
+    modelDir,
+  };
+  await writeJsonAtomic(join(outDir, "run.json"), {
+    name: config.name,
+    config,
+    config_sha256: configHash,
+    seed: config.seed,
+    backend: options.backend,
+    git_revision: await gitRevision(),
+    data: {
+      ...data.description,
+      train_examples: data.train.length,
+      valid_examples: data.valid.length,
+      languages: data.languages,
+    },
+    steps_per_epoch: epochSteps,
+    total_steps: totalSteps,
+    validation_batches: valBatches.length,
+    resumed_from_step: resumedFrom,
+    result,
+    finished_at: new Date().toISOString(),
+  });
+  return result;
+}

@@ -115,7 +115,8 @@ interface PoolState {
  * @example
  * ```ts
  * import { BatchSampler } from "./batch_sampler.ts";
- * const examples = Array.from({ length: 12 }, (_, i) => ({
+ * import type { ParallelExample } from "../data/types.ts";
+ * const examples: ParallelExample[] = Array.from({ length: 12 }, (_, i) => ({
  *   id: `ex${i}`,
  *   group: `doc${i}`,
  *   texts: {

@@ -111,16 +111,36 @@ class TokenCache {
   }
 }
 
-function countGroups(examples: readonly ParallelExample[]): number {
-  return new Set(examples.map((e) => e.group)).size;
+/**
+ * The largest batch every pool of the validation split can fill: with
+ * `uniqueGroups`, the fewest distinct groups among the X-X pools (one per
+ * language, when α > 0) and the X-Y pool (examples with ≥ 2 languages, when α < 1).
+ */
+function validationBatchSize(config: TrainConfig, data: TrainingSet): number {
+  const { alpha, uniqueGroups, batchSize } = config.sampling;
+  const count = (keep: (e: ParallelExample) => boolean) => {
+    const kept = data.valid.filter(keep);
+    return uniqueGroups ? new Set(kept.map((e) => e.group)).size : kept.length;
+  };
+  const langsOf = (e: ParallelExample) => data.languages.filter((l) => l in e.texts);
+  let cap = batchSize;
+  if (alpha > 0) {
+    for (const l of data.languages) {
+      cap = Math.min(
+        cap,
+        count((e) => l in e.texts),
+      );
+    }
+  }
+  if (alpha < 1) cap = Math.min(cap, count((e) => langsOf(e).length >= 2));
+  return cap;
 }
 
 /** The fixed validation batches of a run (same α, a seed of their own). */
 function validationBatches(config: TrainConfig, data: TrainingSet): Batch[] {
   const { sampling, train: loop } = config;
   if (data.valid.length === 0 || loop.valBatches === 0) return [];
-  const cap = sampling.uniqueGroups ? countGroups(data.valid) : data.valid.length;
-  const batchSize = Math.min(sampling.batchSize, cap);
+  const batchSize = validationBatchSize(config, data);
   if (batchSize < 2) return [];
   const sampler = new BatchSampler(data.valid, {
     batchSize,
@@ -198,11 +218,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     languages: data.languages,
     uniqueGroups: config.sampling.uniqueGroups,
   });
-  if (sampler.length === 0) {
-    throw new InputError(
-      `${config.name}: ${data.train.length} training examples make no batch of ${config.sampling.batchSize}`,
-    );
-  }
   const epochSteps = sampler.length;
   const totalSteps = config.train.maxSteps > 0
     ? Math.min(config.train.maxSteps, epochSteps * config.train.epochs)

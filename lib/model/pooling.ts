@@ -1,0 +1,258 @@
+/**
+ * The kernels of the static encoder, forward and backward, as plain loops over
+ * typed arrays: mean pooling of embedding rows, a bias-free linear projection
+ * (PyTorch `nn.Linear` layout, weight `p × d`), L2 normalisation, and the
+ * table of the rows a batch touches. Nothing here allocates per call.
+ *
+ * @module
+ */
+
+/** The `eps` of the L2 normalisation: `x / max(‖x‖, eps)`, as `torch.nn.functional.normalize`. */
+export const NORM_EPS = 1e-12;
+
+/**
+ * Mean of the embedding rows of `ids`: `out = (1/L) Σ_t table[ids[t]]`.
+ *
+ * @param table Embeddings, `V × d` row-major.
+ * @param d Row width.
+ * @param ids Token ids (at least one; every id in `[0, V)`; not checked here).
+ * @param out Receives the mean at `out[outOffset … outOffset + d)`.
+ * @param outOffset Where the mean starts in `out`.
+ *
+ * @example
+ * ```ts
+ * import { meanPool } from "./pooling.ts";
+ * const out = new Float64Array(2);
+ * meanPool(new Float32Array([1, 2, 3, 4]), 2, new Int32Array([0, 1]), out, 0);
+ * console.assert(out[0] === 2 && out[1] === 3);
+ * ```
+ */
+export function meanPool(
+  table: Float32Array,
+  d: number,
+  ids: Int32Array,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  out.fill(0, outOffset, outOffset + d);
+  const n = ids.length;
+  for (let t = 0; t < n; t++) {
+    const off = ids[t] * d;
+    for (let k = 0; k < d; k++) out[outOffset + k] += table[off + k];
+  }
+  const inv = 1 / n;
+  for (let k = 0; k < d; k++) out[outOffset + k] *= inv;
+}
+
+/**
+ * Bias-free linear map `y = W x` with `W` stored `p × d` row-major, as the
+ * weight of PyTorch's `nn.Linear(d, p, bias=False)`.
+ *
+ * @param w The weight, `p × d`.
+ * @param p Output size.
+ * @param d Input size.
+ * @param x Input at `x[xOffset … + d)`.
+ * @param xOffset Start of the input.
+ * @param y Receives the output at `y[yOffset … + p)`.
+ * @param yOffset Start of the output.
+ *
+ * @example
+ * ```ts
+ * import { project } from "./pooling.ts";
+ * const y = new Float64Array(1);
+ * project(new Float32Array([2, 3]), 1, 2, new Float64Array([1, 1]), 0, y, 0);
+ * console.assert(y[0] === 5);
+ * ```
+ */
+export function project(
+  w: Float32Array,
+  p: number,
+  d: number,
+  x: Float64Array,
+  xOffset: number,
+  y: Float64Array,
+  yOffset: number,
+): void {
+  for (let j = 0; j < p; j++) {
+    const row = j * d;
+    let s = 0;
+    for (let k = 0; k < d; k++) s += w[row + k] * x[xOffset + k];
+    y[yOffset + j] = s;
+  }
+}
+
+/**
+ * Backward of {@linkcode project}: adds `gy xᵀ` to `gw` and writes `gx = Wᵀ gy`.
+ *
+ * @param w The weight, `p × d`.
+ * @param p Output size.
+ * @param d Input size.
+ * @param x The forward input at `x[xOffset … + d)`.
+ * @param xOffset Start of the input.
+ * @param gy dL/dy at `gy[gyOffset … + p)`.
+ * @param gyOffset Start of dL/dy.
+ * @param gw Accumulates dL/dW (`p × d`).
+ * @param gx Receives dL/dx at `gx[gxOffset … + d)`.
+ * @param gxOffset Start of dL/dx.
+ *
+ * @example
+ * ```ts
+ * import { projectBackward } from "./pooling.ts";
+ * const gw = new Float64Array(2), gx = new Float64Array(2);
+ * projectBackward(new Float32Array([2, 3]), 1, 2, new Float64Array([1, 4]), 0, new Float64Array([1]), 0, gw, gx, 0);
+ * console.assert(gw[1] === 4 && gx[1] === 3);
+ * ```
+ */
+export function projectBackward(
+  w: Float32Array,
+  p: number,
+  d: number,
+  x: Float64Array,
+  xOffset: number,
+  gy: Float64Array,
+  gyOffset: number,
+  gw: Float64Array,
+  gx: Float64Array,
+  gxOffset: number,
+): void {
+  gx.fill(0, gxOffset, gxOffset + d);
+  for (let j = 0; j < p; j++) {
+    const g = gy[gyOffset + j];
+    const row = j * d;
+    for (let k = 0; k < d; k++) {
+      gw[row + k] += g * x[xOffset + k];
+      gx[gxOffset + k] += g * w[row + k];
+    }
+  }
+}
+
+/**
+ * L2 normalisation `e = y / max(‖y‖, eps)`.
+ *
+ * @param y Input at `y[offset … + n)`.
+ * @param offset Start of the input.
+ * @param n Length.
+ * @param e Receives the normalised vector at `e[eOffset … + n)`.
+ * @param eOffset Start of the output.
+ * @returns `‖y‖` (before clamping), for {@linkcode l2NormalizeBackward}.
+ *
+ * @example
+ * ```ts
+ * import { l2Normalize } from "./pooling.ts";
+ * const e = new Float64Array(2);
+ * console.assert(l2Normalize(new Float64Array([3, 4]), 0, 2, e, 0) === 5 && e[1] === 0.8);
+ * ```
+ */
+export function l2Normalize(
+  y: Float64Array,
+  offset: number,
+  n: number,
+  e: Float64Array,
+  eOffset: number,
+): number {
+  let s = 0;
+  for (let k = 0; k < n; k++) s += y[offset + k] * y[offset + k];
+  const norm = Math.sqrt(s);
+  const inv = 1 / Math.max(norm, NORM_EPS);
+  for (let k = 0; k < n; k++) e[eOffset + k] = y[offset + k] * inv;
+  return norm;
+}
+
+/**
+ * Backward of {@linkcode l2Normalize}: `gy = (ge − e (e·ge)) / ‖y‖`, or
+ * `ge / eps` where the norm was clamped.
+ *
+ * @param e The normalised vector at `e[eOffset … + n)`.
+ * @param eOffset Start of `e`.
+ * @param n Length.
+ * @param norm `‖y‖` as {@linkcode l2Normalize} returned it.
+ * @param ge dL/de at `ge[geOffset … + n)`.
+ * @param geOffset Start of dL/de.
+ * @param gy Receives dL/dy at `gy[gyOffset … + n)` (may alias `ge` at the same offset).
+ * @param gyOffset Start of dL/dy.
+ *
+ * @example
+ * ```ts
+ * import { l2NormalizeBackward } from "./pooling.ts";
+ * const gy = new Float64Array(2);
+ * // Moving along e does not change the direction: the gradient is zero.
+ * l2NormalizeBackward(new Float64Array([0.6, 0.8]), 0, 2, 5, new Float64Array([0.6, 0.8]), 0, gy, 0);
+ * console.assert(Math.abs(gy[0]) < 1e-15 && Math.abs(gy[1]) < 1e-15);
+ * ```
+ */
+export function l2NormalizeBackward(
+  e: Float64Array,
+  eOffset: number,
+  n: number,
+  norm: number,
+  ge: Float64Array,
+  geOffset: number,
+  gy: Float64Array,
+  gyOffset: number,
+): void {
+  if (!(norm > NORM_EPS)) {
+    const inv = 1 / NORM_EPS;
+    for (let k = 0; k < n; k++) gy[gyOffset + k] = ge[geOffset + k] * inv;
+    return;
+  }
+  let dot = 0;
+  for (let k = 0; k < n; k++) dot += e[eOffset + k] * ge[geOffset + k];
+  const inv = 1 / norm;
+  for (let k = 0; k < n; k++) {
+    gy[gyOffset + k] = (ge[geOffset + k] - e[eOffset + k] * dot) * inv;
+  }
+}
+
+/**
+ * The distinct rows (token ids) a batch touches, each given a compact slot
+ * `0, 1, …` in first-seen order, through a mark table sized to the
+ * vocabulary. {@linkcode TouchedRows.reset} clears only the marks it set, so
+ * a step costs O(tokens), not O(V).
+ *
+ * @example
+ * ```ts
+ * import { TouchedRows } from "./pooling.ts";
+ * const t = new TouchedRows(10);
+ * t.add(7); t.add(3); t.add(7);
+ * console.assert(t.count === 2 && t.slot[7] === 0 && t.rows[1] === 3);
+ * t.reset();
+ * console.assert(t.count === 0 && t.slot[7] === -1);
+ * ```
+ */
+export class TouchedRows {
+  /** `slot[id]`: the compact index of row `id`, or -1 when not touched. */
+  readonly slot: Int32Array;
+  /** `rows[s]`: the row of slot `s`, for `s < count`. */
+  rows: Int32Array = new Int32Array(1024);
+  /** Number of distinct rows touched since the last reset. */
+  count = 0;
+
+  /** @param vocabSize Number of rows of the table. */
+  constructor(vocabSize: number) {
+    this.slot = new Int32Array(vocabSize).fill(-1);
+  }
+
+  /**
+   * Marks row `id` as touched.
+   *
+   * @returns Its slot.
+   */
+  add(id: number): number {
+    const s = this.slot[id];
+    if (s >= 0) return s;
+    if (this.count === this.rows.length) {
+      const grown = new Int32Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    this.slot[id] = this.count;
+    this.rows[this.count] = id;
+    return this.count++;
+  }
+
+  /** Unmarks every touched row. */
+  reset(): void {
+    for (let s = 0; s < this.count; s++) this.slot[this.rows[s]] = -1;
+    this.count = 0;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * AdamW, dense and sparse ("lazy"), over Float32Arrays.
+ *
+ * The update follows PyTorch's `torch.optim.AdamW` (single-tensor path), step
+ * `t` counted from 1:
+ *
+ * ```
+ * θ ← θ · (1 − lr·λ)                      decoupled weight decay
+ * m ← m + (1 − β1)(g − m)                 (torch: exp_avg.lerp_(grad, 1 − β1))
+ * v ← β2·v + (1 − β2)·g²
+ * θ ← θ − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
+ * ```
+ *
+ * Arithmetic is done in float64 and rounded to float32 on store.
+ *
+ * The sparse variant updates only the given rows of a table (the token ids a
+ * batch touched), like `torch.optim.SparseAdam`: the moments of untouched rows
+ * are **not** decayed and their weights not moved, and weight decay applies to
+ * touched rows only. This differs from dense AdamW, where every row's moments
+ * decay each step and every row shrinks by `(1 − lr·λ)`. The step `t` (for the
+ * bias correction) is the optimizer's global step, as SparseAdam's per-tensor
+ * step, not a per-row count. Unlike SparseAdam (which adds ε to `√v` before
+ * the bias correction and has no weight decay), ε and weight decay are placed
+ * as in AdamW, so a row touched at every step follows exactly the dense
+ * AdamW trajectory.
+ *
+ * @module
+ */
+
+/** AdamW hyper-parameters (the learning rate is given per step). */
+export interface AdamWOptions {
+  /** β1. Default 0.9. */
+  beta1?: number;
+  /** β2. Default 0.999. */
+  beta2?: number;
+  /** ε. Default 1e-8. */
+  eps?: number;
+  /** Decoupled weight decay λ. Default 0.01 (PyTorch's AdamW default). */
+  weightDecay?: number;
+}
+
+/** The defaults of {@linkcode AdamWOptions}, PyTorch's. */
+export const ADAMW_DEFAULTS: Readonly<Required<AdamWOptions>> = Object.freeze({
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0.01,
+});
+
+/**
+ * Fills in the defaults.
+ *
+ * @example
+ * ```ts
+ * import { resolveAdamW } from "./sparse_adamw.ts";
+ * console.assert(resolveAdamW({ weightDecay: 0 }).beta2 === 0.999);
+ * ```
+ */
+export function resolveAdamW(options: AdamWOptions = {}): Required<AdamWOptions> {
+  return { ...ADAMW_DEFAULTS, ...options };
+}
+
+function updateRange(
+  param: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  pOffset: number,
+  grad: ArrayLike<number>,
+  gOffset: number,
+  len: number,
+  decay: number,
+  b1c: number,
+  beta2: number,
+  b2c: number,
+  stepSize: number,
+  invSqrtBc2: number,
+  eps: number,
+): void {
+  for (let k = 0; k < len; k++) {
+    const i = pOffset + k;
+    const g = grad[gOffset + k];
+    const mi = m[i] + b1c * (g - m[i]);
+    const vi = beta2 * v[i] + b2c * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    param[i] = param[i] * decay - stepSize * mi / (Math.sqrt(vi) * invSqrtBc2 + eps);
+  }
+}
+
+function coefficients(step: number, lr: number, o: Required<AdamWOptions>) {
+  if (!(Number.isInteger(step) && step >= 1)) {
+    throw new RangeError(`AdamW step must be an integer >= 1, got ${step}`);
+  }
+  return {
+    decay: 1 - lr * o.weightDecay,
+    b1c: 1 - o.beta1,
+    b2c: 1 - o.beta2,
+    stepSize: lr / (1 - o.beta1 ** step),
+    invSqrtBc2: 1 / Math.sqrt(1 - o.beta2 ** step),
+  };
+}
+
+/**
+ * One dense AdamW step on a whole parameter.
+ *
+ * @param param The parameter, updated in place.
+ * @param grad dL/dparam, same length.
+ * @param m First moment, updated in place.
+ * @param v Second moment, updated in place.
+ * @param step The step number, from 1 (already incremented for this step).
+ * @param lr Learning rate of this step.
+ * @param options Hyper-parameters (defaults filled in).
+ *
+ * @example
+ * ```ts
+ * import { adamWStep, resolveAdamW } from "./sparse_adamw.ts";
+ * const w = new Float32Array([1]), m = new Float32Array(1), v = new Float32Array(1);
+ * adamWStep(w, new Float64Array([0.5]), m, v, 1, 0.1, resolveAdamW({ weightDecay: 0 }));
+ * // The first step moves each weight by about lr against the gradient's sign.
+ * console.assert(Math.abs(w[0] - 0.9) < 1e-6);
+ * ```
+ */
+export function adamWStep(
+  param: Float32Array,
+  grad: ArrayLike<number>,
+  m: Float32Array,
+  v: Float32Array,
+  step: number,
+  lr: number,
+  options: Required<AdamWOptions>,
+): void {
+  const c = coefficients(step, lr, options);
+  updateRange(
+    param,
+    m,
+    v,
+    0,
+    grad,
+    0,
+    param.length,
+    c.decay,
+    c.b1c,
+    options.beta2,
+    c.b2c,
+    c.stepSize,
+    c.invSqrtBc2,
+    options.eps,
+  );
+}
+
+/**
+ * One lazy AdamW step on selected rows of a `rows × cols` table: row
+ * `rows[s]` gets the gradient `grad[s * cols … (s + 1) * cols)`; other rows,
+ * and their moments, are left as they are.
+ *
+ * @param param The table, row-major, updated in place.
+ * @param m First moment (same shape), updated in the selected rows.
+ * @param v Second moment (same shape), updated in the selected rows.
+ * @param cols Row width.
+ * @param rows The rows to update (distinct), in `rows[0 … count)`.
+ * @param count Number of rows.
+ * @param grad Compact gradient, `count × cols`.
+ * @param step The global step number, from 1.
+ * @param lr Learning rate of this step.
+ * @param options Hyper-parameters (defaults filled in).
+ *
+ * @example
+ * ```ts
+ * import { resolveAdamW, sparseAdamWStep } from "./sparse_adamw.ts";
+ * const w = new Float32Array([1, 1, 1, 1]), m = new Float32Array(4), v = new Float32Array(4);
+ * sparseAdamWStep(w, m, v, 2, new Int32Array([1]), 1, new Float32Array([1, -1]), 1, 0.1, resolveAdamW());
+ * console.assert(w[0] === 1 && w[1] === 1 && w[2] < 1 && w[3] > 1);
+ * ```
+ */
+export function sparseAdamWStep(
+  param: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  cols: number,
+  rows: Int32Array,
+  count: number,
+  grad: ArrayLike<number>,
+  step: number,
+  lr: number,
+  options: Required<AdamWOptions>,
+): void {
+  const c = coefficients(step, lr, options);
+  for (let s = 0; s < count; s++) {
+    updateRange(
+      param,
+      m,
+      v,
+      rows[s] * cols,
+      grad,
+      s * cols,
+      cols,
+      c.decay,
+      c.b1c,
+      options.beta2,
+      c.b2c,
+      c.stepSize,
+      c.invSqrtBc2,
+      options.eps,
+    );
+  }
+}

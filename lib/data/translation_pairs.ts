@@ -1,0 +1,261 @@
+/**
+ * All translation pairs for pre-training the aligned base model (LaBSE-style
+ * translation ranking): Tatoeba sentence pairs, NTREX-128 and FLORES-200
+ * sentence pairs, FreeDict lexicon pairs.
+ *
+ * Only these four sources are read, so no XQuAD-R or MLQA text can enter
+ * (`excludeTexts` can also drop any pair with a given text on either side, as
+ * a guard). NTREX-128/FLORES-200 give English ↔ each other language by
+ * default (`pairing: "english"`, like the English-centric Tatoeba and
+ * FreeDict), or every pair of languages (`"all"`, 5.5× more). Pairs are
+ * deduplicated across sources (the same two texts in the same two languages,
+ * either direction; the first source in the order Tatoeba, NTREX, FLORES,
+ * FreeDict keeps it): FreeDict's eng-deu and deu-eng largely mirror each other.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { loadFlores } from "./flores.ts";
+import { FREEDICT_DICTIONARIES, freedictLanguages, loadFreedict } from "./freedict.ts";
+import { loadNtrex } from "./ntrex.ts";
+import { loadTatoeba, TATOEBA_LANGUAGES } from "./tatoeba.ts";
+import type { AlignedSentence, TranslationPair } from "./types.ts";
+
+/** The 11 XQuAD-R languages, the default languages of the pairs. */
+export const XQUAD_R_LANGUAGES: readonly string[] = [
+  "ar",
+  "de",
+  "el",
+  "en",
+  "es",
+  "hi",
+  "ru",
+  "th",
+  "tr",
+  "vi",
+  "zh",
+];
+
+/** A source family that {@linkcode TranslationPairOptions.exclude} can leave out. */
+export type PairSource = "tatoeba" | "ntrex" | "flores" | "freedict";
+
+/** Options of {@linkcode loadTranslationPairs}. */
+export interface TranslationPairOptions {
+  /** The data directory (default: `resolveDataDir()`). */
+  dataDir?: string;
+  /** The dictd folder (default `/usr/share/dictd`). */
+  dictDir?: string;
+  /** Languages both sides must be in (default {@linkcode XQUAD_R_LANGUAGES}). */
+  languages?: readonly string[];
+  /** Sources to leave out. */
+  exclude?: readonly PairSource[];
+  /** NTREX/FLORES pairs: English ↔ each language (default) or all pairs. */
+  pairing?: "english" | "all";
+  /** FreeDict dictionaries (default: those of `FREEDICT_DICTIONARIES` within `languages`). */
+  dictionaries?: readonly string[];
+  /** Most words in a lexicon term (default 4). */
+  maxLexiconWords?: number;
+  /** Keep at most this many pairs per `source` value (a seeded hash sample). */
+  limitPerSource?: number;
+  /** Seed of the `limitPerSource` sample (default 0). */
+  seed?: number;
+  /** Drop pairs with either side among these texts (compared trimmed). */
+  excludeTexts?: Iterable<string>;
+}
+
+/**
+ * Turns aligned sentences into translation pairs.
+ *
+ * @param sentences Aligned sentences.
+ * @param source The pairs' `source` (e.g. `"ntrex"`).
+ * @param languages Languages to pair.
+ * @param pairing `"english"`: en → each other language; `"all"`: each
+ * unordered pair, from the smaller code to the larger.
+ * @returns The pairs, sentence by sentence.
+ *
+ * @example
+ * ```ts
+ * import { alignedToPairs } from "./translation_pairs.ts";
+ * const s = [{ id: "x:0", doc: "d", text: { en: "Hi.", de: "Hallo.", es: "Hola." } }];
+ * console.assert(alignedToPairs(s, "x", ["de", "en", "es"], "english").length === 2);
+ * console.assert(alignedToPairs(s, "x", ["de", "en", "es"], "all").length === 3);
+ * ```
+ */
+export function alignedToPairs(
+  sentences: readonly AlignedSentence[],
+  source: string,
+  languages: readonly string[],
+  pairing: "english" | "all" = "english",
+): TranslationPair[] {
+  const langs = [...languages].sort();
+  const combos: [string, string][] = [];
+  for (const a of langs) {
+    for (const b of langs) {
+      if (pairing === "english" ? a === "en" && b !== "en" : a < b) combos.push([a, b]);
+    }
+  }
+  const pairs: TranslationPair[] = [];
+  for (const s of sentences) {
+    for (const [a, b] of combos) {
+      const src = s.text[a];
+      const tgt = s.text[b];
+      if (src && tgt) pairs.push({ srcLang: a, tgtLang: b, src, tgt, source });
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Loads every translation pair of the given languages from Tatoeba,
+ * NTREX-128, FLORES-200 and FreeDict.
+ *
+ * @param options Languages, sources, pairing, limits.
+ * @returns The pairs, by source in the order above.
+ * @throws {InputError} When a corpus or dictionary is missing.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadTranslationPairs, summarizePairs } from "./translation_pairs.ts";
+ * const pairs = await loadTranslationPairs({ exclude: ["freedict"] });
+ * console.table(summarizePairs(pairs));
+ * ```
+ */
+export async function loadTranslationPairs(
+  options: TranslationPairOptions = {},
+): Promise<TranslationPair[]> {
+  const languages = options.languages ?? XQUAD_R_LANGUAGES;
+  const exclude = new Set(options.exclude ?? []);
+  const pairing = options.pairing ?? "english";
+  const { dataDir } = options;
+  const batches: TranslationPair[][] = [];
+  if (!exclude.has("tatoeba")) {
+    const tatoeba = TATOEBA_LANGUAGES.filter((l) => languages.includes(l));
+    if (languages.includes("en") && tatoeba.length > 0) {
+      batches.push(
+        (await loadTatoeba({ dataDir, languages: tatoeba })).map((p) => ({
+          srcLang: p.srcLang,
+          tgtLang: p.tgtLang,
+          src: p.src,
+          tgt: p.tgt,
+          source: p.source,
+        })),
+      );
+    }
+  }
+  if (!exclude.has("ntrex")) {
+    const sentences = await loadNtrex({ dataDir, languages: [...languages] });
+    batches.push(alignedToPairs(sentences, "ntrex", languages, pairing));
+  }
+  if (!exclude.has("flores")) {
+    const sentences = await loadFlores({ dataDir, languages: [...languages] });
+    batches.push(alignedToPairs(sentences, "flores", languages, pairing));
+  }
+  if (!exclude.has("freedict")) {
+    const names = options.dictionaries ??
+      FREEDICT_DICTIONARIES.filter((name) =>
+        freedictLanguages(name).every((l) => languages.includes(l))
+      );
+    for (const name of names) {
+      batches.push(
+        await loadFreedict(name, { dictDir: options.dictDir, maxWords: options.maxLexiconWords }),
+      );
+    }
+  }
+  const banned = new Set<string>();
+  for (const text of options.excludeTexts ?? []) banned.add(text.trim());
+  const seen = new Set<string>();
+  let pairs: TranslationPair[] = [];
+  for (const batch of batches) {
+    for (const p of batch) {
+      if (banned.has(p.src.trim()) || banned.has(p.tgt.trim())) continue;
+      const key = p.srcLang < p.tgtLang
+        ? `${p.srcLang}\t${p.tgtLang}\t${p.src}\t${p.tgt}`
+        : `${p.tgtLang}\t${p.srcLang}\t${p.tgt}\t${p.src}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      pairs.push(p);
+    }
+  }
+  if (options.limitPerSource !== undefined) {
+    pairs = limitPerSource(pairs, options.limitPerSource, options.seed ?? 0);
+  }
+  return pairs;
+}
+
+/**
+ * Keeps at most `limit` pairs per `source`: those with the smallest sha256 of
+ * `"{seed}\t{src}\t{tgt}"`, in their input order.
+ *
+ * @param pairs The pairs.
+ * @param limit Most pairs per source.
+ * @param seed Sample seed.
+ * @returns The kept pairs.
+ *
+ * @example
+ * ```ts
+ * import { limitPerSource } from "./translation_pairs.ts";
+ * const p = (src: string) => ({ srcLang: "en", tgtLang: "de", src, tgt: src, source: "s" });
+ * console.assert(limitPerSource([p("a"), p("b"), p("c")], 2, 0).length === 2);
+ * ```
+ */
+export function limitPerSource(
+  pairs: readonly TranslationPair[],
+  limit: number,
+  seed = 0,
+): TranslationPair[] {
+  const bySource = new Map<string, number[]>();
+  pairs.forEach((p, i) => {
+    const list = bySource.get(p.source);
+    if (list) list.push(i);
+    else bySource.set(p.source, [i]);
+  });
+  const keep = new Set<number>();
+  for (const indices of bySource.values()) {
+    if (indices.length <= limit) {
+      for (const i of indices) keep.add(i);
+      continue;
+    }
+    const ranked = indices.map((i) => {
+      const h = createHash("sha256").update(`${seed}\t${pairs[i].src}\t${pairs[i].tgt}`);
+      return [h.digest("hex"), i] as const;
+    }).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+    for (const [, i] of ranked.slice(0, limit)) keep.add(i);
+  }
+  return pairs.filter((_, i) => keep.has(i));
+}
+
+/** One row of {@linkcode summarizePairs}. */
+export interface PairCount {
+  source: string;
+  srcLang: string;
+  tgtLang: string;
+  count: number;
+}
+
+/**
+ * Counts pairs per source and language pair.
+ *
+ * @param pairs The pairs.
+ * @returns Rows sorted by source, then source language, then target language.
+ *
+ * @example
+ * ```ts
+ * import { summarizePairs } from "./translation_pairs.ts";
+ * const p = { srcLang: "en", tgtLang: "de", src: "a", tgt: "b", source: "s" };
+ * console.assert(summarizePairs([p, p])[0].count === 2);
+ * ```
+ */
+export function summarizePairs(pairs: readonly TranslationPair[]): PairCount[] {
+  const counts = new Map<string, PairCount>();
+  for (const p of pairs) {
+    const key = `${p.source}\t${p.srcLang}\t${p.tgtLang}`;
+    const row = counts.get(key);
+    if (row) row.count++;
+    else counts.set(key, { source: p.source, srcLang: p.srcLang, tgtLang: p.tgtLang, count: 1 });
+  }
+  const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
+  return [...counts.values()].sort((a, b) =>
+    cmp(a.source, b.source) || cmp(a.srcLang, b.srcLang) || cmp(a.tgtLang, b.tgtLang)
+  );
+}

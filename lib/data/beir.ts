@@ -1,0 +1,266 @@
+/**
+ * BEIR datasets in the standard BEIR layout, read from the data directory:
+ * `beir/<name>/corpus.jsonl` (`{"_id", "title", "text"}` per line),
+ * `queries.jsonl` (`{"_id", "text"}`) and `qrels/<split>.tsv`
+ * (`query-id<TAB>corpus-id<TAB>score` after a header line). Files are read
+ * line by line, so large corpora are never held as one string.
+ *
+ * Like BEIR's `GenericDataLoader`, only the queries that have qrels in the
+ * split are kept: those are the queries that are evaluated.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { InputError } from "../util/errors.ts";
+import { readLines } from "./archive.ts";
+import { datasetPath, resolveDataDir } from "./data_dir.ts";
+
+/** One BEIR document. */
+export interface BeirDoc {
+  /** Title (`""` when the corpus has none). */
+  title: string;
+  /** Body text. */
+  text: string;
+}
+
+/** A BEIR dataset for one split. */
+export interface BeirDataset {
+  /** Dataset name, e.g. `"scifact"`. */
+  name: string;
+  /** The qrels split read, e.g. `"test"`. */
+  split: string;
+  /** Every document, by id. */
+  corpus: Map<string, BeirDoc>;
+  /** The evaluated queries: those with qrels in the split, by id, in queries.jsonl order. */
+  queries: Map<string, string>;
+  /** Relevance judgements: query id → doc id → grade. */
+  qrels: Map<string, Map<string, number>>;
+  /** Number of queries in queries.jsonl (all splits). */
+  queriesInFile: number;
+  /** Number of judgement lines in the qrels file. */
+  qrelsLines: number;
+}
+
+/** Options of {@linkcode loadBeir}. */
+export interface BeirOptions {
+  /** Data directory (default: `XLIR_DATA`, else `data/`). */
+  dataDir?: string;
+  /** Qrels split (`qrels/<split>.tsv`). Default `"test"`. */
+  split?: string;
+}
+
+async function* numbered(path: string, what: string): AsyncGenerator<[number, string]> {
+  let n = 0;
+  try {
+    for await (const line of readLines(path)) {
+      n++;
+      yield [n, line];
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound && n === 0) {
+      throw new InputError(`Cannot read ${what}: ${path} does not exist`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+function parseJsonLine(
+  line: string,
+  n: number,
+  path: string,
+  what: string,
+): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    throw new InputError(
+      `Cannot read ${what}: line ${n} of ${path} is not valid JSON (${(err as Error).message})`,
+    );
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(`Cannot read ${what}: line ${n} of ${path} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function idOf(obj: Record<string, unknown>, n: number, path: string, what: string): string {
+  const id = obj._id;
+  if (typeof id === "string" && id !== "") return id;
+  if (typeof id === "number") return String(id);
+  throw new InputError(
+    `Cannot read ${what}: line ${n} of ${path} has no "_id", expected a non-empty string`,
+  );
+}
+
+function textOf(
+  obj: Record<string, unknown>,
+  key: string,
+  n: number,
+  path: string,
+  what: string,
+  optional: boolean,
+): string {
+  const v = obj[key];
+  if (typeof v === "string") return v;
+  if ((v === undefined || v === null) && optional) return "";
+  throw new InputError(
+    `Cannot read ${what}: line ${n} of ${path} has no string "${key}"` +
+      (v === undefined ? "" : ` (got ${typeof v})`),
+  );
+}
+
+/**
+ * Reads a BEIR `corpus.jsonl`, streaming.
+ *
+ * @param path The file.
+ * @returns Documents by id (a repeated id keeps its last line, as BEIR does).
+ * @throws {InputError} Naming the file and line on bad JSON, a missing `_id` or `text`.
+ *
+ * @example
+ * ```ts
+ * import { readBeirCorpus } from "./beir.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, '{"_id": "d1", "title": "T", "text": "body"}\n');
+ * console.assert((await readBeirCorpus(p)).get("d1")?.text === "body");
+ * ```
+ */
+export async function readBeirCorpus(path: string): Promise<Map<string, BeirDoc>> {
+  const what = "BEIR corpus";
+  const corpus = new Map<string, BeirDoc>();
+  for await (const [n, line] of numbered(path, what)) {
+    if (line.trim() === "") continue;
+    const obj = parseJsonLine(line, n, path, what);
+    corpus.set(idOf(obj, n, path, what), {
+      title: textOf(obj, "title", n, path, what, true),
+      text: textOf(obj, "text", n, path, what, false),
+    });
+  }
+  return corpus;
+}
+
+/**
+ * Reads a BEIR `queries.jsonl`, streaming.
+ *
+ * @param path The file.
+ * @returns Query text by id, in file order.
+ * @throws {InputError} Naming the file and line on bad JSON, a missing `_id` or `text`.
+ *
+ * @example
+ * ```ts
+ * import { readBeirQueries } from "./beir.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, '{"_id": "q1", "text": "what?"}\n');
+ * console.assert((await readBeirQueries(p)).get("q1") === "what?");
+ * ```
+ */
+export async function readBeirQueries(path: string): Promise<Map<string, string>> {
+  const what = "BEIR queries";
+  const queries = new Map<string, string>();
+  for await (const [n, line] of numbered(path, what)) {
+    if (line.trim() === "") continue;
+    const obj = parseJsonLine(line, n, path, what);
+    queries.set(idOf(obj, n, path, what), textOf(obj, "text", n, path, what, false));
+  }
+  return queries;
+}
+
+/**
+ * Reads a BEIR qrels file (`query-id<TAB>corpus-id<TAB>score`, first line a
+ * header, which is skipped when its score column is not a number).
+ *
+ * @param path The file.
+ * @returns Judgements (query id → doc id → grade) and the number of judgement lines.
+ * @throws {InputError} Naming the file and line on a line without 3 fields or a non-integer score.
+ *
+ * @example
+ * ```ts
+ * import { readBeirQrels } from "./beir.ts";
+ * const p = await Deno.makeTempFile();
+ * await Deno.writeTextFile(p, "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+ * console.assert((await readBeirQrels(p)).qrels.get("q1")?.get("d1") === 1);
+ * ```
+ */
+export async function readBeirQrels(
+  path: string,
+): Promise<{ qrels: Map<string, Map<string, number>>; lines: number }> {
+  const what = "BEIR qrels";
+  const qrels = new Map<string, Map<string, number>>();
+  let lines = 0;
+  for await (const [n, line] of numbered(path, what)) {
+    if (line.trim() === "") continue;
+    const fields = line.split("\t");
+    if (fields.length !== 3) {
+      throw new InputError(
+        `Cannot read ${what}: line ${n} of ${path} has ${fields.length} field${
+          fields.length === 1 ? "" : "s"
+        }, expected 3 (query-id, corpus-id, score)`,
+      );
+    }
+    const [qid, docid, score] = fields;
+    if (n === 1 && !/^-?\d+$/.test(score.trim())) continue; // header
+    const grade = Number(score);
+    if (!Number.isInteger(grade) || score.trim() === "") {
+      throw new InputError(
+        `Cannot read ${what}: line ${n} of ${path} has score "${score}", expected an integer`,
+      );
+    }
+    let judged = qrels.get(qid);
+    if (!judged) qrels.set(qid, judged = new Map());
+    judged.set(docid, grade);
+    lines++;
+  }
+  return { qrels, lines };
+}
+
+/**
+ * Loads a BEIR dataset from `beir/<name>/` in the data directory.
+ *
+ * @param name Dataset folder name, e.g. `"scifact"`.
+ * @param options Data directory and split.
+ * @returns Corpus, evaluated queries (those with qrels in the split) and qrels.
+ * @throws {InputError} When a file is missing (saying what to download) or malformed, or
+ * when the qrels name a query that queries.jsonl lacks.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadBeir } from "./beir.ts";
+ * const ds = await loadBeir("scifact");
+ * console.log(ds.corpus.size, ds.queries.size); // 5183 300
+ * ```
+ */
+export async function loadBeir(name: string, options: BeirOptions = {}): Promise<BeirDataset> {
+  const split = options.split ?? "test";
+  const dir = datasetPath(`beir/${name}`, options.dataDir ?? resolveDataDir());
+  const corpusPath = join(dir, "corpus.jsonl");
+  const queriesPath = join(dir, "queries.jsonl");
+  const qrelsPath = join(dir, "qrels", `${split}.tsv`);
+  const missing: string[] = [];
+  for (const p of [corpusPath, queriesPath, qrelsPath]) {
+    try {
+      await Deno.stat(p);
+    } catch {
+      missing.push(p);
+    }
+  }
+  if (missing.length > 0) {
+    throw new InputError(
+      `Cannot load BEIR ${name} (${split}): missing ${missing.join(", ")}. ` +
+        `Download it with \`deno task download beir/${name}\`.`,
+    );
+  }
+  const { qrels, lines } = await readBeirQrels(qrelsPath);
+  const allQueries = await readBeirQueries(queriesPath);
+  const queries = new Map<string, string>();
+  for (const [qid, text] of allQueries) if (qrels.has(qid)) queries.set(qid, text);
+  for (const qid of qrels.keys()) {
+    if (!allQueries.has(qid)) {
+      throw new InputError(
+        `Cannot load BEIR ${name}: ${qrelsPath} judges query "${qid}", which ${queriesPath} lacks`,
+      );
+    }
+  }
+  const corpus = await readBeirCorpus(corpusPath);
+  return { name, split, corpus, queries, qrels, queriesInFile: allQueries.size, qrelsLines: lines };
+}

@@ -171,7 +171,6 @@ export async function downloadFile(
   const part = `${dest}.part`;
   const algo = algoOf(checksum);
   const expected = expectedOf(checksum)?.toLowerCase() ?? null;
-  await Deno.mkdir(dirname(dest), { recursive: true });
 
   const finish = async (digest: string, resumedFrom: number): Promise<DownloadResult> => {
     if (expected !== null && digest !== expected) {
@@ -233,6 +232,7 @@ export async function downloadFile(
         offset = 0;
       }
     }
+    await Deno.mkdir(dirname(dest), { recursive: true });
     const hash = createHash(algo);
     if (append) {
       using old = await Deno.open(part, { read: true });

@@ -148,7 +148,7 @@ Deno.test("downloadFile() reports an HTTP 404 with the URL and writes nothing", 
   await using srv = serve({});
   const dir = await Deno.makeTempDir();
   await assert.rejects(
-    () => downloadFile(srv.url("nope.zip"), `${dir}/nope.zip`, { md5: "0".repeat(32) }, quiet),
+    () => downloadFile(srv.url("nope.zip"), `${dir}/sub/nope.zip`, { md5: "0".repeat(32) }, quiet),
     (err: Error) => err instanceof DownloadError && /HTTP 404.*|nope\.zip.*404/.test(err.message),
   );
   assert.deepEqual(await names(dir), []);
@@ -284,4 +284,45 @@ Deno.test("downloadDataset() rejects an extracted member whose sha256 differs", 
   };
   await assert.rejects(() => downloadDataset(dataset, dir, quiet), /extracted m\.txt has sha256/);
   assert.deepEqual(await names(dir), []);
+});
+
+Deno.test("downloadFile() keeps the .part of an interrupted transfer and resumes it next run", async () => {
+  const data = payload();
+  let first = true;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    if (first) {
+      first = false;
+      // Send 30,000 of the 100,000 bytes announced, then stop.
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(data.slice(0, 30_000));
+          c.close();
+        },
+      });
+      return new Response(body, { headers: { "content-length": String(data.length) } });
+    }
+    const start = Number(req.headers.get("range")?.match(/^bytes=(\d+)-$/)?.[1] ?? 0);
+    return new Response(data.slice(start), {
+      status: start > 0 ? 206 : 200,
+      headers: start > 0
+        ? { "content-range": `bytes ${start}-${data.length - 1}/${data.length}` }
+        : {},
+    });
+  });
+  try {
+    const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/a.bin`;
+    const dir = await Deno.makeTempDir();
+    await assert.rejects(
+      () => downloadFile(url, `${dir}/a.bin`, { sha256: sha256(data) }, quiet),
+      (err: Error) => err instanceof DownloadError && /run it again to resume/.test(err.message),
+    );
+    assert.deepEqual(await names(dir), ["a.bin.part"]);
+    assert.deepEqual(await Deno.readFile(`${dir}/a.bin.part`), data.slice(0, 30_000));
+    const res = await downloadFile(url, `${dir}/a.bin`, { sha256: sha256(data) }, quiet);
+    assert.equal(res.resumedFrom, 30_000);
+    assert.deepEqual(await Deno.readFile(`${dir}/a.bin`), data);
+    assert.deepEqual(await names(dir), ["a.bin"]);
+  } finally {
+    await server.shutdown();
+  }
 });

@@ -625,7 +625,9 @@ function datasets(): DatasetSource[] {
     const dir = miraclCorpusDir(lang);
     out.push({
       name: `miracl-corpus-${lang}`,
-      description: `MIRACL v1.0 passage corpus, ${lang} (${shards} jsonl.gz shards)`,
+      description: `MIRACL v1.0 passage corpus, ${lang} (${shards} jsonl.gz shard${
+        shards === 1 ? "" : "s"
+      })`,
       license: "Apache-2.0 (text from Wikipedia, CC BY-SA)",
       homepage: MIRACL_CORPUS_HF,
       files: Array.from({ length: shards }, (_, i) => ({

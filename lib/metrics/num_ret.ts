@@ -1,0 +1,29 @@
+/**
+ * `num_ret`: documents retrieved for the query (after `-M`/`-J`); the
+ * summary is the sum over queries, not an average.
+ *
+ * @module
+ */
+
+import type { MeasureDef } from "./measure.ts";
+
+/**
+ * trec_eval's `num_ret` = |retrieved|.
+ *
+ * @example
+ * ```ts
+ * import { numRet } from "./num_ret.ts";
+ * console.assert(numRet.summary === "sum");
+ * ```
+ */
+export const numRet: MeasureDef = {
+  name: "num_ret",
+  paramKind: "none",
+  valueType: "long",
+  summary: "sum",
+  perQuery: true,
+  zeroWhenMissing: true,
+  compute(rr, _p, _ctx, out, at) {
+    out[at] = rr.numRet;
+  },
+};

@@ -1,0 +1,209 @@
+/**
+ * The one ranking every measure uses: a query's retrieved documents sorted by
+ * score descending, ties broken by document id descending in C `strcmp`
+ * order — exactly as trec_eval's `form_res_rels` sorts (`comp_sim_docno`:
+ * sim compared as doubles, then `strcmp(docno2, docno1)`); the input's rank
+ * column is ignored. Then `-M` keeps the top N, duplicates among them are an
+ * error, and each document gets its qrels relevance.
+ *
+ * @module
+ */
+
+import { InputError } from "../util/errors.ts";
+import { compareUtf8 } from "./_strcmp.ts";
+import { type RankedRels, RELVALUE_NONPOOL, RELVALUE_UNJUDGED } from "./measure.ts";
+import type { Ranking, RunEntry } from "./types.ts";
+
+/** Options of {@linkcode rankQuery}. */
+export interface RankOptions {
+  /** `rel >= relevanceLevel` is relevant. Default 1. */
+  relevanceLevel?: number;
+  /** Keep only the top N (`-M`). Default: all. */
+  maxRetrieved?: number;
+  /** Drop documents not judged (`-J`). Default false. */
+  judgedOnly?: boolean;
+  /** Name of the run for error messages. */
+  runName?: string;
+}
+
+/** Per-query qrels statistics every ranking of the query shares. */
+export interface QrelsStats {
+  /** `relLevels[j]`: documents with relevance j >= 0. */
+  relLevels: number[];
+  /** 1 + the highest relevance with a document, 0 when none. */
+  numRelLevels: number;
+}
+
+const statsCache = new WeakMap<ReadonlyMap<string, number>, QrelsStats>();
+
+/**
+ * Counts a query's judged documents per relevance value (cached per Map).
+ *
+ * @param judgments docid → relevance for one query.
+ * @returns The counts.
+ *
+ * @example
+ * ```ts
+ * import { qrelsStats } from "./ranking.ts";
+ * const s = qrelsStats(new Map([["a", 0], ["b", 2], ["c", -1]]));
+ * console.assert(s.relLevels.join() === "1,0,1" && s.numRelLevels === 3);
+ * ```
+ */
+export function qrelsStats(judgments: ReadonlyMap<string, number>): QrelsStats {
+  let s = statsCache.get(judgments);
+  if (s) return s;
+  let maxRel = -1;
+  for (const r of judgments.values()) if (r > maxRel) maxRel = r;
+  const relLevels = new Array<number>(maxRel + 1).fill(0);
+  for (const r of judgments.values()) if (r >= 0) relLevels[r]++;
+  let numRelLevels = 0;
+  for (let i = 0; i < relLevels.length; i++) if (relLevels[i]) numRelLevels = i + 1;
+  s = { relLevels, numRelLevels };
+  statsCache.set(judgments, s);
+  return s;
+}
+
+/**
+ * Sorts a query's documents into trec_eval's ranking.
+ *
+ * @param docids Document ids.
+ * @param scores Scores, parallel to `docids`.
+ * @returns Indices into `docids`, best first.
+ *
+ * @example
+ * ```ts
+ * import { rankOrder } from "./ranking.ts";
+ * // equal scores: "b" before "a" (docid descending)
+ * console.assert([...rankOrder(["a", "b", "c"], [1, 1, 2])].join() === "2,1,0");
+ * ```
+ */
+export function rankOrder(docids: readonly string[], scores: ArrayLike<number>): Uint32Array {
+  const n = docids.length;
+  const order = new Uint32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (sorted && i > 0) {
+      const a = scores[i - 1];
+      const b = scores[i];
+      if (a < b || (a === b && compareUtf8(docids[i], docids[i - 1]) > 0)) sorted = false;
+    }
+  }
+  if (!sorted) {
+    order.sort((i, j) => {
+      const a = scores[i];
+      const b = scores[j];
+      if (a > b) return -1;
+      if (a < b) return 1;
+      return compareUtf8(docids[j], docids[i]);
+    });
+  }
+  return order;
+}
+
+/**
+ * Ranks one query's retrieved documents and looks up their relevance: the
+ * input of every measure.
+ *
+ * @param qid Query id (for errors).
+ * @param retrieved The query's documents (columns or rows), any order.
+ * @param judgments docid → relevance for the query.
+ * @param options Relevance level, `-M`, `-J`.
+ * @returns The ranked relevance list and its counts.
+ * @throws {InputError} When a document appears twice in the top N, or a score is NaN.
+ *
+ * @example
+ * ```ts
+ * import { rankQuery } from "./ranking.ts";
+ * const rr = rankQuery("q1", { docids: ["a", "b", "c"], scores: [0.5, 0.9, 0.1] },
+ *   new Map([["a", 1], ["c", 0]]));
+ * console.assert([...rr.rels].join() === "-1,1,0" && rr.numRel === 1 && rr.numRelRet === 1);
+ * ```
+ */
+export function rankQuery(
+  qid: string,
+  retrieved: Ranking | readonly RunEntry[],
+  judgments: ReadonlyMap<string, number>,
+  options: RankOptions = {},
+): RankedRels {
+  const level = options.relevanceLevel ?? 1;
+  let docids: readonly string[];
+  let scores: ArrayLike<number>;
+  if (Array.isArray(retrieved)) {
+    const rows = retrieved as readonly RunEntry[];
+    docids = rows.map((e) => e.docid);
+    scores = rows.map((e) => e.score);
+  } else {
+    ({ docids, scores } = retrieved as Ranking);
+  }
+  if (docids.length !== scores.length) {
+    throw new InputError(
+      `Cannot evaluate ${
+        options.runName ?? "run"
+      }: query ${qid} has ${docids.length} docids but ${scores.length} scores`,
+    );
+  }
+  for (let i = 0; i < scores.length; i++) {
+    if (Number.isNaN(scores[i])) {
+      throw new InputError(
+        `Cannot evaluate ${options.runName ?? "run"}: query ${qid}, document ${
+          docids[i]
+        } has score NaN, expected a number`,
+      );
+    }
+  }
+  const order = rankOrder(docids, scores);
+  const n = Math.max(0, Math.min(docids.length, options.maxRetrieved ?? Infinity));
+  const seen = new Set<string>();
+  let rels = new Int32Array(n);
+  let numRelRet = 0;
+  let numNonpool = 0;
+  let numUnjudged = 0;
+  let numJudged = 0;
+  for (let k = 0; k < n; k++) {
+    const docid = docids[order[k]];
+    const before = seen.size;
+    if (seen.add(docid).size === before) {
+      throw new InputError(
+        `Cannot evaluate ${
+          options.runName ?? "run"
+        }: query ${qid} retrieves document ${docid} twice, expected each document once per query`,
+      );
+    }
+    const r = judgments.get(docid);
+    let v: number;
+    if (r === undefined) {
+      v = RELVALUE_NONPOOL;
+      numNonpool++;
+    } else if (r < 0) {
+      v = RELVALUE_UNJUDGED;
+      numUnjudged++;
+    } else {
+      v = r;
+      numJudged++;
+      if (v >= level) numRelRet++;
+    }
+    rels[k] = v;
+  }
+  if (options.judgedOnly) {
+    const judged = new Int32Array(numJudged);
+    let j = 0;
+    for (let k = 0; k < n; k++) if (rels[k] >= 0) judged[j++] = rels[k];
+    rels = judged;
+    numNonpool = 0;
+    numUnjudged = 0;
+  }
+  const { relLevels, numRelLevels } = qrelsStats(judgments);
+  let numRel = 0;
+  for (let i = Math.max(0, level); i < relLevels.length; i++) numRel += relLevels[i];
+  return {
+    rels,
+    numRet: rels.length,
+    numRelRet,
+    numNonpool,
+    numUnjudgedInPool: numUnjudged,
+    numRel,
+    relLevels,
+    numRelLevels,
+  };
+}

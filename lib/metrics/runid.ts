@@ -1,0 +1,26 @@
+/**
+ * `runid`: the run's name (the 6th field of the run's last line), printed
+ * once as `runid  all  NAME`.
+ *
+ * @module
+ */
+
+import type { MeasureDef } from "./measure.ts";
+
+/**
+ * trec_eval's `runid`: no per-query value; the summary line prints the run id.
+ *
+ * @example
+ * ```ts
+ * import { runid } from "./runid.ts";
+ * console.assert(runid.summary === "runid");
+ * ```
+ */
+export const runid: MeasureDef = {
+  name: "runid",
+  paramKind: "none",
+  valueType: "long",
+  summary: "runid",
+  perQuery: false,
+  compute() {},
+};

@@ -1,0 +1,366 @@
+/**
+ * Runs and qrels in TREC format, read as trec_eval reads them.
+ *
+ * - qrels: `qid iter docid rel`, exactly 4 whitespace-separated fields; `iter`
+ *   is ignored; `rel` an integer (`1.0` reads as 1).
+ * - run: `qid Q0 docid rank score runid`, at least 6 fields (more are
+ *   ignored); `Q0` and `rank` are ignored (the ranking comes from the scores,
+ *   see `ranking.ts`); `score` a number; the run id is the last line's.
+ *
+ * Whitespace is C `isspace` (space, tab, CR, LF, VT, FF). Blank lines and
+ * lines whose first non-blank character is `#` are skipped (trec_eval's
+ * comment lines; a `#` inside a field, as in MS MARCO v2.1 docids, is data).
+ * Unlike trec_eval, a blank line in a qrels file is not an error.
+ * Bad lines throw an `InputError` naming the file, the line and what was
+ * expected; a (qid, docid) judged twice in a qrels file too.
+ *
+ * @module
+ */
+
+import { writeFileAtomic } from "../util/atomic.ts";
+import { InputError } from "../util/errors.ts";
+import { rankOrder } from "./ranking.ts";
+import type { Qrels, Ranking, Run } from "./types.ts";
+
+/** A run in column form, as read from a file. */
+export interface RunColumns {
+  /** Document ids, in file order. */
+  docids: string[];
+  /** Scores, parallel to `docids`. */
+  scores: number[];
+}
+
+/** A run file's contents. */
+export interface ParsedRun {
+  /** Query id → retrieved documents (file order), queries in first-seen order. */
+  run: Map<string, RunColumns>;
+  /** The run id of the last line (`""` for an empty run). */
+  runid: string;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * Splits a line into at most `max` whitespace-separated fields.
+ *
+ * @returns The number of fields found (up to `max`; `max + 1` means "more").
+ */
+function splitFields(line: string, out: string[], max: number): number {
+  const len = line.length;
+  let n = 0;
+  let i = 0;
+  for (;;) {
+    while (i < len && isSpace(line.charCodeAt(i))) i++;
+    if (i >= len) return n;
+    if (n === max) return n + 1;
+    const start = i;
+    while (i < len && !isSpace(line.charCodeAt(i))) i++;
+    out[n++] = line.slice(start, i);
+  }
+}
+
+/** True for a blank line or one whose first non-blank character is `#`. */
+function isSkipped(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (!isSpace(c)) return c === 35;
+  }
+  return true;
+}
+
+/** Parses qrels line by line. */
+class QrelsParser {
+  qrels: Qrels = new Map();
+  #f: string[] = [];
+  constructor(private source: string) {}
+
+  line(line: string, lineNo: number): void {
+    if (isSkipped(line)) return;
+    const f = this.#f;
+    const n = splitFields(line, f, 4);
+    if (n !== 4) {
+      throw new InputError(
+        `Cannot read qrels: line ${lineNo} of ${this.source} has ${
+          n > 4 ? "more than 4" : n
+        } fields, expected 4 (qid iter docid rel)`,
+      );
+    }
+    const rel = parseRel(f[3]);
+    if (rel === undefined) {
+      throw new InputError(
+        `Cannot read qrels: line ${lineNo} of ${this.source} has relevance "${
+          f[3]
+        }", expected an integer`,
+      );
+    }
+    let q = this.qrels.get(f[0]);
+    if (!q) this.qrels.set(f[0], q = new Map());
+    if (q.has(f[2])) {
+      throw new InputError(
+        `Cannot read qrels: line ${lineNo} of ${this.source} judges document ${f[2]} for query ${
+          f[0]
+        } a second time, expected one judgement per (query, document)`,
+      );
+    }
+    q.set(f[2], rel);
+  }
+}
+
+function parseRel(text: string): number | undefined {
+  const n = Number(text);
+  return Number.isFinite(n) ? Math.trunc(n) : undefined;
+}
+
+/** Parses run lines. */
+class RunParser {
+  run = new Map<string, RunColumns>();
+  runid = "";
+  #f: string[] = [];
+  #lastQid = "";
+  #last: RunColumns | undefined;
+  constructor(private source: string) {}
+
+  line(line: string, lineNo: number): void {
+    if (isSkipped(line)) return;
+    const f = this.#f;
+    const n = splitFields(line, f, 6);
+    if (n < 6) {
+      throw new InputError(
+        `Cannot read run: line ${lineNo} of ${this.source} has ${n} fields, expected 6 (qid Q0 docid rank score runid)`,
+      );
+    }
+    const score = Number(f[4]);
+    if (Number.isNaN(score)) {
+      throw new InputError(
+        `Cannot read run: line ${lineNo} of ${this.source} has score "${f[4]}", expected a number`,
+      );
+    }
+    let cols = this.#last;
+    if (cols === undefined || this.#lastQid !== f[0]) {
+      cols = this.run.get(f[0]);
+      if (!cols) this.run.set(f[0], cols = { docids: [], scores: [] });
+      this.#last = cols;
+      this.#lastQid = f[0];
+    }
+    cols.docids.push(f[2]);
+    cols.scores.push(score);
+    this.runid = f[5];
+  }
+}
+
+function forEachLineOf(text: string, fn: (line: string, lineNo: number) => void): void {
+  let start = 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    let nl = text.indexOf("\n", start);
+    if (nl < 0) nl = text.length;
+    fn(text.slice(start, nl), ++lineNo);
+    start = nl + 1;
+  }
+}
+
+async function forEachLineIn(
+  path: string,
+  fn: (line: string, lineNo: number) => void,
+): Promise<void> {
+  using file = await Deno.open(path, { read: true });
+  const decoder = new TextDecoder();
+  const buf = new Uint8Array(1 << 22);
+  let rest = "";
+  let lineNo = 0;
+  for (;;) {
+    const n = await file.read(buf);
+    if (n === null) break;
+    const text = rest + decoder.decode(buf.subarray(0, n), { stream: true });
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf("\n", start);
+      if (nl < 0) break;
+      fn(text.slice(start, nl), ++lineNo);
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest.length > 0) fn(rest, ++lineNo);
+}
+
+/**
+ * Parses qrels text.
+ *
+ * @param text The file's contents.
+ * @param source Name for error messages.
+ * @returns query → docid → relevance.
+ * @throws {InputError} On a malformed line or a repeated judgement.
+ *
+ * @example
+ * ```ts
+ * import { parseQrels } from "./trec_io.ts";
+ * const q = parseQrels("# judged by NIST\n301 0 FT-1 1\n301 0 FT-2 0\n");
+ * console.assert(q.get("301")!.get("FT-1") === 1);
+ * ```
+ */
+export function parseQrels(text: string, source = "qrels"): Qrels {
+  const p = new QrelsParser(source);
+  forEachLineOf(text, (l, n) => p.line(l, n));
+  return p.qrels;
+}
+
+/**
+ * Reads a qrels file (streamed).
+ *
+ * @param path The file.
+ * @returns query → docid → relevance.
+ *
+ * @example
+ * ```ts ignore
+ * import { readQrels } from "./trec_io.ts";
+ * const qrels = await readQrels("qrels.test");
+ * ```
+ */
+export async function readQrels(path: string): Promise<Qrels> {
+  const p = new QrelsParser(path);
+  await forEachLineIn(path, (l, n) => p.line(l, n));
+  return p.qrels;
+}
+
+/**
+ * Parses run text.
+ *
+ * @param text The file's contents.
+ * @param source Name for error messages.
+ * @returns The run (column form) and its run id.
+ * @throws {InputError} On a malformed line.
+ *
+ * @example
+ * ```ts
+ * import { parseRun } from "./trec_io.ts";
+ * const { run, runid } = parseRun("301 Q0 FT-1 1 2.5 bm25\n301 Q0 FT-2 2 1.5 bm25\n");
+ * console.assert(runid === "bm25" && run.get("301")!.docids.length === 2);
+ * ```
+ */
+export function parseRun(text: string, source = "run"): ParsedRun {
+  const p = new RunParser(source);
+  forEachLineOf(text, (l, n) => p.line(l, n));
+  return { run: p.run, runid: p.runid };
+}
+
+/**
+ * Reads a run file, streamed in 4 MiB chunks (a 15k-query × 1000-document
+ * run never sits in memory as one string).
+ *
+ * @param path The file.
+ * @returns The run (column form) and its run id.
+ *
+ * @example
+ * ```ts ignore
+ * import { readRun } from "./trec_io.ts";
+ * const { run, runid } = await readRun("results.test");
+ * ```
+ */
+export async function readRun(path: string): Promise<ParsedRun> {
+  const p = new RunParser(path);
+  await forEachLineIn(path, (l, n) => p.line(l, n));
+  return { run: p.run, runid: p.runid };
+}
+
+/** Options of {@linkcode formatRun} / {@linkcode writeRun}. */
+export interface FormatRunOptions {
+  /** Keep the top N documents of each query. Default: all. */
+  depth?: number;
+}
+
+function columnsOf(r: Ranking | readonly { docid: string; score: number }[]): Ranking {
+  if (!Array.isArray(r)) return r as Ranking;
+  const rows = r as readonly { docid: string; score: number }[];
+  return { docids: rows.map((e) => e.docid), scores: rows.map((e) => e.score) };
+}
+
+/** Yields the run's lines one query at a time. */
+function* runChunks(run: Run, runid: string, options: FormatRunOptions): Generator<string> {
+  for (const [qid, retrieved] of run) {
+    const { docids, scores } = columnsOf(retrieved);
+    const order = rankOrder(docids, scores);
+    const n = Math.min(order.length, options.depth ?? Infinity);
+    let chunk = "";
+    for (let k = 0; k < n; k++) {
+      const i = order[k];
+      chunk += `${qid} Q0 ${docids[i]} ${k + 1} ${scores[i]} ${runid}\n`;
+    }
+    yield chunk;
+  }
+}
+
+/**
+ * Formats a run as TREC run text: per query (in the run's order) the
+ * documents in trec_eval's ranking, rank from 1, the score printed
+ * exactly (shortest round-trip form, so trec_eval reads back the same
+ * double and ranks identically).
+ *
+ * @param run The run.
+ * @param runid The run id (6th column; no whitespace).
+ * @param options Depth.
+ * @returns The text.
+ * @throws {InputError} When the run id contains whitespace.
+ *
+ * @example
+ * ```ts
+ * import { formatRun } from "./trec_io.ts";
+ * const text = formatRun(new Map([["q1", { docids: ["a", "b"], scores: [0.1, 0.7] }]]), "dense");
+ * console.assert(text === "q1 Q0 b 1 0.7 dense\nq1 Q0 a 2 0.1 dense\n");
+ * ```
+ */
+export function formatRun(run: Run, runid: string, options: FormatRunOptions = {}): string {
+  checkRunid(runid);
+  let text = "";
+  for (const chunk of runChunks(run, runid, options)) text += chunk;
+  return text;
+}
+
+/**
+ * Writes a run file atomically (see {@linkcode formatRun} for the format).
+ *
+ * @param path Target file.
+ * @param run The run.
+ * @param runid The run id.
+ * @param options Depth.
+ *
+ * @example
+ * ```ts
+ * import { readRun, writeRun } from "./trec_io.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeRun(`${dir}/run.txt`, new Map([["q1", [{ docid: "a", score: 1 }]]]), "x");
+ * console.assert((await readRun(`${dir}/run.txt`)).runid === "x");
+ * ```
+ */
+export async function writeRun(
+  path: string,
+  run: Run,
+  runid: string,
+  options: FormatRunOptions = {},
+): Promise<void> {
+  checkRunid(runid);
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const chunk of runChunks(run, runid, options)) {
+    const bytes = enc.encode(chunk);
+    parts.push(bytes);
+    size += bytes.length;
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  await writeFileAtomic(path, all);
+}
+
+function checkRunid(runid: string): void {
+  if (runid === "" || /[\s]/.test(runid)) {
+    throw new InputError(`run id "${runid}" must be one non-empty word without whitespace`);
+  }
+}

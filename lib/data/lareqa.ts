@@ -135,7 +135,10 @@ function join(path: string, key: string): string {
 
 function describe(v: unknown): string {
   if (v === null) return "null";
-  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (Array.isArray(v)) {
+    const small = v.length <= 4 && v.every((x) => typeof x === "number");
+    return small ? JSON.stringify(v) : `an array of ${v.length}`;
+  }
   if (typeof v === "string") {
     return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
   }
@@ -205,7 +208,7 @@ export function readSquadParagraphs(
           if (!Array.isArray(b) || b.length !== 2) r.fail(bPath, expected, b);
           const s = r.int(b[0], `${bPath}[0]`, expected);
           const e = r.int(b[1], `${bPath}[1]`, expected);
-          if (s < 0 || s > e || e > context.length) r.fail(bPath, expected, `[${s}, ${e}]`);
+          if (s < 0 || s > e || e > context.length) r.fail(bPath, expected, [s, e]);
           return [s, e] as [number, number];
         });
         sentences = sents.map((s, i) => {

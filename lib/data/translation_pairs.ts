@@ -3,9 +3,12 @@
  * translation ranking): Tatoeba sentence pairs, NTREX-128 and FLORES-200
  * sentence pairs, FreeDict lexicon pairs.
  *
- * Only these four sources are read, so no XQuAD-R or MLQA text can enter
- * (`excludeTexts` can also drop any pair with a given text on either side, as
- * a guard). NTREX-128/FLORES-200 give English ↔ each other language by
+ * Only these four sources are read, so XQuAD-R/MLQA text can enter only by
+ * coincidence — and a few short sentences do coincide (Tatoeba's "What was
+ * their name?" is an MLQA question). So by default every pair with a side
+ * equal to a sentence or question of the XQuAD-R or MLQA-R files in the data
+ * directory is dropped ({@linkcode evaluationTexts}; 3 pairs on the real
+ * data); `excludeTexts` adds texts of one's own. NTREX-128/FLORES-200 give English ↔ each other language by
  * default (`pairing: "english"`, like the English-centric Tatoeba and
  * FreeDict), or every pair of languages (`"all"`, 5.5× more). Pairs are
  * deduplicated across sources (the same two texts in the same two languages,
@@ -16,11 +19,15 @@
  */
 
 import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { InputError } from "../util/errors.ts";
+import { datasetPath, resolveDataDir } from "./data_dir.ts";
 import { loadFlores } from "./flores.ts";
 import { FREEDICT_DICTIONARIES, freedictLanguages, loadFreedict } from "./freedict.ts";
 import { loadNtrex } from "./ntrex.ts";
 import { loadTatoeba, TATOEBA_LANGUAGES } from "./tatoeba.ts";
 import type { AlignedSentence, TranslationPair } from "./types.ts";
+import { PARALLEL_LANGUAGES } from "./_parallel_lines.ts";
 
 /** The 11 XQuAD-R languages, the default languages of the pairs. */
 export const XQUAD_R_LANGUAGES: readonly string[] = [
@@ -62,6 +69,64 @@ export interface TranslationPairOptions {
   seed?: number;
   /** Drop pairs with either side among these texts (compared trimmed). */
   excludeTexts?: Iterable<string>;
+  /** Drop pairs with a side in {@linkcode evaluationTexts} (default true). */
+  excludeEvaluationTexts?: boolean;
+}
+
+/** The evaluation sets whose text must stay out of the pairs. */
+export const EVALUATION_DIRS: readonly string[] = ["xquad-r", "mlqa-r"];
+
+/**
+ * Every candidate sentence and question of the XQuAD-R and MLQA-R JSON files
+ * (`{dataDir}/{xquad-r,mlqa-r}/*.json`, SQuAD layout with `sentences`),
+ * trimmed. A missing folder contributes nothing.
+ *
+ * @param dataDir The data directory (default: `resolveDataDir()`).
+ * @returns The texts.
+ * @throws {InputError} On a JSON file that does not parse.
+ *
+ * @example
+ * ```ts ignore
+ * import { evaluationTexts } from "./translation_pairs.ts";
+ * console.log((await evaluationTexts()).size); // 50705 for the real data
+ * ```
+ */
+export async function evaluationTexts(dataDir?: string): Promise<Set<string>> {
+  const texts = new Set<string>();
+  for (const name of EVALUATION_DIRS) {
+    const dir = datasetPath(name, dataDir ?? resolveDataDir());
+    let files: string[];
+    try {
+      files = [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".json"))
+        .map((e) => e.name).sort();
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      throw error;
+    }
+    for (const file of files) {
+      const path = join(dir, file);
+      let json: SquadLike;
+      try {
+        json = JSON.parse(await Deno.readTextFile(path));
+      } catch (error) {
+        throw new InputError(`Cannot read ${path}: not valid JSON`, { cause: error });
+      }
+      for (const article of json.data ?? []) {
+        for (const paragraph of article.paragraphs ?? []) {
+          for (const sentence of paragraph.sentences ?? []) texts.add(sentence.trim());
+          for (const qa of paragraph.qas ?? []) texts.add((qa.question ?? "").trim());
+        }
+      }
+    }
+  }
+  texts.delete("");
+  return texts;
+}
+
+interface SquadLike {
+  data?: {
+    paragraphs?: { sentences?: string[]; qas?: { question?: string }[] }[];
+  }[];
 }
 
 /**
@@ -143,13 +208,14 @@ export async function loadTranslationPairs(
       );
     }
   }
+  const parallel = PARALLEL_LANGUAGES.filter((l) => languages.includes(l));
   if (!exclude.has("ntrex")) {
-    const sentences = await loadNtrex({ dataDir, languages: [...languages] });
-    batches.push(alignedToPairs(sentences, "ntrex", languages, pairing));
+    const sentences = await loadNtrex({ dataDir, languages: parallel });
+    batches.push(alignedToPairs(sentences, "ntrex", parallel, pairing));
   }
   if (!exclude.has("flores")) {
-    const sentences = await loadFlores({ dataDir, languages: [...languages] });
-    batches.push(alignedToPairs(sentences, "flores", languages, pairing));
+    const sentences = await loadFlores({ dataDir, languages: parallel });
+    batches.push(alignedToPairs(sentences, "flores", parallel, pairing));
   }
   if (!exclude.has("freedict")) {
     const names = options.dictionaries ??
@@ -162,10 +228,40 @@ export async function loadTranslationPairs(
       );
     }
   }
-  const banned = new Set<string>();
+  const banned = options.excludeEvaluationTexts === false
+    ? new Set<string>()
+    : await evaluationTexts(dataDir);
   for (const text of options.excludeTexts ?? []) banned.add(text.trim());
+  let pairs = mergePairs(batches, banned);
+  if (options.limitPerSource !== undefined) {
+    pairs = limitPerSource(pairs, options.limitPerSource, options.seed ?? 0);
+  }
+  return pairs;
+}
+
+/**
+ * Concatenates batches of pairs, dropping pairs with a side in `banned`
+ * (compared trimmed) and repeats: the same two texts in the same two
+ * languages, in either direction, keep their first occurrence.
+ *
+ * @param batches Pair lists, in priority order.
+ * @param banned Texts that must not appear.
+ * @returns The merged pairs.
+ *
+ * @example
+ * ```ts
+ * import { mergePairs } from "./translation_pairs.ts";
+ * const a = { srcLang: "en", tgtLang: "de", src: "dog", tgt: "Hund", source: "x" };
+ * const b = { srcLang: "de", tgtLang: "en", src: "Hund", tgt: "dog", source: "y" };
+ * console.assert(mergePairs([[a], [b]]).length === 1);
+ * ```
+ */
+export function mergePairs(
+  batches: readonly (readonly TranslationPair[])[],
+  banned: ReadonlySet<string> = new Set(),
+): TranslationPair[] {
   const seen = new Set<string>();
-  let pairs: TranslationPair[] = [];
+  const pairs: TranslationPair[] = [];
   for (const batch of batches) {
     for (const p of batch) {
       if (banned.has(p.src.trim()) || banned.has(p.tgt.trim())) continue;
@@ -176,9 +272,6 @@ export async function loadTranslationPairs(
       seen.add(key);
       pairs.push(p);
     }
-  }
-  if (options.limitPerSource !== undefined) {
-    pairs = limitPerSource(pairs, options.limitPerSource, options.seed ?? 0);
   }
   return pairs;
 }

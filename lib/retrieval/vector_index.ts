@@ -9,7 +9,11 @@
 export interface Hits {
   /** Document ids. */
   ids: string[];
-  /** Their scores (float32 values). */
+  /**
+   * Their scores (float32 values). A run file must print them so that they
+   * read back as the same numbers (e.g. `String(score)`, not `toFixed(4)`), or
+   * trec_eval would see ties that the ranking broke differently.
+   */
   scores: Float32Array;
 }
 

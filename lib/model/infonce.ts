@@ -135,31 +135,85 @@ export function infoNce(
   scratch?: InfoNceScratch,
 ): number {
   const cos = scratch?.cos ?? new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const qi = i * dim;
-    for (let j = 0; j < n; j++) {
-      const pj = j * dim;
-      let s = 0;
-      for (let k = 0; k < dim; k++) s += q[qi + k] * p[pj + k];
-      cos[i * n + j] = s;
-    }
-  }
+  cosines(q, p, n, dim, cos);
   if (!grads) return infoNceFromCosines(cos, n, options);
   const dc = scratch?.dcos ?? new Float64Array(n * n);
   const loss = infoNceFromCosines(cos, n, options, dc);
-  const gq = grads.q, gp = grads.p;
-  gq.fill(0, 0, n * dim);
-  gp.fill(0, 0, n * dim);
-  for (let i = 0; i < n; i++) {
-    const qi = i * dim;
-    for (let j = 0; j < n; j++) {
-      const c = dc[i * n + j];
-      const pj = j * dim;
+  // dL/dq = dC P and dL/dp = dCᵀ Q, four rows of the right-hand side at a time.
+  combine(dc, n, 1, n, p, dim, grads.q);
+  combine(dc, 1, n, n, q, dim, grads.p);
+  return loss;
+}
+
+/** `cos = Q Pᵀ` (`n × n`), two rows by two columns at a time. */
+function cosines(
+  q: Float64Array | Float32Array,
+  p: Float64Array | Float32Array,
+  n: number,
+  dim: number,
+  cos: Float64Array,
+): void {
+  const even = n - (n % 2);
+  for (let i = 0; i < n; i += 2) {
+    const a = i * dim, b = i + 1 < n ? a + dim : a;
+    for (let j = 0; j < n; j += 2) {
+      const c = j * dim, d = j + 1 < n ? c + dim : c;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
       for (let k = 0; k < dim; k++) {
-        gq[qi + k] += c * p[pj + k];
-        gp[pj + k] += c * q[qi + k];
+        const qa = q[a + k], qb = q[b + k], pc = p[c + k], pd = p[d + k];
+        s00 += qa * pc;
+        s01 += qa * pd;
+        s10 += qb * pc;
+        s11 += qb * pd;
+      }
+      cos[i * n + j] = s00;
+      if (j + 1 < n) cos[i * n + j + 1] = s01;
+      if (i < even) {
+        cos[(i + 1) * n + j] = s10;
+        if (j + 1 < n) cos[(i + 1) * n + j + 1] = s11;
       }
     }
   }
-  return loss;
+}
+
+/**
+ * `out[r] = Σ_j c[r·rs + j·cs] x[j]` for rows of `dim` (`out = C X` with
+ * `rs = n, cs = 1`; `out = Cᵀ X` with `rs = 1, cs = n`).
+ */
+function combine(
+  c: Float64Array,
+  rs: number,
+  cs: number,
+  n: number,
+  x: Float64Array | Float32Array,
+  dim: number,
+  out: Float64Array,
+): void {
+  out.fill(0, 0, n * dim);
+  // Two output rows by four input rows at a time: each load of x serves two rows.
+  for (let r = 0; r < n; r += 2) {
+    const o = r * dim, cr = r * rs;
+    const two = r + 1 < n;
+    const o2 = two ? o + dim : o, cr2 = two ? cr + rs : cr;
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const c0 = c[cr + j * cs], c1 = c[cr + (j + 1) * cs];
+      const c2 = c[cr + (j + 2) * cs], c3 = c[cr + (j + 3) * cs];
+      const e0 = two ? c[cr2 + j * cs] : 0, e1 = two ? c[cr2 + (j + 1) * cs] : 0;
+      const e2 = two ? c[cr2 + (j + 2) * cs] : 0, e3 = two ? c[cr2 + (j + 3) * cs] : 0;
+      const x0 = j * dim, x1 = x0 + dim, x2 = x1 + dim, x3 = x2 + dim;
+      for (let k = 0; k < dim; k++) {
+        const a0 = x[x0 + k], a1 = x[x1 + k], a2 = x[x2 + k], a3 = x[x3 + k];
+        out[o + k] += (c0 * a0 + c1 * a1) + (c2 * a2 + c3 * a3);
+        out[o2 + k] += (e0 * a0 + e1 * a1) + (e2 * a2 + e3 * a3);
+      }
+    }
+    for (; j < n; j++) {
+      const cj = c[cr + j * cs], ej = two ? c[cr2 + j * cs] : 0, xj = j * dim;
+      for (let k = 0; k < dim; k++) {
+        out[o + k] += cj * x[xj + k];
+        out[o2 + k] += ej * x[xj + k];
+      }
+    }
+  }
 }

@@ -36,7 +36,15 @@ export function meanPool(
 ): void {
   out.fill(0, outOffset, outOffset + d);
   const n = ids.length;
-  for (let t = 0; t < n; t++) {
+  let t = 0;
+  // Four rows at a time: a quarter of the loads and stores of `out`.
+  for (; t + 3 < n; t += 4) {
+    const a = ids[t] * d, b = ids[t + 1] * d, c = ids[t + 2] * d, e = ids[t + 3] * d;
+    for (let k = 0; k < d; k++) {
+      out[outOffset + k] += (table[a + k] + table[b + k]) + (table[c + k] + table[e + k]);
+    }
+  }
+  for (; t < n; t++) {
     const off = ids[t] * d;
     for (let k = 0; k < d; k++) out[outOffset + k] += table[off + k];
   }

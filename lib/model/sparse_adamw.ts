@@ -79,7 +79,8 @@ function updateRange(
   for (let k = 0; k < len; k++) {
     const i = pOffset + k;
     const g = grad[gOffset + k];
-    const mi = m[i] + b1c * (g - m[i]);
+    const m0 = m[i];
+    const mi = m0 + b1c * (g - m0);
     const vi = beta2 * v[i] + b2c * g * g;
     m[i] = mi;
     v[i] = vi;

@@ -43,8 +43,8 @@ export const PROJECTION_NAME = "projection.weight";
  * How the weights are drawn. `E ~ N(0, std²)` (default `std = 1`, PyTorch's
  * `nn.Embedding`/`nn.EmbeddingBag` default) or `U(−√3·std, √3·std)` (same
  * variance); `W ~ U(−1/√d, 1/√d)` (PyTorch's `nn.Linear` default). Draws come
- * from xoshiro128** seeded by splitmix32 and Box–Muller with V8's own
- * (platform-independent) `Math.log`/`Math.cos`, so a seed gives the same
+ * from xoshiro128** seeded by splitmix32 and Marsaglia's polar method with V8's
+ * own (platform-independent) `Math.log`, so a seed gives the same
  * weights on every run and platform.
  */
 export interface StaticInit {
@@ -144,13 +144,15 @@ function fillRandom(
     for (let i = 0; i < out.length; i++) out[i] = a * (2 * ((rng.next() + 0.5) / TWO_32) - 1);
     return;
   }
-  for (let i = 0; i < out.length; i += 2) {
-    const u1 = (rng.next() + 1) / TWO_32; // (0, 1]
-    const u2 = rng.next() / TWO_32; // [0, 1)
-    const r = std * Math.sqrt(-2 * Math.log(u1));
-    const t = 2 * Math.PI * u2;
-    out[i] = r * Math.cos(t);
-    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t);
+  // Marsaglia's polar method: two normals per accepted point of the unit disc.
+  for (let i = 0; i < out.length;) {
+    const x = 2 * ((rng.next() + 0.5) / TWO_32) - 1;
+    const y = 2 * ((rng.next() + 0.5) / TWO_32) - 1;
+    const r2 = x * x + y * y;
+    if (r2 >= 1 || r2 === 0) continue;
+    const f = std * Math.sqrt(-2 * Math.log(r2) / r2);
+    out[i++] = x * f;
+    if (i < out.length) out[i++] = y * f;
   }
 }
 
@@ -306,11 +308,7 @@ export class StaticEncoder implements TrainableEncoder {
       if (!(id >= 0 && id < V)) {
         throw new InputError(`${where}: token id ${id} at position ${t} is outside [0, ${V})`);
       }
-      if (touched !== null) {
-        const before = touched.count;
-        const slot = touched.add(id);
-        if (touched.count !== before) this.#zeroGradRow(slot);
-      }
+      if (touched !== null) touched.add(id);
     }
     meanPool(this.#E, d, ids, h, ho);
     const dim = this.dim;
@@ -320,16 +318,6 @@ export class StaticEncoder implements TrainableEncoder {
     } else {
       this.#norm[s] = l2Normalize(h, ho, dim, this.#e, s * dim);
     }
-  }
-
-  #zeroGradRow(slot: number): void {
-    const d = this.hiddenSize;
-    if ((slot + 1) * d > this.#gRows.length) {
-      const grown = new Float32Array(Math.max((slot + 1) * d, 2 * this.#gRows.length));
-      grown.set(this.#gRows.subarray(0, slot * d));
-      this.#gRows = grown;
-    }
-    this.#gRows.fill(0, slot * d, (slot + 1) * d);
   }
 
   /**
@@ -369,6 +357,12 @@ export class StaticEncoder implements TrainableEncoder {
     for (let i = 0; i < n; i++) {
       this.#forwardOne(batch.passages[i], n + i, `passage ${i}`, touched);
     }
+    if (touched !== null) {
+      const size = touched.count * this.hiddenSize;
+      if (size > this.#gRows.length) {
+        this.#gRows = new Float32Array(Math.max(size, 2 * this.#gRows.length));
+      } else this.#gRows.fill(0, 0, size);
+    }
     const dim = this.dim, e = this.#e, ge = this.#ge;
     const q = e.subarray(0, n * dim), p = e.subarray(n * dim, 2 * n * dim);
     const grads = withGrad
@@ -405,8 +399,10 @@ export class StaticEncoder implements TrainableEncoder {
   #ensureOptimizer(): void {
     if (this.#touched === null) this.#touched = new TouchedRows(this.vocabSize);
     if (this.#mE === null) {
-      this.#mE = new Float32Array(this.#E.length);
-      this.#vE = new Float32Array(this.#E.length);
+      // Written once now, so that the OS commits the pages here and not, a
+      // page fault per row, in the first steps.
+      this.#mE = new Float32Array(this.#E.length).fill(0);
+      this.#vE = new Float32Array(this.#E.length).fill(0);
     }
     if (this.#W !== null && this.#mW === null) {
       this.#mW = new Float32Array(this.#W.length);

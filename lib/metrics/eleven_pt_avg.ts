@@ -5,10 +5,12 @@
  *
  *     11pt_avg = (1 / |X|) · Σ_{x in X} iprec(x)
  *
+ * with iprec as `iprec_at_recall` (same rounding of x·R).
+ *
  * @module
  */
 
-import { ELEVEN_POINTS } from "./iprec_at_recall.ts";
+import { ELEVEN_POINTS, recallCutoffs } from "./iprec_at_recall.ts";
 import type { MeasureDef } from "./measure.ts";
 
 /**
@@ -35,7 +37,7 @@ export function elevenPointAverage(
   relevanceLevel = 1,
 ): number {
   const numRet = rels.length;
-  const cutoffs = points.map((x) => Math.trunc(x * numRel + 0.5));
+  const cutoffs = recallCutoffs(points, numRel);
   let cut = points.length - 1;
   while (cut >= 0 && cutoffs[cut] > numRelRet) cut--;
   let intPrecis = numRelRet / numRet;

@@ -2,10 +2,17 @@
  * `iprec_at_recall_x`: interpolated precision at recall x, the points of the
  * standard recall–precision graph.
  *
- *     iprec(x) = max { P@k : k >= k_x },  k_x = rank where ⌊x·R + 0.9⌋ relevant are retrieved
+ *     iprec(x) = max { P@k : k >= k_x },  k_x = rank where ⌊x·R + 0.5⌋ relevant are retrieved
  *
- * 0 when fewer than ⌊x·R + 0.9⌋ relevant documents are retrieved. Default
+ * 0 when fewer than ⌊x·R + 0.5⌋ relevant documents are retrieved. Default
  * points 0.0, 0.1, …, 1.0 (`-m iprec_at_recall..10,.20`).
+ *
+ * The number of relevant documents for recall x is x·R rounded half up:
+ * trec_eval's `m_iprec_at_recall.c` in the searchable source still adds 0.9
+ * (`(long) (x * num_rel + 0.9)`), but trec_eval's own expected outputs at
+ * f425365 (`test/out.test*`) are reproduced only with rounding (e.g. R = 77,
+ * x = 0.5 needs the 39th relevant document, x = 0.6 the 46th); the fixtures win.
+ * `Rprec_mult` keeps `+ 0.9`, which its fixture rows confirm.
  *
  * @module
  */
@@ -26,6 +33,23 @@ export const ELEVEN_POINTS: readonly number[] = [
   0.9,
   1.0,
 ];
+
+/**
+ * Relevant documents needed for each recall point: ⌊x·R + 0.5⌋.
+ *
+ * @param points Recall points.
+ * @param numRel R.
+ * @returns The counts.
+ *
+ * @example
+ * ```ts
+ * import { recallCutoffs } from "./iprec_at_recall.ts";
+ * console.assert(recallCutoffs([0.5, 0.6], 77).join() === "39,46");
+ * ```
+ */
+export function recallCutoffs(points: readonly number[], numRel: number): number[] {
+  return points.map((x) => Math.trunc(x * numRel + 0.5));
+}
 
 /**
  * Interpolated precision at increasing recall points (trec_eval's kernel,
@@ -55,7 +79,7 @@ export function interpolatedPrecisionAtRecall(
 ): number[] {
   const numRet = rels.length;
   const v = new Array<number>(points.length).fill(0);
-  const cutoffs = points.map((x) => Math.trunc(x * numRel + 0.5));
+  const cutoffs = recallCutoffs(points, numRel);
   let cut = points.length - 1;
   while (cut >= 0 && cutoffs[cut] > numRelRet) cut--;
   let intPrecis = numRelRet / numRet;

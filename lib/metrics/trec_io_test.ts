@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { InputError } from "../util/errors.ts";
+import { formatRun, parseQrels, parseRun, readQrels, readRun, writeRun } from "./trec_io.ts";
+
+Deno.test("parseQrels() skips '#' comment lines and keeps '#' inside docids", () => {
+  const q = parseQrels(
+    "# comment here\n301 0 CR93E-1 1\n  # indented comment\n301 0 CR#93E-2 0\n\n",
+  );
+  assert.deepEqual([...q.get("301")!], [["CR93E-1", 1], ["CR#93E-2", 0]]);
+});
+
+Deno.test("parseQrels() reads tabs, CRLF, negative and '1.0' relevance", () => {
+  const q = parseQrels("q1\t0\td1\t1.0\r\nq1 Q0 d2 -1\r\n");
+  assert.deepEqual([...q.get("q1")!], [["d1", 1], ["d2", -1]]);
+});
+
+Deno.test("parseQrels() names file, line and expected fields for a short line", () => {
+  assert.throws(
+    () => parseQrels("q 0 d 1\nq 0 d2\n", "qrels.tsv"),
+    (e) =>
+      e instanceof InputError &&
+      e.message ===
+        "Cannot read qrels: line 2 of qrels.tsv has 3 fields, expected 4 (qid iter docid rel)",
+  );
+  assert.throws(() => parseQrels("q 0 d 1 extra\n", "x"), /line 1 of x has more than 4 fields/);
+  assert.throws(() => parseQrels("q 0 d rel\n", "x"), /relevance "rel", expected an integer/);
+});
+
+Deno.test("parseQrels() rejects a document judged twice for one query", () => {
+  assert.throws(() => parseQrels("q 0 d 1\nq 0 d 0\n", "x"), /line 2 of x judges document d/);
+});
+
+Deno.test("parseRun() keeps file order, ignores extra fields, takes the last line's runid", () => {
+  const { run, runid } = parseRun(
+    "# header\n2 Q0 b 1 0.5 first\n1 Q0 a 1 2.5e0 x more junk\n2 Q0 c 2 -1 last\n",
+  );
+  assert.deepEqual([...run.keys()], ["2", "1"]);
+  assert.deepEqual(run.get("2"), { docids: ["b", "c"], scores: [0.5, -1] });
+  assert.equal(run.get("1")!.scores[0], 2.5);
+  assert.equal(runid, "last");
+});
+
+Deno.test("parseRun() names file, line and expectation for bad lines", () => {
+  assert.throws(
+    () => parseRun("q Q0 d 1 1 r\nq Q0 d2 1 r\n", "run.txt"),
+    (e) =>
+      e instanceof InputError &&
+      e.message ===
+        "Cannot read run: line 2 of run.txt has 5 fields, expected 6 (qid Q0 docid rank score runid)",
+  );
+  assert.throws(
+    () => parseRun("q Q0 d 1 high r\n", "r"),
+    /line 1 of r has score "high", expected a number/,
+  );
+});
+
+Deno.test("readRun() and readQrels() stream files, including a last line without newline", async () => {
+  const dir = await Deno.makeTempDir();
+  const lines = Array.from({ length: 30000 }, (_, i) => `q${i % 7} Q0 doc${i} ${i} ${i / 3} r`);
+  await Deno.writeTextFile(`${dir}/run`, lines.join("\n"));
+  await Deno.writeTextFile(`${dir}/qrels`, "q1 0 doc1 1\nq1 0 doc8 2");
+  const { run, runid } = await readRun(`${dir}/run`);
+  assert.equal(runid, "r");
+  assert.equal([...run.values()].reduce((n, c) => n + c.docids.length, 0), 30000);
+  assert.equal(run.get("q1")!.scores[1], 8 / 3);
+  assert.deepEqual([...(await readQrels(`${dir}/qrels`)).get("q1")!], [["doc1", 1], ["doc8", 2]]);
+});
+
+Deno.test("readRun() reports the file's line number", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/run`, "q Q0 a 1 1 r\n\nq Q0 b 2\n");
+  await assert.rejects(() => readRun(`${dir}/run`), /line 3 of .*run has 4 fields/);
+});
+
+Deno.test("formatRun() writes trec_eval's ranking with exact scores", () => {
+  const text = formatRun(
+    new Map([["q", [{ docid: "a", score: 0.1 + 0.2 }, { docid: "b", score: 0.3 }, {
+      docid: "c",
+      score: 0.3,
+    }]]]),
+    "dense",
+  );
+  assert.equal(
+    text,
+    "q Q0 a 1 0.30000000000000004 dense\nq Q0 c 2 0.3 dense\nq Q0 b 3 0.3 dense\n",
+  );
+  assert.throws(() => formatRun(new Map(), "two words"), InputError);
+});
+
+Deno.test("writeRun() round-trips through readRun() up to the depth", async () => {
+  const dir = await Deno.makeTempDir();
+  const run = new Map([["q1", { docids: ["a", "b", "c"], scores: [1e-300, 3, 2] }]]);
+  await writeRun(`${dir}/run.txt`, run, "sys", { depth: 2 });
+  const back = await readRun(`${dir}/run.txt`);
+  assert.deepEqual(back.run.get("q1"), { docids: ["b", "c"], scores: [3, 2] });
+  assert.equal(back.runid, "sys");
+});

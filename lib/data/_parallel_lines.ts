@@ -1,13 +1,11 @@
 /**
  * Private helpers of the parallel-text loaders (`ntrex.ts`, `flores.ts`,
- * `tatoeba.ts`): line files, line-count checks, language codes, checksums.
+ * `tatoeba.ts`): line files, line-count checks, language codes.
  *
  * @module
  */
 
-import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
-import { sha256File } from "../util/hash.ts";
 
 /**
  * The corpora's ISO 639-3 codes (with script/region suffixes dropped) mapped
@@ -52,17 +50,19 @@ export const PARALLEL_LANGUAGES: readonly string[] = [
  *
  * @param path The file.
  * @param what The corpus, for the error message.
+ * @param download The `deno task download` argument that fetches it.
  * @returns The lines.
  * @throws {InputError} When the file is missing.
  */
-export async function readLines(path: string, what: string): Promise<string[]> {
+export async function readLines(path: string, what: string, download: string): Promise<string[]> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new InputError(
-        `Cannot read ${what}: ${path} does not exist (set XLIR_DATA or --data to the data directory)`,
+        `Cannot read ${what}: ${path} does not exist; \`deno task download ${download}\` fetches it ` +
+          "(or set XLIR_DATA / --data to the data directory that has it)",
         { cause: error },
       );
     }
@@ -141,28 +141,6 @@ export function checkDocsContiguous(
 }
 
 /**
- * Compares files against their expected sha256.
- *
- * @param dir The folder the names are relative to.
- * @param files Expected sha256 (hex) per relative file name.
- * @returns The names whose content differs (missing files included), sorted.
- */
-export async function mismatchedFiles(
-  dir: string,
-  files: Readonly<Record<string, { sha256: string }>>,
-): Promise<string[]> {
-  const bad: string[] = [];
-  for (const [name, { sha256 }] of Object.entries(files)) {
-    try {
-      if (await sha256File(join(dir, name)) !== sha256) bad.push(name);
-    } catch {
-      bad.push(name);
-    }
-  }
-  return bad.sort();
-}
-
-/**
  * Checks that `languages` are all in `available`.
  *
  * @param what The corpus, for the error message.
@@ -181,14 +159,4 @@ export function checkLanguages(
       );
     }
   }
-}
-
-/** A file to download: its official URL and expected sha256 (hex). */
-export interface RemoteFile {
-  /** The file's URL, or the archive's when `member` is set. */
-  url: string;
-  /** The file's path inside the archive at `url` (a `.tar.gz`), if any. */
-  member?: string;
-  /** sha256 of the file itself. */
-  sha256: string;
 }

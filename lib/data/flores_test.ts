@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
 import { exists, skipUnless } from "../util/testing.ts";
-import { FLORES_DIR, FLORES_SOURCE, loadFlores } from "./flores.ts";
-import { mismatchedFiles } from "./_parallel_lines.ts";
+import { FLORES_DIR, loadFlores } from "./flores.ts";
 
 const DATA = Deno.env.get("XLIR_DATA") ?? "";
 const HAS_DATA = DATA !== "" && exists(join(DATA, FLORES_DIR));
@@ -81,13 +80,5 @@ Deno.test({
     assert.equal(new Set(sentences.map((s) => s.doc)).size, 281);
     assert.match(sentences[0].doc, /^https:\/\/en\.wikinews\.org\/wiki\/Toronto_team-led/);
     for (const s of sentences) assert.equal(Object.keys(s.text).length, 12);
-  },
-});
-
-Deno.test({
-  name: "FLORES_SOURCE checksums match the shared data",
-  ignore: skipUnless(HAS_DATA, WHAT),
-  async fn() {
-    assert.deepEqual(await mismatchedFiles(join(DATA, FLORES_DIR), FLORES_SOURCE), []);
   },
 });

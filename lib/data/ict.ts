@@ -16,21 +16,12 @@
 import { createHash } from "node:crypto";
 import { InputError } from "../util/errors.ts";
 import { loadFlores } from "./flores.ts";
+import { TRAINING_LANGS } from "./languages.ts";
 import { loadNtrex } from "./ntrex.ts";
 import type { AlignedSentence, ParallelExample } from "./types.ts";
 
-/** The paper's 9 training languages (el and vi stay unseen). */
-export const ICT_LANGUAGES: readonly string[] = [
-  "ar",
-  "de",
-  "en",
-  "es",
-  "hi",
-  "ru",
-  "th",
-  "tr",
-  "zh",
-];
+/** The paper's 9 training languages (el and vi stay unseen): `TRAINING_LANGS`. */
+export const ICT_LANGUAGES: readonly string[] = TRAINING_LANGS;
 
 /** Options of {@linkcode buildIctExamples}. */
 export interface IctOptions {

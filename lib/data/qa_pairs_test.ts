@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
+import { exists, skipUnless } from "../util/testing.ts";
+import { loadMlqaR } from "./mlqa_r.ts";
 import { buildQaPairs } from "./qa_pairs.ts";
+import { loadXquadR } from "./xquad_r.ts";
 import type { Candidate, LareqaDataset, LareqaLanguage, Question } from "./types.ts";
 
 /** One language: `sentences[p][s]`, questions as [qid, text, answer ids "p:s"]. */
@@ -104,4 +108,24 @@ Deno.test("buildQaPairs() names the question whose answer is not a candidate", (
     () => buildQaPairs(dataset(EN), { languages: ["th"] }),
     (e: unknown) => e instanceof InputError && /has no language "th"/.test(e.message),
   );
+});
+
+const DATA = Deno.env.get("XLIR_DATA") ?? "";
+const HAS_DATA = DATA !== "" && exists(join(DATA, "xquad-r")) && exists(join(DATA, "mlqa-r"));
+
+Deno.test({
+  name: "buildQaPairs() gives 1,190 XQuAD-R examples in 11 languages and 1,148 MLQA-R examples",
+  ignore: skipUnless(HAS_DATA, "XLIR_DATA with xquad-r/ and mlqa-r/"),
+  async fn() {
+    const xquad = buildQaPairs(await loadXquadR({ dataDir: DATA }));
+    assert.equal(xquad.length, 1190);
+    assert.ok(xquad.every((e) => Object.keys(e.texts).length === 11));
+    // Shared answer sentences, closed over the 11 segmentations (English alone: 787).
+    assert.equal(new Set(xquad.map((e) => e.group)).size, 489);
+    const mlqa = buildQaPairs(await loadMlqaR({ dataDir: DATA }));
+    assert.equal(mlqa.length, 1148);
+    const perExample = mlqa.map((e) => Object.keys(e.texts).length);
+    assert.ok(perExample.every((n) => n >= 2 && n <= 4));
+    assert.equal(new Set(mlqa.map((e) => e.group)).size, 1140);
+  },
 });

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
 import { exists, skipUnless } from "../util/testing.ts";
-import { loadTatoeba, TATOEBA_DIR, TATOEBA_LANGUAGES, TATOEBA_SOURCE } from "./tatoeba.ts";
-import { mismatchedFiles } from "./_parallel_lines.ts";
+import { loadTatoeba, TATOEBA_DIR, TATOEBA_LANGUAGES } from "./tatoeba.ts";
 
 const DATA = Deno.env.get("XLIR_DATA") ?? "";
 const HAS_DATA = DATA !== "" && exists(join(DATA, TATOEBA_DIR));
@@ -95,14 +94,5 @@ Deno.test({
   async fn() {
     const variants = Object.fromEntries(TATOEBA_LANGUAGES.map((l) => [l, "all" as const]));
     assert.equal((await loadTatoeba({ dataDir: DATA, variants })).length, 113236);
-  },
-});
-
-Deno.test({
-  name: "TATOEBA_SOURCE checksums match the shared data",
-  ignore: skipUnless(HAS_DATA, WHAT),
-  async fn() {
-    assert.equal(Object.keys(TATOEBA_SOURCE).length, 44);
-    assert.deepEqual(await mismatchedFiles(join(DATA, TATOEBA_DIR), TATOEBA_SOURCE), []);
   },
 });

@@ -24,25 +24,14 @@ import { InputError } from "../util/errors.ts";
 import { datasetPath, resolveDataDir } from "./data_dir.ts";
 import { loadFlores } from "./flores.ts";
 import { FREEDICT_DICTIONARIES, freedictLanguages, loadFreedict } from "./freedict.ts";
+import { XQUAD_R_LANGS } from "./languages.ts";
 import { loadNtrex } from "./ntrex.ts";
 import { loadTatoeba, TATOEBA_LANGUAGES } from "./tatoeba.ts";
 import type { AlignedSentence, TranslationPair } from "./types.ts";
 import { PARALLEL_LANGUAGES } from "./_parallel_lines.ts";
 
-/** The 11 XQuAD-R languages, the default languages of the pairs. */
-export const XQUAD_R_LANGUAGES: readonly string[] = [
-  "ar",
-  "de",
-  "el",
-  "en",
-  "es",
-  "hi",
-  "ru",
-  "th",
-  "tr",
-  "vi",
-  "zh",
-];
+/** The 11 XQuAD-R languages, the default languages of the pairs: `XQUAD_R_LANGS`. */
+export const XQUAD_R_LANGUAGES: readonly string[] = XQUAD_R_LANGS;
 
 /** A source family that {@linkcode TranslationPairOptions.exclude} can leave out. */
 export type PairSource = "tatoeba" | "ntrex" | "flores" | "freedict";

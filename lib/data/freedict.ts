@@ -21,7 +21,9 @@
  * with a letter and none of `? … { } " = / |` or a leading/trailing hyphen
  * (affixes), and entries whose pronunciation is far longer than the headword
  * are dropped (eng-spa truncates multi-word headwords: `air /ɛərkəndiʃənd/`).
- * The `00-database-*` meta entries are skipped; pairs are deduplicated.
+ * A pair is kept only when each side has a letter of its language's script
+ * (ell-eng leaves some Greek words untranslated). The `00-database-*` meta
+ * entries are skipped; pairs are deduplicated.
  *
  * @module
  */

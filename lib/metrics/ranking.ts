@@ -3,8 +3,10 @@
  * score descending, ties broken by document id descending in C `strcmp`
  * order — exactly as trec_eval's `form_res_rels` sorts (`comp_sim_docno`:
  * sim compared as doubles, then `strcmp(docno2, docno1)`); the input's rank
- * column is ignored. Then `-M` keeps the top N, duplicates among them are an
- * error, and each document gets its qrels relevance.
+ * column is ignored. Then `-M` keeps the top N, a document id twice among
+ * them is an error (trec_eval stops with `form_res_qrels: duplicate docs
+ * DOCNO`; duplicates below the top N pass, as there), and each document gets
+ * its qrels relevance.
  *
  * @module
  */

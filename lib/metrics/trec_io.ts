@@ -12,7 +12,9 @@
  * comment lines; a `#` inside a field, as in MS MARCO v2.1 docids, is data).
  * Unlike trec_eval, a blank line in a qrels file is not an error.
  * Bad lines throw an `InputError` naming the file, the line and what was
- * expected; a (qid, docid) judged twice in a qrels file too.
+ * expected; a (qid, docid) judged twice in a qrels file too. A document
+ * retrieved twice for one query is caught when the run is evaluated
+ * (`ranking.ts`), since trec_eval only rejects it within the top `-M`.
  *
  * @module
  */

@@ -1,0 +1,331 @@
+/**
+ * Fixtures for the model tests: a tiny WordPiece `tokenizer.json` in BERT
+ * (`[CLS] … [SEP]`, pad 0) or RoBERTa (`<s> … </s>`, pad 1) style, and pair
+ * batches made from it.
+ *
+ * @module
+ */
+
+import { loadTokenizer, type TextTokenizer } from "../data/tokenizer.ts";
+import type { PairBatch } from "./encoder.ts";
+
+const WORDS = [
+  "query",
+  "passage",
+  ":",
+  "?",
+  ".",
+  ",",
+  "the",
+  "a",
+  "is",
+  "of",
+  "who",
+  "what",
+  "where",
+  "cat",
+  "dog",
+  "sat",
+  "on",
+  "mat",
+  "berlin",
+  "paris",
+  "capital",
+  "germany",
+  "france",
+  "river",
+  "city",
+  "wer",
+  "war",
+  "die",
+  "hauptstadt",
+  "von",
+  "##s",
+  "##en",
+  "##er",
+  "un",
+  "##able",
+];
+
+/** Special tokens of each style, in id order. */
+const SPECIALS = {
+  bert: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
+  roberta: ["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
+} as const;
+
+/**
+ * A tiny WordPiece `tokenizer.json` (about 40 ids; lower-cased words).
+ *
+ * @param style `"bert"` (`[CLS]`=2, `[SEP]`=3, `[PAD]`=0) or `"roberta"` (`<s>`=0, `<pad>`=1, `</s>`=2).
+ * @returns The JSON text.
+ *
+ * @example
+ * ```ts
+ * import { tinyTokenizerJson } from "./_testing.ts";
+ * console.assert(JSON.parse(tinyTokenizerJson("bert")).model.vocab["[PAD]"] === 0);
+ * ```
+ */
+export function tinyTokenizerJson(style: "bert" | "roberta" = "bert"): string {
+  const specials = SPECIALS[style];
+  const [cls, sep] = style === "bert" ? ["[CLS]", "[SEP]"] : ["<s>", "</s>"];
+  const unk = style === "bert" ? "[UNK]" : "<unk>";
+  const vocab: Record<string, number> = {};
+  for (const t of [...specials, ...WORDS]) vocab[t] = Object.keys(vocab).length;
+  const special = (id: string) => ({ SpecialToken: { id, type_id: 0 } });
+  return JSON.stringify({
+    version: "1.0",
+    truncation: null,
+    padding: null,
+    added_tokens: specials.map((content) => ({
+      id: vocab[content],
+      special: true,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+    })),
+    normalizer: {
+      type: "BertNormalizer",
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
+    pre_tokenizer: { type: "BertPreTokenizer" },
+    post_processor: {
+      type: "TemplateProcessing",
+      single: [special(cls), { Sequence: { id: "A", type_id: 0 } }, special(sep)],
+      pair: [
+        special(cls),
+        { Sequence: { id: "A", type_id: 0 } },
+        special(sep),
+        { Sequence: { id: "B", type_id: 1 } },
+        special(sep),
+      ],
+      special_tokens: {
+        [cls]: { id: cls, ids: [vocab[cls]], tokens: [cls] },
+        [sep]: { id: sep, ids: [vocab[sep]], tokens: [sep] },
+      },
+    },
+    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
+    model: {
+      type: "WordPiece",
+      unk_token: unk,
+      continuing_subword_prefix: "##",
+      max_input_chars_per_word: 100,
+      vocab,
+    },
+  });
+}
+
+/**
+ * Writes {@linkcode tinyTokenizerJson} to a temporary folder and loads it.
+ *
+ * @example
+ * ```ts
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const tok = await tinyTokenizer("roberta");
+ * console.assert(tok.padId === 1 && tok.encode("the cat")[0] === 0);
+ * ```
+ */
+export async function tinyTokenizer(style: "bert" | "roberta" = "bert"): Promise<TextTokenizer> {
+  const dir = await Deno.makeTempDir({ prefix: "xlir-tok-" });
+  await Deno.writeTextFile(`${dir}/tokenizer.json`, tinyTokenizerJson(style));
+  return await loadTokenizer(dir);
+}
+
+const QUERIES = [
+  "who sat on the mat?",
+  "what is the capital of germany?",
+  "where is paris?",
+  "wer war die hauptstadt von france?",
+  "what river is in berlin?",
+  "who is a dog?",
+  "what is unable?",
+  "where sat the cats?",
+];
+const PASSAGES = [
+  "the cat sat on the mat.",
+  "berlin is the capital of germany.",
+  "paris is a city of france.",
+  "die hauptstadt von france is paris.",
+  "a river is in the city of berlin.",
+  "the dog is a dog, a dog.",
+  "un ##able is a word.",
+  "the cats sat on a mat.",
+];
+
+/**
+ * A batch of `n` (≤ 8) query/passage pairs of different lengths, tokenized with
+ * the `query: ` / `passage: ` prefixes.
+ *
+ * @example
+ * ```ts
+ * import { tinyBatch, tinyTokenizer } from "./_testing.ts";
+ * const batch = tinyBatch(await tinyTokenizer(), 4);
+ * console.assert(batch.queries.length === 4);
+ * ```
+ */
+export function tinyBatch(tok: TextTokenizer, n = 4, offset = 0): PairBatch {
+  const pick = (texts: string[], prefix: string) =>
+    Array.from({ length: n }, (_, i) => tok.encode(prefix + texts[(i + offset) % texts.length]));
+  return { queries: pick(QUERIES, "query: "), passages: pick(PASSAGES, "passage: ") };
+}
+
+/** erf to about 1e-7 (Abramowitz & Stegun 7.1.26). */
+function erf(x: number): number {
+  const s = Math.sign(x), a = Math.abs(x);
+  const t = 1 / (1 + 0.3275911 * a);
+  const y = 1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t * Math.exp(-a * a);
+  return s * y;
+}
+
+/** Sizes and conventions the reference forward needs (a subset of `TransformerConfig`). */
+export interface ReferenceConfig {
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  positionOffset: number;
+  layerNormEps: number;
+  hiddenAct: string;
+  pooling: "mean" | "cls";
+}
+
+/**
+ * A plain float64 forward pass of the BERT encoder on one unpadded sequence,
+ * written independently of the tfjs code: embeddings, post-LN layers, pooling,
+ * L2 normalisation. Weights use the transformer's names, linear weights `[in, out]`.
+ *
+ * @example
+ * ```ts ignore
+ * const v = referenceEmbed(config, weights, Int32Array.of(2, 5, 3));
+ * ```
+ */
+export function referenceEmbed(
+  c: ReferenceConfig,
+  w: Record<string, Float32Array>,
+  ids: Int32Array,
+): Float64Array {
+  const H = c.hiddenSize, L = ids.length, nh = c.numHeads, dh = H / nh;
+  const W = (n: string) => {
+    const a = w[n];
+    if (!a) throw new Error(`reference: no weight ${n}`);
+    return a;
+  };
+  const ln = (x: Float64Array, g: Float32Array, b: Float32Array) => {
+    let mean = 0;
+    for (let k = 0; k < H; k++) mean += x[k];
+    mean /= H;
+    let v = 0;
+    for (let k = 0; k < H; k++) v += (x[k] - mean) ** 2;
+    v /= H;
+    const out = new Float64Array(H);
+    for (let k = 0; k < H; k++) {
+      out[k] = ((x[k] - mean) / Math.sqrt(v + c.layerNormEps)) * g[k] + b[k];
+    }
+    return out;
+  };
+  const lin = (x: Float64Array, name: string) => {
+    const m = W(`${name}.weight`), b = W(`${name}.bias`);
+    const outDim = b.length, inDim = x.length;
+    const out = new Float64Array(outDim);
+    for (let o = 0; o < outDim; o++) {
+      let s = b[o];
+      for (let i = 0; i < inDim; i++) s += x[i] * m[i * outDim + o];
+      out[o] = s;
+    }
+    return out;
+  };
+  const act = (v: number) =>
+    c.hiddenAct === "relu"
+      ? Math.max(0, v)
+      : c.hiddenAct === "gelu"
+      ? 0.5 * v * (1 + erf(v / Math.SQRT2))
+      : 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+  const word = W("embeddings.word_embeddings.weight");
+  const pos = W("embeddings.position_embeddings.weight");
+  const type = W("embeddings.token_type_embeddings.weight");
+  let xs: Float64Array[] = [];
+  for (let j = 0; j < L; j++) {
+    const x = new Float64Array(H);
+    const p = c.positionOffset + j;
+    for (let k = 0; k < H; k++) x[k] = word[ids[j] * H + k] + pos[p * H + k] + type[k];
+    xs.push(ln(x, W("embeddings.LayerNorm.weight"), W("embeddings.LayerNorm.bias")));
+  }
+  for (let l = 0; l < c.numLayers; l++) {
+    const pre = `encoder.layer.${l}.`;
+    const q = xs.map((x) => lin(x, `${pre}attention.self.query`));
+    const k = xs.map((x) => lin(x, `${pre}attention.self.key`));
+    const v = xs.map((x) => lin(x, `${pre}attention.self.value`));
+    const ctx = xs.map(() => new Float64Array(H));
+    for (let hd = 0; hd < nh; hd++) {
+      for (let i = 0; i < L; i++) {
+        const scores = new Float64Array(L);
+        let max = -Infinity;
+        for (let j = 0; j < L; j++) {
+          let s = 0;
+          for (let d = 0; d < dh; d++) s += q[i][hd * dh + d] * k[j][hd * dh + d];
+          scores[j] = s / Math.sqrt(dh);
+          max = Math.max(max, scores[j]);
+        }
+        let z = 0;
+        for (let j = 0; j < L; j++) z += scores[j] = Math.exp(scores[j] - max);
+        for (let j = 0; j < L; j++) {
+          for (let d = 0; d < dh; d++) ctx[i][hd * dh + d] += (scores[j] / z) * v[j][hd * dh + d];
+        }
+      }
+    }
+    xs = xs.map((x, i) => {
+      const a = lin(ctx[i], `${pre}attention.output.dense`);
+      for (let kk = 0; kk < H; kk++) a[kk] += x[kk];
+      const x1 = ln(
+        a,
+        W(`${pre}attention.output.LayerNorm.weight`),
+        W(`${pre}attention.output.LayerNorm.bias`),
+      );
+      const inter = lin(x1, `${pre}intermediate.dense`).map(act);
+      const o = lin(inter, `${pre}output.dense`);
+      for (let kk = 0; kk < H; kk++) o[kk] += x1[kk];
+      return ln(o, W(`${pre}output.LayerNorm.weight`), W(`${pre}output.LayerNorm.bias`));
+    });
+  }
+  const pooled = new Float64Array(H);
+  if (c.pooling === "cls") pooled.set(xs[0]);
+  else for (const x of xs) for (let k = 0; k < H; k++) pooled[k] += x[k] / L;
+  const norm = Math.max(Math.hypot(...pooled), 1e-12);
+  return pooled.map((x) => x / norm);
+}
+
+/**
+ * The float64 InfoNCE (q→p, plus `w`·p→q) of {@linkcode referenceEmbed}'s vectors.
+ *
+ * @example
+ * ```ts ignore
+ * const loss = referenceLoss(config, weights, batch, 0.05);
+ * ```
+ */
+export function referenceLoss(
+  c: ReferenceConfig,
+  w: Record<string, Float32Array>,
+  batch: PairBatch,
+  temperature: number,
+  symmetricWeight = 0,
+): number {
+  const q = batch.queries.map((s) => referenceEmbed(c, w, s));
+  const p = batch.passages.map((s) => referenceEmbed(c, w, s));
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+  const S = q.map((qi) => p.map((pj) => dot(qi, pj) / temperature));
+  const nll = (row: number[], i: number) => {
+    const m = Math.max(...row);
+    return Math.log(row.reduce((s, x) => s + Math.exp(x - m), 0)) + m - row[i];
+  };
+  let loss = S.reduce((s, row, i) => s + nll(row, i), 0) / q.length;
+  if (symmetricWeight > 0) {
+    const cols = p.map((_, j) => S.map((row) => row[j]));
+    loss += symmetricWeight * cols.reduce((s, col, j) => s + nll(col, j), 0) / p.length;
+  }
+  return loss;
+}

@@ -1,0 +1,429 @@
+/**
+ * Hugging Face checkpoints ↔ the tfjs transformer. Reads a BERT-family folder
+ * (`config.json`, `model.safetensors`, `tokenizer.json`) in the mBERT/LaBSE
+ * layout (`bert.embeddings.word_embeddings.weight`, … with or without the
+ * `bert.` prefix) or XLM-R's RoBERTa layout (`roberta.` prefix, position ids
+ * offset by `pad_token_id + 1`, one token type); writes the BERT layout
+ * (`model_type: "bert"`, `BertModel` names), loadable by `transformers`'
+ * `AutoModel`, plus sentence-transformers' `modules.json` / `1_Pooling` so
+ * that `SentenceTransformer(dir)` pools and normalises as xlir does.
+ *
+ * PyTorch `Linear` weights are `[out, in]`; the transformer stores `[in, out]`.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { InputError } from "../util/errors.ts";
+import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
+import { loadTokenizer } from "../data/tokenizer.ts";
+import type { TrainableEncoder } from "./encoder.ts";
+import { type NamedTensor, readSafetensors, writeSafetensors } from "./safetensors.ts";
+import { ensureBackend } from "./backend.ts";
+import { checkActivation } from "./_tf_ops.ts";
+import {
+  type TransformerConfig,
+  transformerConfig,
+  TransformerEncoder,
+  type TransformerOptions,
+  transformerParamShapes,
+} from "./transformer.ts";
+
+/** Options of {@linkcode loadTransformer}: the transformer's, plus a pooling override. */
+export interface LoadTransformerOptions extends TransformerOptions {
+  /** Pooling; default from `1_Pooling/config.json`, else `xlir_pooling` in config.json, else mean. */
+  pooling?: "mean" | "cls";
+}
+
+/** `model_type` values read as BERT layout. */
+const BERT_TYPES = ["bert"];
+/** `model_type` values read as RoBERTa layout. */
+const ROBERTA_TYPES = ["xlm-roberta", "roberta"];
+
+/** Whether a parameter is a PyTorch `Linear` weight (stored transposed). */
+function isLinearWeight(name: string): boolean {
+  return /\.(query|key|value|dense)\.weight$/.test(name);
+}
+
+function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  }
+  return out;
+}
+
+async function readJson(path: string, what: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    throw new InputError(`Cannot read ${what}: ${path} (${(err as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(`${path} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+async function readOptionalJson(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    await Deno.stat(path);
+  } catch {
+    return undefined;
+  }
+  return await readJson(path, "model file");
+}
+
+/**
+ * Reads `config.json` of a model folder.
+ *
+ * @throws {InputError} when the folder or file is missing or not a JSON object.
+ *
+ * @example
+ * ```ts ignore
+ * import { readModelConfig } from "./hf_checkpoint.ts";
+ * const cfg = await readModelConfig("models/bert-base-multilingual-cased");
+ * console.log(cfg.model_type); // "bert"
+ * ```
+ */
+export async function readModelConfig(dir: string): Promise<Record<string, unknown>> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(dir);
+  } catch (err) {
+    throw new InputError(`Cannot load model: ${dir} (${(err as Error).message})`);
+  }
+  if (!info.isDirectory) throw new InputError(`Cannot load model: ${dir} is not a directory`);
+  return await readJson(join(dir, "config.json"), "model config");
+}
+
+/**
+ * Turns a Hugging Face `config.json` (BERT or XLM-R/RoBERTa) into a
+ * {@linkcode TransformerConfig}.
+ *
+ * @param json The parsed config.json.
+ * @param where The file, for error messages.
+ * @returns The config and the checkpoint's layout.
+ * @throws {InputError} naming the field that is missing or wrong.
+ *
+ * @example
+ * ```ts
+ * import { configFromHf } from "./hf_checkpoint.ts";
+ * const { config, layout } = configFromHf({ model_type: "xlm-roberta", vocab_size: 250002,
+ *   hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12, intermediate_size: 3072,
+ *   max_position_embeddings: 514, type_vocab_size: 1, pad_token_id: 1, layer_norm_eps: 1e-5 });
+ * console.assert(layout === "roberta" && config.positionOffset === 2);
+ * ```
+ */
+export function configFromHf(
+  json: Record<string, unknown>,
+  where = "config.json",
+): { config: TransformerConfig; layout: "bert" | "roberta" } {
+  const type = json.model_type;
+  const layout = BERT_TYPES.includes(type as string)
+    ? "bert"
+    : ROBERTA_TYPES.includes(type as string)
+    ? "roberta"
+    : undefined;
+  if (!layout) {
+    throw new InputError(
+      `${where}: model_type is ${JSON.stringify(type)}, expected one of ${
+        [...BERT_TYPES, ...ROBERTA_TYPES].join(", ")
+      }`,
+    );
+  }
+  const int = (key: string, fallback?: number): number => {
+    const v = json[key] ?? fallback;
+    if (typeof v !== "number" || !Number.isInteger(v)) {
+      throw new InputError(`${where}: ${key} is ${JSON.stringify(v)}, expected an integer`);
+    }
+    return v;
+  };
+  const num = (key: string, fallback: number): number => {
+    const v = json[key] ?? fallback;
+    if (typeof v !== "number") {
+      throw new InputError(`${where}: ${key} is ${JSON.stringify(v)}, expected a number`);
+    }
+    return v;
+  };
+  const padId = int("pad_token_id", layout === "roberta" ? 1 : 0);
+  const pooling = json.xlir_pooling ?? "mean";
+  if (pooling !== "mean" && pooling !== "cls") {
+    throw new InputError(
+      `${where}: xlir_pooling is ${JSON.stringify(pooling)}, expected "mean" or "cls"`,
+    );
+  }
+  const posType = json.position_embedding_type ?? "absolute";
+  if (posType !== "absolute") {
+    throw new InputError(
+      `${where}: position_embedding_type is ${JSON.stringify(posType)}, expected "absolute"`,
+    );
+  }
+  const config = transformerConfig({
+    vocabSize: int("vocab_size"),
+    hiddenSize: int("hidden_size"),
+    numLayers: int("num_hidden_layers"),
+    numHeads: int("num_attention_heads"),
+    intermediateSize: int("intermediate_size"),
+    maxPositions: int("max_position_embeddings", 512),
+    positionOffset: layout === "roberta" ? padId + 1 : 0,
+    typeVocabSize: int("type_vocab_size", layout === "roberta" ? 1 : 2),
+    layerNormEps: num("layer_norm_eps", 1e-12),
+    hiddenAct: checkActivation(json.hidden_act ?? "gelu", `${where}: hidden_act`),
+    padId,
+    pooling,
+    hiddenDropout: num("hidden_dropout_prob", 0.1),
+    attentionDropout: num("attention_probs_dropout_prob", 0.1),
+    initializerRange: num("initializer_range", 0.02),
+  });
+  return { config, layout };
+}
+
+/**
+ * Maps checkpoint tensors (PyTorch layout, any `bert.`/`roberta.` prefix) to
+ * transformer weights (`[in, out]` linear weights), checking every shape.
+ *
+ * @param tensors The checkpoint's tensors.
+ * @param config The architecture.
+ * @param where The file, for error messages.
+ * @returns The weights and the extras (the pooler, when present, in file layout).
+ * @throws {InputError} naming a missing tensor, or one whose shape differs (expected vs found).
+ *
+ * @example
+ * ```ts ignore
+ * const { weights } = weightsFromHf(tensors, config, "model.safetensors");
+ * ```
+ */
+export function weightsFromHf(
+  tensors: Record<string, NamedTensor>,
+  config: TransformerConfig,
+  where = "model.safetensors",
+): { weights: Record<string, Float32Array>; extras: Record<string, NamedTensor> } {
+  const anchor = "embeddings.word_embeddings.weight";
+  const key = Object.keys(tensors).find((k) => k === anchor || k.endsWith(`.${anchor}`));
+  if (key === undefined) {
+    throw new InputError(`${where}: tensor "${anchor}" is missing (with or without a prefix)`);
+  }
+  const prefix = key.slice(0, key.length - anchor.length);
+  const weights: Record<string, Float32Array> = {};
+  for (const [name, shape] of transformerParamShapes(config)) {
+    const full = prefix + name;
+    const t = tensors[full];
+    if (!t) throw new InputError(`${where}: tensor "${full}" is missing`);
+    const linear = isLinearWeight(name);
+    const expected = linear ? [shape[1], shape[0]] : shape;
+    if (t.data instanceof Int32Array || t.shape.join(",") !== expected.join(",")) {
+      throw new InputError(
+        `${where}: tensor "${full}" has shape [${t.shape}] (${t.dtype}), expected [${expected}] (F32) ` +
+          `from config.json`,
+      );
+    }
+    weights[name] = linear ? transpose2d(t.data, expected[0], expected[1]) : t.data;
+  }
+  const extras: Record<string, NamedTensor> = {};
+  for (const [k, t] of Object.entries(tensors)) {
+    if (k.startsWith(`${prefix}pooler.`) && t.data instanceof Float32Array) {
+      extras[k.slice(prefix.length)] = t;
+    }
+  }
+  return { weights, extras };
+}
+
+async function poolingFromFolder(dir: string): Promise<"mean" | "cls" | undefined> {
+  const path = join(dir, "1_Pooling", "config.json");
+  const pool = await readOptionalJson(path);
+  if (!pool) return undefined;
+  if (pool.pooling_mode_cls_token === true) return "cls";
+  if (pool.pooling_mode_mean_tokens === true) return "mean";
+  throw new InputError(
+    `${path}: neither pooling_mode_mean_tokens nor pooling_mode_cls_token is true; ` +
+      `xlir supports mean and CLS pooling`,
+  );
+}
+
+/**
+ * Loads a BERT-family Hugging Face folder into a {@linkcode TransformerEncoder}
+ * on the current backend (initialised by `ensureBackend()` when none is).
+ *
+ * @param dir Folder with `config.json`, `model.safetensors`, `tokenizer.json`.
+ * @param options Training options; `pooling` and `maxLength` override the folder's.
+ * @returns The model.
+ * @throws {InputError} for a missing folder/file/tensor or a shape mismatch.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadTransformer } from "./hf_checkpoint.ts";
+ * const model = await loadTransformer("models/LaBSE", { pooling: "cls" });
+ * ```
+ */
+export async function loadTransformer(
+  dir: string,
+  options: LoadTransformerOptions = {},
+): Promise<TransformerEncoder> {
+  const json = await readModelConfig(dir);
+  const configPath = join(dir, "config.json");
+  const { config } = configFromHf(json, configPath);
+  config.pooling = options.pooling ?? (await poolingFromFolder(dir)) ?? config.pooling;
+  const tokenizer = await loadTokenizer(dir);
+  const st = await readOptionalJson(join(dir, "sentence_bert_config.json"));
+  const stMax = typeof st?.max_seq_length === "number" ? st.max_seq_length : undefined;
+  const posMax = config.maxPositions - config.positionOffset;
+  const maxLength = options.maxLength ??
+    (stMax !== undefined ? Math.min(stMax, posMax) : undefined);
+  const { tensors } = await readSafetensors(join(dir, "model.safetensors"));
+  const { weights, extras } = weightsFromHf(tensors, config, join(dir, "model.safetensors"));
+  await ensureBackend();
+  return new TransformerEncoder(config, tokenizer, weights, { ...options, maxLength }, extras);
+}
+
+/**
+ * The `config.json` of a saved transformer (BERT layout).
+ *
+ * @example
+ * ```ts
+ * import { hfConfigJson } from "./hf_checkpoint.ts";
+ * import { transformerConfig } from "./transformer.ts";
+ * const json = hfConfigJson(transformerConfig({ vocabSize: 10, positionOffset: 2, maxPositions: 514 }));
+ * console.assert(json.max_position_embeddings === 512 && json.model_type === "bert");
+ * ```
+ */
+export function hfConfigJson(c: TransformerConfig): Record<string, unknown> {
+  return {
+    architectures: ["BertModel"],
+    model_type: "bert",
+    vocab_size: c.vocabSize,
+    hidden_size: c.hiddenSize,
+    num_hidden_layers: c.numLayers,
+    num_attention_heads: c.numHeads,
+    intermediate_size: c.intermediateSize,
+    hidden_act: c.hiddenAct,
+    hidden_dropout_prob: c.hiddenDropout,
+    attention_probs_dropout_prob: c.attentionDropout,
+    max_position_embeddings: c.maxPositions - c.positionOffset,
+    type_vocab_size: c.typeVocabSize,
+    initializer_range: c.initializerRange,
+    layer_norm_eps: c.layerNormEps,
+    pad_token_id: c.padId,
+    position_embedding_type: "absolute",
+    torch_dtype: "float32",
+    xlir_pooling: c.pooling,
+  };
+}
+
+/**
+ * Saves a transformer in Hugging Face BERT layout: `config.json`,
+ * `model.safetensors` (`BertModel` names, `[out, in]` linear weights, position
+ * rows from the model's offset on), `tokenizer.json` (and the source's
+ * `tokenizer_config.json` when it has one), and sentence-transformers'
+ * `modules.json`, `sentence_bert_config.json`, `1_Pooling/config.json`.
+ *
+ * @param model The model.
+ * @param dir Target folder (created; files replaced atomically one by one).
+ *
+ * @example
+ * ```ts ignore
+ * import { saveTransformer } from "./hf_checkpoint.ts";
+ * await saveTransformer(model, "out/models/hybrid-mbert");
+ * ```
+ */
+export async function saveTransformer(model: TransformerEncoder, dir: string): Promise<void> {
+  const c = model.config;
+  const weights = await model.exportWeights();
+  const tensors: Record<string, NamedTensor> = {};
+  for (const [name, t] of Object.entries(weights)) {
+    if (isLinearWeight(name)) {
+      const [rows, cols] = t.shape;
+      tensors[name] = {
+        dtype: "F32",
+        shape: [cols, rows],
+        data: transpose2d(t.data as Float32Array, rows, cols),
+      };
+    } else if (name === "embeddings.position_embeddings.weight" && c.positionOffset > 0) {
+      const h = c.hiddenSize;
+      tensors[name] = {
+        dtype: "F32",
+        shape: [c.maxPositions - c.positionOffset, h],
+        data: (t.data as Float32Array).slice(c.positionOffset * h),
+      };
+    } else {
+      tensors[name] = t;
+    }
+  }
+  for (const [name, t] of Object.entries(model.extras)) tensors[name] = t;
+  await Deno.mkdir(dir, { recursive: true });
+  await writeSafetensors(join(dir, "model.safetensors"), tensors, { format: "pt" });
+  await writeJsonAtomic(join(dir, "config.json"), hfConfigJson(c));
+  await writeTextFileAtomic(join(dir, "tokenizer.json"), model.tokenizer.json);
+  try {
+    const tc = await Deno.readTextFile(join(model.tokenizer.source, "tokenizer_config.json"));
+    if (join(model.tokenizer.source) !== join(dir)) {
+      await writeTextFileAtomic(join(dir, "tokenizer_config.json"), tc);
+    }
+  } catch {
+    // the tokenizer came without one
+  }
+  await writeJsonAtomic(join(dir, "sentence_bert_config.json"), {
+    max_seq_length: model.maxLength,
+    do_lower_case: false,
+  });
+  await writeJsonAtomic(join(dir, "modules.json"), [
+    { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
+    { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
+    { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
+  ]);
+  await writeJsonAtomic(join(dir, "1_Pooling", "config.json"), {
+    word_embedding_dimension: c.hiddenSize,
+    pooling_mode_cls_token: c.pooling === "cls",
+    pooling_mode_mean_tokens: c.pooling === "mean",
+    pooling_mode_max_tokens: false,
+    pooling_mode_mean_sqrt_len_tokens: false,
+  });
+  await Deno.mkdir(join(dir, "2_Normalize"), { recursive: true });
+}
+
+/**
+ * Loads any saved xlir encoder, dispatching on `config.json`'s `model_type`:
+ * `bert`, `xlm-roberta`, `roberta` → {@linkcode loadTransformer};
+ * `xlir-static` → the static encoder (`static_encoder.ts`).
+ *
+ * @param dir The model folder.
+ * @param options Transformer options (ignored for the static encoder).
+ * @returns The encoder.
+ * @throws {InputError} for a missing folder or file, or an unknown `model_type`.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadEncoder } from "./hf_checkpoint.ts";
+ * const enc = await loadEncoder("out/models/hybrid");
+ * const vecs = enc.embedIds([enc.tokenizer.encode("Query: Wer war …?")]);
+ * ```
+ */
+export async function loadEncoder(
+  dir: string,
+  options: LoadTransformerOptions = {},
+): Promise<TrainableEncoder> {
+  const json = await readModelConfig(dir);
+  const type = json.model_type;
+  if (BERT_TYPES.includes(type as string) || ROBERTA_TYPES.includes(type as string)) {
+    return await loadTransformer(dir, options);
+  }
+  if (type === "xlir-static") {
+    const spec = "./static_encoder.ts";
+    const mod = await import(spec) as {
+      loadStaticEncoder: (dir: string) => Promise<TrainableEncoder>;
+    };
+    return await mod.loadStaticEncoder(dir);
+  }
+  throw new InputError(
+    `${join(dir, "config.json")}: model_type is ${JSON.stringify(type)}, expected one of ${
+      [...BERT_TYPES, ...ROBERTA_TYPES, "xlir-static"].join(", ")
+    }`,
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The contrastive loss of the paper (InfoNCE over in-batch negatives), in tfjs.
+ * With L2-normalised query vectors `q_i` and passage vectors `p_j`, cosine
+ * similarity `s_ij = q_i·p_j` and temperature τ (`scale = 1 / τ`):
+ *
+ * ```
+ * L_q→p = −(1/B) Σ_i log( exp(s_ii/τ) / Σ_j exp(s_ij/τ) )
+ * ```
+ *
+ * Passage `i` is query `i`'s positive; every other passage in the batch
+ * (including extra passages beyond the `B` queries) is a negative. With a
+ * symmetric weight `w > 0` the passage→query term is added:
+ * `L = L_q→p + w · L_p→q` (as `infonce.ts` of the static encoder; `w = 1`
+ * then halving is sentence-transformers' `MultipleNegativesSymmetricRankingLoss`).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import { InputError } from "../util/errors.ts";
+import { mm } from "./_tf_ops.ts";
+
+/** Options of {@linkcode infoNceLoss}. */
+export interface InfoNceOptions {
+  /** Temperature τ. Default 0.05. */
+  temperature?: number;
+  /** Weight `w` of the passage→query term. Default 0 (the paper's one-directional loss). */
+  symmetricWeight?: number;
+}
+
+/** The paper's temperature. */
+export const DEFAULT_TEMPERATURE = 0.05;
+
+function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
+  const [rows, cols] = logits.shape;
+  const mask = tf.oneHot(tf.range(0, rows, 1, "int32"), cols);
+  const picked = tf.sum(tf.mul(tf.logSoftmax(logits, 1), mask), 1);
+  return tf.neg(tf.mean(picked)) as tf.Scalar;
+}
+
+/**
+ * InfoNCE over in-batch negatives. Call inside `tf.tidy` (or dispose the result).
+ *
+ * @param q Query vectors, `B × d`, L2-normalised.
+ * @param p Passage vectors, `B' × d` (`B' ≥ B`), L2-normalised; row `i < B` is query `i`'s positive.
+ * @param options Temperature and symmetric weight.
+ * @returns The mean loss (a scalar tensor).
+ * @throws {InputError} when shapes do not fit.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import "@tensorflow/tfjs-backend-cpu";
+ * import { infoNceLoss } from "./infonce_tf.ts";
+ * await tf.setBackend("cpu");
+ * const eye = tf.eye(2);
+ * const loss = infoNceLoss(eye as tf.Tensor2D, eye as tf.Tensor2D, { temperature: 1 });
+ * // log(1 + e^-1): each query is closer to its own passage
+ * console.assert(Math.abs(loss.dataSync()[0] - Math.log(1 + Math.exp(-1))) < 1e-6);
+ * ```
+ */
+export function infoNceLoss(
+  q: tf.Tensor2D,
+  p: tf.Tensor2D,
+  options: InfoNceOptions = {},
+): tf.Scalar {
+  const tau = options.temperature ?? DEFAULT_TEMPERATURE;
+  if (!(tau > 0)) throw new InputError(`InfoNCE temperature must be > 0, got ${tau}`);
+  const [bq, dq] = q.shape;
+  const [bp, dp] = p.shape;
+  if (bq === 0 || dq !== dp || bp < bq) {
+    throw new InputError(
+      `InfoNCE: ${bq} queries of dim ${dq} and ${bp} passages of dim ${dp}; ` +
+        `expected at least one query, as many passages as queries, and equal dims`,
+    );
+  }
+  const w = options.symmetricWeight ?? 0;
+  if (!(w >= 0)) throw new InputError(`InfoNCE symmetricWeight must be >= 0, got ${w}`);
+  if (w > 0 && bp !== bq) {
+    throw new InputError(`symmetric InfoNCE needs as many passages (${bp}) as queries (${bq})`);
+  }
+  return tf.tidy(() => {
+    const logits = tf.div(mm(q, tf.transpose(p)), tau) as tf.Tensor2D;
+    const qp = diagonalNll(logits);
+    if (w === 0) return qp;
+    const pq = diagonalNll(tf.transpose(logits) as tf.Tensor2D);
+    return tf.add(qp, tf.mul(pq, w)) as tf.Scalar;
+  });
+}

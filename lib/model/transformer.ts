@@ -1,0 +1,935 @@
+/**
+ * A BERT-style transformer encoder in TensorFlow.js, trained with the paper's
+ * contrastive loss: word + position + token-type embeddings → LayerNorm → N
+ * post-LN layers (multi-head self-attention with a padding mask, GELU
+ * feed-forward) → mean pooling over non-pad tokens (or the first token) → L2
+ * normalisation.
+ *
+ * Parameters carry Hugging Face BERT names without the `bert.` prefix
+ * (`encoder.layer.0.attention.self.query.weight`, …); linear weights are
+ * stored `[in, out]` (PyTorch stores `[out, in]`; see `hf_checkpoint.ts`).
+ *
+ * The word embeddings live in a plain `Float32Array`, outside tfjs: a batch's
+ * rows are gathered in JS, the gradient is taken with respect to the gathered
+ * rows and summed per token id in JS, and AdamW updates the matrix in JS. This
+ * avoids tfjs's `gather` gradient (`UnsortedSegmentSum`: O(vocabulary) per row
+ * on the cpu backend, missing on wasm). `embeddingUpdate: "dense"` (default)
+ * updates every row each step exactly as PyTorch's AdamW does (untouched rows
+ * decay); `"sparse"` updates only the batch's rows (lazy AdamW, faster for big
+ * vocabularies).
+ *
+ * Each method that reads results exists twice: `embedIds`, `trainStep`,
+ * `loss`, `trainingState` read synchronously (wasm, cpu, tensorflow
+ * backends); `embedIdsAsync`, `trainStepAsync`, `lossAsync`,
+ * `trainingStateAsync` work on every backend, webgpu included (which cannot
+ * read synchronously under Deno).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import type { TextTokenizer } from "../data/tokenizer.ts";
+import { InputError } from "../util/errors.ts";
+import type { PairBatch, StepOptions, TrainableEncoder } from "./encoder.ts";
+import type { NamedTensor } from "./safetensors.ts";
+import { ensureBackend } from "./backend.ts";
+import { activate, type Activation, checkActivation, layerNorm, linear, mm } from "./_tf_ops.ts";
+import {
+  adamWDefaults,
+  type AdamWOptions,
+  adamWRows,
+  type AdamWStep,
+  adamWUpdate,
+} from "./adamw_tf.ts";
+import { DEFAULT_TEMPERATURE, infoNceLoss, type InfoNceOptions } from "./infonce_tf.ts";
+
+/** The architecture's sizes and conventions (Hugging Face `config.json`, in camelCase). */
+export interface TransformerConfig {
+  /** Rows of the word-embedding matrix. */
+  vocabSize: number;
+  /** Model width `H` (the output dimension). */
+  hiddenSize: number;
+  /** Number of transformer layers. */
+  numLayers: number;
+  /** Attention heads per layer (`hiddenSize` must be a multiple). */
+  numHeads: number;
+  /** Width of the feed-forward block. */
+  intermediateSize: number;
+  /** Rows of the position-embedding table. */
+  maxPositions: number;
+  /** Position id of the first token: 0 for BERT, `padding_idx + 1` for RoBERTa/XLM-R. */
+  positionOffset: number;
+  /** Rows of the token-type table (2 for BERT, 1 for XLM-R); every token uses type 0. */
+  typeVocabSize: number;
+  /** LayerNorm ε (1e-12 for BERT, 1e-5 for XLM-R). */
+  layerNormEps: number;
+  /** Feed-forward activation. */
+  hiddenAct: Activation;
+  /** Id of the padding token. */
+  padId: number;
+  /** Pooling: mean over non-pad tokens, or the first (`[CLS]`/`<s>`) token. */
+  pooling: "mean" | "cls";
+  /** Dropout after embeddings, attention output and feed-forward (training only). */
+  hiddenDropout: number;
+  /** Dropout on attention probabilities (training only). */
+  attentionDropout: number;
+  /** Standard deviation of the random initialisation. */
+  initializerRange: number;
+}
+
+/** Training and inference options of a {@linkcode TransformerEncoder}. */
+export interface TransformerOptions extends AdamWOptions, InfoNceOptions {
+  /** Clip the global gradient norm to this (PyTorch `clip_grad_norm_`); 0 disables. Default 1. */
+  maxGradNorm?: number;
+  /** Apply the config's dropout in `trainStep`. Default true. */
+  dropout?: boolean;
+  /** Word-embedding update: every row (`"dense"`, as PyTorch; default) or the batch's rows only. */
+  embeddingUpdate?: "dense" | "sparse";
+  /** Seed of the random initialisation and of dropout masks. Default 0. */
+  seed?: number;
+  /** Sequences per forward pass in `embedIds`. Default 64. */
+  embedBatchSize?: number;
+  /** Maximum ids per sequence. Default `maxPositions − positionOffset`. */
+  maxLength?: number;
+}
+
+type Resolved = Required<TransformerOptions>;
+
+/** Name of the word-embedding matrix (kept in JS, not in tfjs). */
+export const WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
+
+/**
+ * Fills a config's defaults (BERT-base sizes) and checks it.
+ *
+ * @param partial At least `vocabSize`.
+ * @returns The full config.
+ * @throws {InputError} for non-positive sizes or a width that the heads do not divide.
+ *
+ * @example
+ * ```ts
+ * import { transformerConfig } from "./transformer.ts";
+ * const c = transformerConfig({ vocabSize: 100, hiddenSize: 32, numHeads: 4, numLayers: 1 });
+ * console.assert(c.intermediateSize === 3072 && c.pooling === "mean");
+ * ```
+ */
+export function transformerConfig(
+  partial: Partial<TransformerConfig> & { vocabSize: number },
+): TransformerConfig {
+  const c: TransformerConfig = {
+    hiddenSize: 768,
+    numLayers: 12,
+    numHeads: 12,
+    intermediateSize: 3072,
+    maxPositions: 512,
+    positionOffset: 0,
+    typeVocabSize: 2,
+    layerNormEps: 1e-12,
+    hiddenAct: "gelu",
+    padId: 0,
+    pooling: "mean",
+    hiddenDropout: 0.1,
+    attentionDropout: 0.1,
+    initializerRange: 0.02,
+    ...partial,
+  };
+  for (
+    const k of ["vocabSize", "hiddenSize", "numLayers", "numHeads", "intermediateSize"] as const
+  ) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) {
+      throw new InputError(`transformer config: ${k} is ${c[k]}, expected a positive integer`);
+    }
+  }
+  if (c.hiddenSize % c.numHeads !== 0) {
+    throw new InputError(
+      `transformer config: hiddenSize ${c.hiddenSize} is not a multiple of numHeads ${c.numHeads}`,
+    );
+  }
+  if (!(c.maxPositions > c.positionOffset)) {
+    throw new InputError(
+      `transformer config: maxPositions ${c.maxPositions} leaves no position after offset ${c.positionOffset}`,
+    );
+  }
+  if (!(c.typeVocabSize >= 1)) {
+    throw new InputError(`transformer config: typeVocabSize is ${c.typeVocabSize}, expected >= 1`);
+  }
+  if (!Number.isInteger(c.padId) || c.padId < 0 || c.padId >= c.vocabSize) {
+    throw new InputError(`transformer config: padId ${c.padId} is outside 0..${c.vocabSize - 1}`);
+  }
+  if (c.pooling !== "mean" && c.pooling !== "cls") {
+    throw new InputError(`transformer config: pooling is "${c.pooling}", expected "mean" or "cls"`);
+  }
+  c.hiddenAct = checkActivation(c.hiddenAct, "transformer config: hiddenAct");
+  return c;
+}
+
+/**
+ * Every parameter's name and shape (linear weights `[in, out]`), word embeddings first.
+ *
+ * @example
+ * ```ts
+ * import { transformerConfig, transformerParamShapes } from "./transformer.ts";
+ * const shapes = transformerParamShapes(transformerConfig({ vocabSize: 10, numLayers: 1 }));
+ * console.assert(shapes.length === 5 + 16);
+ * ```
+ */
+export function transformerParamShapes(c: TransformerConfig): [string, number[]][] {
+  const h = c.hiddenSize, i = c.intermediateSize;
+  const out: [string, number[]][] = [
+    [WORD_EMBEDDINGS, [c.vocabSize, h]],
+    ["embeddings.position_embeddings.weight", [c.maxPositions, h]],
+    ["embeddings.token_type_embeddings.weight", [c.typeVocabSize, h]],
+    ["embeddings.LayerNorm.weight", [h]],
+    ["embeddings.LayerNorm.bias", [h]],
+  ];
+  for (let l = 0; l < c.numLayers; l++) {
+    const p = `encoder.layer.${l}.`;
+    for (const n of ["query", "key", "value"]) {
+      out.push([`${p}attention.self.${n}.weight`, [h, h]], [`${p}attention.self.${n}.bias`, [h]]);
+    }
+    out.push(
+      [`${p}attention.output.dense.weight`, [h, h]],
+      [`${p}attention.output.dense.bias`, [h]],
+      [`${p}attention.output.LayerNorm.weight`, [h]],
+      [`${p}attention.output.LayerNorm.bias`, [h]],
+      [`${p}intermediate.dense.weight`, [h, i]],
+      [`${p}intermediate.dense.bias`, [i]],
+      [`${p}output.dense.weight`, [i, h]],
+      [`${p}output.dense.bias`, [h]],
+      [`${p}output.LayerNorm.weight`, [h]],
+      [`${p}output.LayerNorm.bias`, [h]],
+    );
+  }
+  return out;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * BERT's random initialisation (`N(0, initializerRange)` weights and
+ * embeddings, zero biases, LayerNorm 1/0, zero padding row), seeded.
+ *
+ * @example
+ * ```ts
+ * import { initTransformerWeights, transformerConfig } from "./transformer.ts";
+ * const w = initTransformerWeights(transformerConfig({ vocabSize: 10, numLayers: 1 }), 7);
+ * console.assert(w["embeddings.LayerNorm.weight"][0] === 1);
+ * ```
+ */
+export function initTransformerWeights(
+  c: TransformerConfig,
+  seed = 0,
+): Record<string, Float32Array> {
+  const rand = mulberry32(seed ^ 0x5eed);
+  const normal = () => {
+    const u = 1 - rand(), v = rand();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v) * c.initializerRange;
+  };
+  const out: Record<string, Float32Array> = {};
+  for (const [name, shape] of transformerParamShapes(c)) {
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    if (name.endsWith("LayerNorm.weight")) data.fill(1);
+    else if (!name.endsWith(".bias")) { for (let k = 0; k < data.length; k++) data[k] = normal(); }
+    if (name === WORD_EMBEDDINGS) {
+      data.fill(0, c.padId * c.hiddenSize, (c.padId + 1) * c.hiddenSize);
+    }
+    out[name] = data;
+  }
+  return out;
+}
+
+function noDecay(name: string): boolean {
+  return name.endsWith(".bias") || name.includes("LayerNorm");
+}
+
+/** A batch of sequences laid out for the forward pass. */
+interface Prepared {
+  b: number;
+  l: number;
+  seqs: Int32Array[];
+  /** `b × l × H` gathered word embeddings (pad rows at pad positions). */
+  x0: Float32Array;
+  /** `b × l`: 0 at tokens, −1e9 at padding. */
+  maskBias: Float32Array;
+  /** `b × l`: 1 at tokens, 0 at padding. */
+  poolMask: Float32Array;
+}
+
+/** A batch's loss and gradients: word-embedding rows in JS, the rest as tensors. */
+interface Grads {
+  loss: number;
+  /** Token ids with a gradient (distinct). */
+  rowIds: Int32Array;
+  /** Their summed gradients, `rowIds.length × H`. */
+  rowGrads: Float32Array;
+  /** Global L2 norm of all gradients. */
+  norm: number;
+  /** Gradients of the tfjs parameters, in parameter order (the caller disposes them). */
+  dense: tf.Tensor[];
+}
+
+/** A computation that yields tensors to read and gets their values back. */
+type Reads<T> = Generator<tf.Tensor[], T, Float32Array[]>;
+
+function runSync<T>(gen: Reads<T>, method: string): T {
+  if (tf.getBackend() === "webgpu") {
+    throw new Error(
+      `${method}(): the webgpu backend cannot read tensors synchronously under Deno; use ${method}Async()`,
+    );
+  }
+  let r = gen.next();
+  try {
+    while (!r.done) r = gen.next(r.value.map((t) => t.dataSync() as Float32Array));
+  } catch (err) {
+    gen.return(undefined as T);
+    throw err;
+  }
+  return r.value;
+}
+
+async function runAsync<T>(gen: Reads<T>): Promise<T> {
+  let r = gen.next();
+  try {
+    while (!r.done) {
+      const values: Float32Array[] = [];
+      for (const t of r.value) values.push(await t.data() as Float32Array);
+      r = gen.next(values);
+    }
+  } catch (err) {
+    gen.return(undefined as T);
+    throw err;
+  }
+  return r.value;
+}
+
+type Params = (name: string) => tf.Tensor;
+type Drop = (x: tf.Tensor, rate: number) => tf.Tensor;
+
+/** The forward pass: prepared inputs → pooled, L2-normalised `[b, H]`. */
+function encode(c: TransformerConfig, P: Params, x0: tf.Tensor, prep: Prepared, drop: Drop) {
+  const { b, l } = prep;
+  const h = c.hiddenSize, nh = c.numHeads, dh = h / nh;
+  const pos = tf.slice(P("embeddings.position_embeddings.weight"), [c.positionOffset, 0], [l, h]);
+  const type0 = tf.slice(P("embeddings.token_type_embeddings.weight"), [0, 0], [1, h]);
+  let x = tf.add(tf.add(x0, pos), type0); // [b, l, h]
+  x = layerNorm(
+    x,
+    P("embeddings.LayerNorm.weight"),
+    P("embeddings.LayerNorm.bias"),
+    c.layerNormEps,
+  );
+  x = drop(tf.reshape(x, [b * l, h]), c.hiddenDropout);
+  const maskBias = tf.tensor4d(prep.maskBias, [b, 1, 1, l]);
+  const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, l, nh, dh]), [0, 2, 1, 3]);
+  for (let i = 0; i < c.numLayers; i++) {
+    const p = `encoder.layer.${i}.`;
+    const lin = (t: tf.Tensor, n: string) => linear(t, P(`${p}${n}.weight`), P(`${p}${n}.bias`));
+    const q = heads(lin(x, "attention.self.query"));
+    const kT = tf.transpose(heads(lin(x, "attention.self.key")), [0, 1, 3, 2]);
+    const v = heads(lin(x, "attention.self.value"));
+    const scores = tf.add(tf.div(mm(q, kT), Math.sqrt(dh)), maskBias);
+    const probs = drop(tf.softmax(scores), c.attentionDropout);
+    const ctx = tf.reshape(tf.transpose(mm(probs, v), [0, 2, 1, 3]), [b * l, h]);
+    const attn = drop(lin(ctx, "attention.output.dense"), c.hiddenDropout);
+    x = layerNorm(
+      tf.add(attn, x),
+      P(`${p}attention.output.LayerNorm.weight`),
+      P(`${p}attention.output.LayerNorm.bias`),
+      c.layerNormEps,
+    );
+    const inter = activate(lin(x, "intermediate.dense"), c.hiddenAct);
+    const out = drop(lin(inter, "output.dense"), c.hiddenDropout);
+    x = layerNorm(
+      tf.add(out, x),
+      P(`${p}output.LayerNorm.weight`),
+      P(`${p}output.LayerNorm.bias`),
+      c.layerNormEps,
+    );
+  }
+  const hidden = tf.reshape(x, [b, l, h]);
+  let pooled: tf.Tensor;
+  if (c.pooling === "cls") {
+    pooled = tf.reshape(tf.slice(hidden, [0, 0, 0], [b, 1, h]), [b, h]);
+  } else {
+    const mask = tf.tensor3d(prep.poolMask, [b, l, 1]);
+    pooled = tf.div(tf.sum(tf.mul(hidden, mask), 1), tf.sum(mask, 1));
+  }
+  const norm = tf.sqrt(tf.sum(tf.mul(pooled, pooled), 1, true));
+  return tf.div(pooled, tf.maximum(norm, 1e-12)) as tf.Tensor2D;
+}
+
+const noDrop: Drop = (x) => x;
+
+/**
+ * A BERT-style dual encoder (one model for queries and passages) in tfjs,
+ * trainable with InfoNCE and AdamW. Build one with {@linkcode createTransformer}
+ * or load one with `loadEncoder` (`hf_checkpoint.ts`).
+ *
+ * @example
+ * ```ts ignore
+ * const model = await createTransformer({ vocabSize: tok.vocabSize, numLayers: 2, hiddenSize: 128,
+ *   numHeads: 4, intermediateSize: 512 }, tok);
+ * const loss = model.trainStep({ queries, passages }, { lr: 1e-4 });
+ * const vecs = model.embedIds(passages); // passages.length × 128, unit rows
+ * ```
+ */
+export class TransformerEncoder implements TrainableEncoder {
+  /** Always `"transformer"`. */
+  readonly architecture = "transformer" as const;
+  /** Output dimension (`hiddenSize`). */
+  readonly dim: number;
+  /** Maximum ids per sequence. */
+  readonly maxLength: number;
+  /** The tokenizer, saved with the model. */
+  readonly tokenizer: TextTokenizer;
+  /** The architecture. */
+  readonly config: Readonly<TransformerConfig>;
+  /** The options in force (defaults filled). */
+  readonly options: Readonly<Resolved>;
+  /** Tensors kept as loaded but not used or trained (e.g. BERT's pooler), in their file layout. */
+  readonly extras: Readonly<Record<string, NamedTensor>>;
+  #names: string[];
+  #params = new Map<string, tf.Tensor>();
+  #moments = new Map<string, { m: tf.Tensor; v: tf.Tensor }>();
+  #word: Float32Array;
+  #wordM?: Float32Array;
+  #wordV?: Float32Array;
+  #step = 0;
+  #disposed = false;
+
+  /**
+   * Wraps weights (every name of {@linkcode transformerParamShapes}) in a model
+   * on the current tfjs backend. The arrays are copied.
+   *
+   * @param config The architecture.
+   * @param tokenizer The tokenizer it goes with.
+   * @param weights Parameters by name, linear weights `[in, out]`.
+   * @param options Training and inference options.
+   * @param extras Tensors to carry along unchanged (saved back as they are).
+   * @throws {InputError} naming a missing parameter or one of the wrong size.
+   */
+  constructor(
+    config: TransformerConfig,
+    tokenizer: TextTokenizer,
+    weights: Record<string, Float32Array>,
+    options: TransformerOptions = {},
+    extras: Record<string, NamedTensor> = {},
+  ) {
+    this.config = config;
+    this.tokenizer = tokenizer;
+    this.dim = config.hiddenSize;
+    const posMax = config.maxPositions - config.positionOffset;
+    const maxLength = options.maxLength ?? posMax;
+    if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > posMax) {
+      throw new InputError(`maxLength is ${maxLength}, expected an integer in 1..${posMax}`);
+    }
+    this.maxLength = maxLength;
+    this.options = {
+      ...adamWDefaults(options),
+      temperature: options.temperature ?? DEFAULT_TEMPERATURE,
+      symmetricWeight: options.symmetricWeight ?? 0,
+      maxGradNorm: options.maxGradNorm ?? 1,
+      dropout: options.dropout ?? true,
+      embeddingUpdate: options.embeddingUpdate ?? "dense",
+      seed: options.seed ?? 0,
+      embedBatchSize: options.embedBatchSize ?? 64,
+      maxLength,
+    };
+    this.extras = extras;
+    const shapes = transformerParamShapes(config);
+    this.#names = shapes.slice(1).map(([n]) => n);
+    for (const [name, shape] of shapes) {
+      const data = weights[name];
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (!data) throw new InputError(`transformer weights: "${name}" is missing`);
+      if (data.length !== size) {
+        throw new InputError(
+          `transformer weights: "${name}" has ${data.length} values, expected [${shape}] = ${size}`,
+        );
+      }
+    }
+    this.#word = weights[WORD_EMBEDDINGS].slice();
+    for (const [name, shape] of shapes.slice(1)) {
+      this.#params.set(name, tf.keep(tf.tensor(weights[name].slice(), shape, "float32")));
+    }
+  }
+
+  /** Optimizer steps taken. */
+  get step(): number {
+    return this.#step;
+  }
+
+  #check(): void {
+    if (this.#disposed) throw new Error("TransformerEncoder: used after dispose()");
+  }
+
+  /** Pads and gathers; `index` maps positions in `seqs` to the caller's numbering (for errors). */
+  #prepare(seqs: Int32Array[], what: string, index?: number[]): Prepared {
+    const c = this.config, h = c.hiddenSize, v = c.vocabSize;
+    if (seqs.length === 0) throw new InputError(`${what}: no sequences`);
+    let l = 0;
+    const at = (i: number) => `${what}: sequence ${index?.[i] ?? i}`;
+    for (let i = 0; i < seqs.length; i++) {
+      const n = seqs[i].length;
+      if (n === 0) throw new InputError(`${at(i)} is empty, expected at least one id`);
+      if (n > this.maxLength) {
+        throw new InputError(`${at(i)} has ${n} ids, more than maxLength ${this.maxLength}`);
+      }
+      if (n > l) l = n;
+    }
+    const b = seqs.length;
+    const x0 = new Float32Array(b * l * h);
+    const maskBias = new Float32Array(b * l);
+    const poolMask = new Float32Array(b * l);
+    const word = this.#word;
+    for (let i = 0; i < b; i++) {
+      const s = seqs[i];
+      for (let j = 0; j < l; j++) {
+        let id = c.padId;
+        if (j < s.length) {
+          id = s[j];
+          if (!(id >= 0 && id < v)) {
+            throw new InputError(
+              `${at(i)}, position ${j}: token id ${id} is outside the vocabulary 0..${v - 1}`,
+            );
+          }
+          poolMask[i * l + j] = 1;
+        } else {
+          maskBias[i * l + j] = -1e9;
+        }
+        x0.set(word.subarray(id * h, id * h + h), (i * l + j) * h);
+      }
+    }
+    return { b, l, seqs, x0, maskBias, poolMask };
+  }
+
+  #P: Params = (name) => this.#params.get(name)!;
+
+  #x0(prep: Prepared): tf.Tensor3D {
+    return tf.tensor3d(prep.x0, [prep.b, prep.l, this.config.hiddenSize]);
+  }
+
+  *#embedGen(seqs: Int32Array[]): Reads<Float32Array> {
+    this.#check();
+    const h = this.config.hiddenSize;
+    const out = new Float32Array(seqs.length * h);
+    const order = [...seqs.keys()].sort((a, b) => seqs[a].length - seqs[b].length || a - b);
+    const size = Math.max(1, this.options.embedBatchSize);
+    for (let start = 0; start < order.length; start += size) {
+      const idx = order.slice(start, start + size);
+      const prep = this.#prepare(idx.map((i) => seqs[i]), "embedIds", idx);
+      const t = tf.tidy(() => encode(this.config, this.#P, this.#x0(prep), prep, noDrop));
+      try {
+        const [values] = yield [t];
+        idx.forEach((i, r) => out.set(values.subarray(r * h, r * h + h), i * h));
+      } finally {
+        t.dispose();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Embeds token-id sequences (prefix and special tokens already in them),
+   * padding each chunk of `embedBatchSize` (sorted by length) to its longest.
+   *
+   * @param seqs Token ids, each 1..maxLength long.
+   * @returns `seqs.length × dim`, row-major, unit rows.
+   * @throws {InputError} for an empty or too long sequence or an id outside the vocabulary.
+   */
+  embedIds(seqs: Int32Array[]): Float32Array {
+    return runSync(this.#embedGen(seqs), "embedIds");
+  }
+
+  /** {@linkcode embedIds} for every backend (webgpu included). */
+  embedIdsAsync(seqs: Int32Array[]): Promise<Float32Array> {
+    return runAsync(this.#embedGen(seqs));
+  }
+
+  #checkBatch(batch: PairBatch): void {
+    const { queries, passages } = batch;
+    if (queries.length === 0 || passages.length < queries.length) {
+      throw new InputError(
+        `training batch has ${queries.length} queries and ${passages.length} passages, ` +
+          `expected at least one query and a passage per query`,
+      );
+    }
+  }
+
+  *#lossGen(batch: PairBatch): Reads<number> {
+    this.#check();
+    this.#checkBatch(batch);
+    const q = this.#prepare(batch.queries, "loss: queries");
+    const p = this.#prepare(batch.passages, "loss: passages");
+    const t = tf.tidy(() =>
+      infoNceLoss(
+        encode(this.config, this.#P, this.#x0(q), q, noDrop),
+        encode(this.config, this.#P, this.#x0(p), p, noDrop),
+        this.options,
+      )
+    );
+    try {
+      const [value] = yield [t];
+      return value[0];
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /**
+   * The InfoNCE loss on a batch, without dropout and without an update.
+   *
+   * @param batch Query `i`'s positive is passage `i`.
+   * @returns The mean loss.
+   */
+  loss(batch: PairBatch): number {
+    return runSync(this.#lossGen(batch), "loss");
+  }
+
+  /** {@linkcode loss} for every backend. */
+  lossAsync(batch: PairBatch): Promise<number> {
+    return runAsync(this.#lossGen(batch));
+  }
+
+  #dropper(step: number, side: string): Drop {
+    if (!this.options.dropout) return noDrop;
+    let site = 0;
+    const seed = this.options.seed;
+    return (x, rate) =>
+      rate > 0 ? tf.dropout(x, rate, undefined, `${seed}:${step}:${side}:${site++}`) : x;
+  }
+
+  *#gradGen(batch: PairBatch, step: number, dropout: boolean, what: string): Reads<Grads> {
+    this.#check();
+    this.#checkBatch(batch);
+    const c = this.config, h = c.hiddenSize, o = this.options;
+    const q = this.#prepare(batch.queries, `${what}: queries`);
+    const p = this.#prepare(batch.passages, `${what}: passages`);
+    const names = this.#names;
+    const outs = tf.tidy(() => {
+      const f = (...args: tf.Tensor[]) => {
+        const map = new Map(names.map((n, i) => [n, args[i + 2]]));
+        const P: Params = (n) => map.get(n)!;
+        const eq = encode(c, P, args[0], q, dropout ? this.#dropper(step, "q") : noDrop);
+        const ep = encode(c, P, args[1], p, dropout ? this.#dropper(step, "p") : noDrop);
+        return infoNceLoss(eq, ep, o);
+      };
+      const args = [this.#x0(q), this.#x0(p), ...names.map(this.#P)];
+      const { value, grads } = tf.valueAndGrads(f)(args);
+      // Added one by one: tfjs-backend-webgpu's AddN fails with many inputs (storage-buffer limit).
+      const sumSq = grads.slice(2).map((g) => tf.sum(tf.mul(g, g))).reduce((a, b) => tf.add(a, b));
+      return [value, grads[0], grads[1], sumSq, ...grads.slice(2)];
+    });
+    let done = false;
+    try {
+      const [lossV, gq, gp, sumSqV] = yield outs.slice(0, 4);
+      // Word-embedding gradient: sum the gathered rows' gradients per token id.
+      const slots = new Map<number, number>();
+      for (const prep of [q, p]) {
+        for (const s of prep.seqs) {
+          for (const id of s) if (!slots.has(id)) slots.set(id, slots.size);
+        }
+      }
+      const rowIds = Int32Array.from(slots.keys());
+      const rowGrads = new Float32Array(rowIds.length * h);
+      for (const [prep, g] of [[q, gq], [p, gp]] as const) {
+        prep.seqs.forEach((s, i) => {
+          for (let j = 0; j < s.length; j++) {
+            const dst = slots.get(s[j])! * h, src = (i * prep.l + j) * h;
+            for (let k = 0; k < h; k++) rowGrads[dst + k] += g[src + k];
+          }
+        });
+      }
+      let sumSq = sumSqV[0];
+      for (let k = 0; k < rowGrads.length; k++) sumSq += rowGrads[k] * rowGrads[k];
+      done = true;
+      return { loss: lossV[0], rowIds, rowGrads, norm: Math.sqrt(sumSq), dense: outs.slice(4) };
+    } finally {
+      tf.dispose(done ? outs.slice(0, 4) : outs);
+    }
+  }
+
+  *#trainGen(batch: PairBatch, options: StepOptions): Reads<number> {
+    const lr = options.lr;
+    if (!(lr >= 0) || !Number.isFinite(lr)) {
+      throw new InputError(`trainStep: lr is ${lr}, expected a finite number >= 0`);
+    }
+    const step = this.#step + 1;
+    const g = yield* this.#gradGen(batch, step, this.options.dropout, "trainStep");
+    const o = this.options, names = this.#names;
+    let newState: { name: string; p: tf.Tensor; m: tf.Tensor; v: tf.Tensor }[] = [];
+    try {
+      const coef = o.maxGradNorm > 0 ? Math.min(1, o.maxGradNorm / (g.norm + 1e-6)) : 1;
+      const hyper = (name: string): AdamWStep => ({
+        lr,
+        step,
+        beta1: o.beta1,
+        beta2: o.beta2,
+        eps: o.eps,
+        weightDecay: noDecay(name) ? 0 : o.weightDecay,
+      });
+      newState = tf.tidy(() =>
+        names.map((name, i) => {
+          const grad = coef < 1 ? tf.mul(g.dense[i], coef) : g.dense[i];
+          const mom = this.#moments.get(name);
+          const param = this.#params.get(name)!;
+          const m = mom?.m ?? tf.zerosLike(param), v = mom?.v ?? tf.zerosLike(param);
+          const u = adamWUpdate(param, grad, m, v, hyper(name));
+          return { name, p: tf.keep(u.p), m: tf.keep(u.m), v: tf.keep(u.v) };
+        })
+      );
+      const rowGrads = g.rowGrads;
+      if (coef < 1) { for (let k = 0; k < rowGrads.length; k++) rowGrads[k] *= coef; }
+      this.#wordM ??= new Float32Array(this.#word.length);
+      this.#wordV ??= new Float32Array(this.#word.length);
+      adamWRows(
+        this.#word,
+        this.#wordM,
+        this.#wordV,
+        this.config.hiddenSize,
+        g.rowIds,
+        rowGrads,
+        hyper(WORD_EMBEDDINGS),
+        o.embeddingUpdate === "dense",
+      );
+      for (const u of newState) {
+        this.#params.get(u.name)!.dispose();
+        const old = this.#moments.get(u.name);
+        old?.m.dispose();
+        old?.v.dispose();
+        this.#params.set(u.name, u.p);
+        this.#moments.set(u.name, { m: u.m, v: u.v });
+      }
+      newState = [];
+      this.#step = step;
+      return g.loss;
+    } finally {
+      tf.dispose(g.dense);
+      for (const u of newState) tf.dispose([u.p, u.m, u.v]);
+    }
+  }
+
+  *#lossAndGradientsGen(
+    batch: PairBatch,
+  ): Reads<{ loss: number; grads: Record<string, Float32Array> }> {
+    const g = yield* this.#gradGen(batch, this.#step + 1, false, "lossAndGradients");
+    try {
+      const values = yield g.dense;
+      const grads: Record<string, Float32Array> = {};
+      this.#names.forEach((n, i) => (grads[n] = values[i].slice()));
+      const h = this.config.hiddenSize;
+      const word = new Float32Array(this.#word.length);
+      g.rowIds.forEach((id, r) => word.set(g.rowGrads.subarray(r * h, r * h + h), id * h));
+      grads[WORD_EMBEDDINGS] = word;
+      return { loss: g.loss, grads };
+    } finally {
+      tf.dispose(g.dense);
+    }
+  }
+
+  /**
+   * The loss (no dropout) and its gradient with respect to every parameter
+   * (before clipping; linear weights `[in, out]`; word embeddings as a full
+   * `vocabSize × H` array), without an update. For tests and diagnostics.
+   *
+   * @param batch Query `i`'s positive is passage `i`.
+   * @returns The loss and the gradients by parameter name.
+   */
+  lossAndGradients(batch: PairBatch): { loss: number; grads: Record<string, Float32Array> } {
+    return runSync(this.#lossAndGradientsGen(batch), "lossAndGradients");
+  }
+
+  /**
+   * One optimizer step: forward (with dropout), InfoNCE, backward, gradient
+   * clipping, AdamW.
+   *
+   * @param batch Query `i`'s positive is passage `i`; the other passages are its negatives.
+   * @param options The step's learning rate.
+   * @returns The loss before the update.
+   */
+  trainStep(batch: PairBatch, options: StepOptions): number {
+    return runSync(this.#trainGen(batch, options), "trainStep");
+  }
+
+  /** {@linkcode trainStep} for every backend. */
+  trainStepAsync(batch: PairBatch, options: StepOptions): Promise<number> {
+    return runAsync(this.#trainGen(batch, options));
+  }
+
+  *#stateGen(): Reads<{ arrays: Record<string, Float32Array>; scalars: Record<string, number> }> {
+    this.#check();
+    const arrays: Record<string, Float32Array> = {};
+    arrays[`param/${WORD_EMBEDDINGS}`] = this.#word.slice();
+    if (this.#wordM && this.#wordV) {
+      arrays[`adam_m/${WORD_EMBEDDINGS}`] = this.#wordM.slice();
+      arrays[`adam_v/${WORD_EMBEDDINGS}`] = this.#wordV.slice();
+    }
+    const keys: string[] = [], tensors: tf.Tensor[] = [];
+    for (const name of this.#names) {
+      keys.push(`param/${name}`);
+      tensors.push(this.#params.get(name)!);
+      const mom = this.#moments.get(name);
+      if (mom) {
+        keys.push(`adam_m/${name}`, `adam_v/${name}`);
+        tensors.push(mom.m, mom.v);
+      }
+    }
+    const values = yield tensors;
+    keys.forEach((k, i) => (arrays[k] = values[i].slice()));
+    return { arrays, scalars: { step: this.#step } };
+  }
+
+  /**
+   * Weights, AdamW moments (`param/…`, `adam_m/…`, `adam_v/…`) and the step
+   * count, for a bit-identical resume on the same backend.
+   */
+  trainingState(): { arrays: Record<string, Float32Array>; scalars: Record<string, number> } {
+    return runSync(this.#stateGen(), "trainingState");
+  }
+
+  /** {@linkcode trainingState} for every backend. */
+  trainingStateAsync(): Promise<
+    { arrays: Record<string, Float32Array>; scalars: Record<string, number> }
+  > {
+    return runAsync(this.#stateGen());
+  }
+
+  /**
+   * Restores what {@linkcode trainingState} returned (the arrays are copied).
+   *
+   * @throws {InputError} naming a missing array or one of the wrong size.
+   */
+  restoreTrainingState(
+    state: { arrays: Record<string, Float32Array>; scalars: Record<string, number> },
+  ): void {
+    this.#check();
+    const step = state.scalars.step;
+    if (!Number.isInteger(step) || step < 0) {
+      throw new InputError(`training state: scalars.step is ${step}, expected an integer >= 0`);
+    }
+    const shapes = transformerParamShapes(this.config);
+    const get = (key: string, shape: number[], required: boolean) => {
+      const a = state.arrays[key];
+      const size = shape.reduce((x, y) => x * y, 1);
+      if (!a) {
+        if (required) throw new InputError(`training state: array "${key}" is missing`);
+        return undefined;
+      }
+      if (a.length !== size) {
+        throw new InputError(
+          `training state: array "${key}" has ${a.length} values, expected [${shape}] = ${size}`,
+        );
+      }
+      return a;
+    };
+    const hasMoments = step > 0;
+    // Check everything before changing anything.
+    for (const [name, shape] of shapes) {
+      get(`param/${name}`, shape, true);
+      get(`adam_m/${name}`, shape, hasMoments);
+      get(`adam_v/${name}`, shape, hasMoments);
+    }
+    const [wordName, wordShape] = shapes[0];
+    this.#word = get(`param/${wordName}`, wordShape, true)!.slice();
+    this.#wordM = get(`adam_m/${wordName}`, wordShape, false)?.slice();
+    this.#wordV = get(`adam_v/${wordName}`, wordShape, false)?.slice();
+    for (const [name, shape] of shapes.slice(1)) {
+      this.#params.get(name)!.dispose();
+      this.#params.set(name, tf.keep(tf.tensor(get(`param/${name}`, shape, true)!.slice(), shape)));
+      const old = this.#moments.get(name);
+      if (old) tf.dispose([old.m, old.v]);
+      this.#moments.delete(name);
+      const m = get(`adam_m/${name}`, shape, false), v = get(`adam_v/${name}`, shape, false);
+      if (m && v) {
+        this.#moments.set(name, {
+          m: tf.keep(tf.tensor(m.slice(), shape)),
+          v: tf.keep(tf.tensor(v.slice(), shape)),
+        });
+      }
+    }
+    this.#step = step;
+  }
+
+  /**
+   * All parameters as named arrays (copies; linear weights `[in, out]`), word embeddings included.
+   *
+   * @returns Parameters by name; {@linkcode extras} are not included.
+   */
+  async exportWeights(): Promise<Record<string, NamedTensor>> {
+    this.#check();
+    const out: Record<string, NamedTensor> = {};
+    for (const [name, shape] of transformerParamShapes(this.config)) {
+      const data = name === WORD_EMBEDDINGS
+        ? this.#word.slice()
+        : (await this.#params.get(name)!.data() as Float32Array).slice();
+      out[name] = { dtype: "F32", shape, data };
+    }
+    return out;
+  }
+
+  /**
+   * Saves the model in Hugging Face BERT layout (`config.json`,
+   * `model.safetensors`, `tokenizer.json`) with sentence-transformers' pooling files.
+   *
+   * @param dir Target folder (created).
+   */
+  async save(dir: string): Promise<void> {
+    const { saveTransformer } = await import("./hf_checkpoint.ts");
+    await saveTransformer(this, dir);
+  }
+
+  /** Frees the tensors; the encoder is unusable afterwards. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const t of this.#params.values()) t.dispose();
+    for (const { m, v } of this.#moments.values()) tf.dispose([m, v]);
+    this.#params.clear();
+    this.#moments.clear();
+    this.#word = new Float32Array(0);
+    this.#wordM = this.#wordV = undefined;
+  }
+}
+
+/**
+ * A randomly initialised transformer (BERT initialisation, seeded by
+ * `options.seed`) on the current backend (initialised by `ensureBackend()` when none is).
+ *
+ * @param config Sizes; `vocabSize` and `padId` default to the tokenizer's.
+ * @param tokenizer The tokenizer it goes with.
+ * @param options Training and inference options.
+ * @returns The model.
+ *
+ * @example
+ * ```ts ignore
+ * import { createTransformer } from "./transformer.ts";
+ * const model = await createTransformer({ numLayers: 2, hiddenSize: 128, numHeads: 4,
+ *   intermediateSize: 512 }, tokenizer, { seed: 1 });
+ * ```
+ */
+export async function createTransformer(
+  config: Partial<TransformerConfig>,
+  tokenizer: TextTokenizer,
+  options: TransformerOptions = {},
+): Promise<TransformerEncoder> {
+  await ensureBackend();
+  const full = transformerConfig({
+    vocabSize: tokenizer.vocabSize,
+    padId: tokenizer.padId,
+    ...config,
+  });
+  return new TransformerEncoder(
+    full,
+    tokenizer,
+    initTransformerWeights(full, options.seed ?? 0),
+    options,
+  );
+}

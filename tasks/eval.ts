@@ -1,0 +1,132 @@
+/**
+ * `deno task eval` — the paper's evaluation of one model (or BM25) on XQuAD-R
+ * or MLQA-R: mono, cross and multi settings, mAP, R@1/R@10, language bias.
+ *
+ * ```sh
+ * deno task eval --dataset xquad-r --model bm25 --out out/eval-bm25
+ * deno task eval --dataset mlqa-r --model out/train/hybrid/model --out out/eval-hybrid --depth 0 --langs en,de --max-queries 50
+ * ```
+ *
+ * @module
+ */
+
+import { join, resolve } from "node:path";
+import { loadMlqaR } from "../lib/data/mlqa_r.ts";
+import { loadXquadR } from "../lib/data/xquad_r.ts";
+import { loadMbertTokenizer } from "../lib/data/tokenizer.ts";
+import { resolveDataDir } from "../lib/data/data_dir.ts";
+import { evaluateLareqa } from "../lib/eval/lareqa.ts";
+import { writeLareqaOutputs } from "../lib/eval/lareqa_export.ts";
+import { Bm25Scorer, DenseScorer, type Scorer } from "../lib/eval/scorers.ts";
+import { loadEncoder } from "../lib/model/hf_checkpoint.ts";
+import { loadKernel } from "../lib/retrieval/kernels.ts";
+import { intFlag, parseFlags, runMain } from "../lib/util/cli.ts";
+import { InputError } from "../lib/util/errors.ts";
+import { gitRevision } from "../lib/util/git.ts";
+
+const USAGE = `Usage: deno task eval --dataset xquad-r|mlqa-r --model bm25|<model dir> --out DIR
+         [--langs a,b,c] [--max-queries N] [--depth D] [--data DIR] [--mlqa-source lareqa|rebuild]
+
+  --dataset      xquad-r (11 languages) or mlqa-r (7 languages)
+  --model        bm25 (Lucene BM25 over mBERT WordPiece tokens) or a model directory
+                 (config.json + model.safetensors + tokenizer.json)
+  --out          output directory: runs/, qrels/, summary.tsv, metrics.json, per_query.json
+  --langs        languages to evaluate (default: all of the dataset)
+  --max-queries  the first N questions of each language (default: all)
+  --depth        candidates per query in the exported runs; 0 = the full ranking (default 100).
+                 Metrics are always computed on the full ranking.
+  --data         data directory (default: $XLIR_DATA or data/)
+  --mlqa-source  MLQA-R from LAReQA's files (default) or rebuilt from the MLQA dev split`;
+
+async function modelScorer(
+  model: string,
+): Promise<{ scorer: Scorer; info: Record<string, unknown> }> {
+  const dir = resolve(model);
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) throw new Error();
+  } catch {
+    throw new InputError(
+      `--model ${model}: no such directory; expected "bm25" or a model directory holding config.json`,
+    );
+  }
+  const encoder = await loadEncoder(dir);
+  const kernel = await loadKernel();
+  let run: unknown = null;
+  try {
+    run = JSON.parse(await Deno.readTextFile(join(dir, "..", "run.json")));
+  } catch {
+    // a model not trained by xlir
+  }
+  return {
+    scorer: new DenseScorer(dir.split("/").filter(Boolean).slice(-2).join("/"), encoder, kernel),
+    info: {
+      model: dir,
+      architecture: encoder.architecture,
+      dim: encoder.dim,
+      kernel: kernel.name,
+      training_run: run,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseFlags(Deno.args, {
+    dataset: { type: "string" },
+    model: { type: "string" },
+    out: { type: "string" },
+    langs: { type: "string" },
+    "max-queries": { type: "string" },
+    depth: { type: "string" },
+    data: { type: "string" },
+    "mlqa-source": { type: "string" },
+  }, USAGE);
+  for (const f of ["dataset", "model", "out"] as const) {
+    if (!values[f]) throw new InputError(`--${f} is required\n\n${USAGE}`);
+  }
+  const dataDir = resolveDataDir(values.data);
+  const langs = values.langs?.split(",").map((s) => s.trim()).filter(Boolean);
+  const maxQueries = values["max-queries"] ? intFlag(values["max-queries"], "--max-queries") : 0;
+  const depth = values.depth ? intFlag(values.depth, "--depth") : 100;
+  const source = values["mlqa-source"] ?? "lareqa";
+  if (source !== "lareqa" && source !== "rebuild") {
+    throw new InputError(`--mlqa-source must be lareqa or rebuild, got "${source}"`);
+  }
+  const ds = values.dataset === "xquad-r"
+    ? await loadXquadR({ dataDir, langs })
+    : values.dataset === "mlqa-r"
+    ? await loadMlqaR({ dataDir, langs, source })
+    : (() => {
+      throw new InputError(`--dataset must be xquad-r or mlqa-r, got "${values.dataset}"`);
+    })();
+  const { scorer, info } = values.model === "bm25"
+    ? {
+      scorer: new Bm25Scorer(await loadMbertTokenizer(dataDir)),
+      info: { model: "bm25", k1: 0.9, b: 0.4 },
+    }
+    : await modelScorer(values.model!);
+  const t0 = performance.now();
+  const result = evaluateLareqa(ds, scorer, { langs, maxQueries, runDepth: depth });
+  const seconds = (performance.now() - t0) / 1000;
+  const out = resolve(values.out!);
+  await writeLareqaOutputs(out, result, {
+    runid: values.model === "bm25" ? "bm25" : "xlir",
+    config: {
+      dataset: values.dataset,
+      langs: langs ?? ds.languages,
+      max_queries: maxQueries,
+      depth,
+      mlqa_source: source,
+    },
+    model: info,
+    data_dir: dataDir,
+    git_revision: await gitRevision(),
+    seconds,
+    date: new Date().toISOString(),
+    notes:
+      "map: average precision over the full ranking (LAReQA); runs truncated at `depth` (0 = full)",
+  });
+  console.log(await Deno.readTextFile(join(out, "summary.tsv")));
+  console.error(`eval: wrote ${out} in ${seconds.toFixed(1)}s`);
+}
+
+if (import.meta.main) await runMain(main);

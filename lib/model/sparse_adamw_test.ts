@@ -141,3 +141,20 @@ Deno.test("adamWStep() rejects a step below 1", () => {
     RangeError,
   );
 });
+
+Deno.test("sparseAdamWStep() over every row equals adamWStep() bit for bit", () => {
+  const o = resolveAdamW();
+  const rows = 4, cols = 3, n = rows * cols;
+  const w1 = Float32Array.from({ length: n }, (_, i) => Math.cos(i)), w2 = w1.slice();
+  const m1 = new Float32Array(n), v1 = new Float32Array(n), m2 = new Float32Array(n);
+  const v2 = new Float32Array(n);
+  const all = new Int32Array([0, 1, 2, 3]);
+  for (let t = 1; t <= 3; t++) {
+    const g = Float32Array.from({ length: n }, (_, i) => Math.sin(i * t));
+    adamWStep(w1, g, m1, v1, t, 0.01, o);
+    sparseAdamWStep(w2, m2, v2, cols, all, rows, g, t, 0.01, o);
+  }
+  assert.deepEqual(w2, w1);
+  assert.deepEqual(m2, m1);
+  assert.deepEqual(v2, v1);
+});

@@ -415,10 +415,7 @@ export async function loadEncoder(
     return await loadTransformer(dir, options);
   }
   if (type === "xlir-static") {
-    const spec = "./static_encoder.ts";
-    const mod = await import(spec) as {
-      loadStaticEncoder: (dir: string) => Promise<TrainableEncoder>;
-    };
+    const mod = await import("./static_encoder.ts");
     return await mod.loadStaticEncoder(dir);
   }
   throw new InputError(

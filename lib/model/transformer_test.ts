@@ -4,7 +4,7 @@ import { initBackend, webgpuAdapter } from "./backend.ts";
 import {
   createTransformer,
   type TransformerConfig,
-  TransformerEncoder,
+  type TransformerEncoder,
   type TransformerOptions,
 } from "./transformer.ts";
 import { referenceEmbed, referenceLoss, tinyBatch, tinyTokenizer } from "./_testing.ts";

@@ -664,7 +664,7 @@ export function createStaticEncoder(options: StaticEncoderOptions): StaticEncode
  * Loads a static encoder saved by {@linkcode StaticEncoder.save}.
  *
  * @param dir The folder holding `config.json`, `model.safetensors`, `tokenizer.json`.
- * @param options Optimizer settings for further training (not saved in the folder).
+ * @param options Settings for further training, not read from the folder: optimizer, loss (default: the saved temperature and symmetric weight), maxLength.
  * @returns The encoder, its optimizer state fresh.
  * @throws {InputError} when a file is missing or malformed, or `model_type` is not `"xlir-static"`.
  *
@@ -677,7 +677,7 @@ export function createStaticEncoder(options: StaticEncoderOptions): StaticEncode
  */
 export async function loadStaticEncoder(
   dir: string,
-  options: { optimizer?: AdamWOptions } = {},
+  options: { optimizer?: AdamWOptions; loss?: InfoNceOptions; maxLength?: number } = {},
 ): Promise<StaticEncoder> {
   const configPath = join(dir, "config.json");
   let config: Record<string, unknown>;
@@ -732,8 +732,8 @@ export async function loadStaticEncoder(
     vocabSize: V,
     hiddenSize: d,
     projectionSize: p,
-    maxLength,
-    loss: {
+    maxLength: options.maxLength ?? maxLength,
+    loss: options.loss ?? {
       temperature: typeof config.temperature === "number" ? config.temperature : undefined,
       symmetricWeight: typeof config.symmetric_weight === "number"
         ? config.symmetric_weight

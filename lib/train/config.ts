@@ -55,6 +55,12 @@ export interface DataConfig {
   validFraction: number;
   /** Keep at most this many training examples (0 = all), a deterministic subset. */
   maxExamples: number;
+  /**
+   * `"translation"` only: keep at most this many pairs per source and
+   * language pair (e.g. `freedict:eng-deu` en→de), a seeded sample (0 = all).
+   * FreeDict's English–German lexicon alone has ~700k entries.
+   */
+  maxPairsPerSource: number;
 }
 
 /** The batches. */
@@ -135,6 +141,7 @@ export const DEFAULTS: TrainConfig = {
     sources: ["tatoeba", "ntrex", "flores", "freedict"],
     validFraction: 0.1,
     maxExamples: 0,
+    maxPairsPerSource: 20000,
   },
   sampling: { alpha: 0.5, batchSize: 64, uniqueGroups: true },
   optim: {

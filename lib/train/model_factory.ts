@@ -1,0 +1,84 @@
+/**
+ * The model a training config asks for: a fresh static encoder (the CPU
+ * default), a fresh transformer (tfjs; GPU through WebGPU), or a saved model
+ * to continue from (`model.initFrom`: the aligned base, or a Hugging Face
+ * BERT/XLM-R checkpoint), with the config's loss and optimizer settings.
+ *
+ * @module
+ */
+
+import { loadMbertTokenizer, loadTokenizer } from "../data/tokenizer.ts";
+import { backendInfo, ensureBackend } from "../model/backend.ts";
+import type { TrainableEncoder } from "../model/encoder.ts";
+import { loadEncoder, readModelConfig } from "../model/hf_checkpoint.ts";
+import { createStaticEncoder, loadStaticEncoder } from "../model/static_encoder.ts";
+import { createTransformer } from "../model/transformer.ts";
+import type { TrainConfig } from "./config.ts";
+
+/** A model ready to train, and the backend it computes on (for run.json). */
+export interface BuiltModel {
+  model: TrainableEncoder;
+  /** `"js"` (hand-written TypeScript loops) or `"tfjs-<backend>"`. */
+  backend: string;
+}
+
+/**
+ * Builds (or loads) the model of a config.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildModel } from "./model_factory.ts";
+ * const { model, backend } = await buildModel(config);
+ * ```
+ */
+export async function buildModel(config: TrainConfig, dataDir?: string): Promise<BuiltModel> {
+  const m = config.model;
+  const loss = { temperature: config.optim.temperature, symmetricWeight: config.optim.symmetric };
+  const optimizer = { weightDecay: config.optim.weightDecay };
+  if (m.initFrom) {
+    const saved = await readModelConfig(m.initFrom);
+    if (saved.model_type === "xlir-static") {
+      return {
+        model: await loadStaticEncoder(m.initFrom, { loss, optimizer, maxLength: m.maxLength }),
+        backend: "js",
+      };
+    }
+    const model = await loadEncoder(m.initFrom, {
+      ...loss,
+      ...optimizer,
+      seed: config.seed,
+      maxLength: m.maxLength,
+    });
+    return { model, backend: `tfjs-${backendInfo()?.name ?? "?"}` };
+  }
+  const tokenizer = m.tokenizer
+    ? await loadTokenizer(m.tokenizer)
+    : await loadMbertTokenizer(dataDir);
+  if (m.architecture === "static") {
+    return {
+      model: createStaticEncoder({
+        tokenizer,
+        dim: m.dim,
+        projection: m.projection,
+        maxLength: m.maxLength,
+        seed: config.seed,
+        loss,
+        optimizer,
+      }),
+      backend: "js",
+    };
+  }
+  const info = await ensureBackend();
+  const model = await createTransformer(
+    {
+      hiddenSize: m.dim,
+      numLayers: m.layers,
+      numHeads: m.heads,
+      intermediateSize: m.intermediate,
+      maxPositions: Math.max(m.maxLength, 64),
+    },
+    tokenizer,
+    { ...loss, ...optimizer, seed: config.seed, maxLength: m.maxLength },
+  );
+  return { model, backend: `tfjs-${info.name}` };
+}

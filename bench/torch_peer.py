@@ -60,11 +60,15 @@ class Peer:
         return {"threads": torch.get_num_threads(), "torch": torch.__version__,
                 "numpy": np.__version__, "blas": blas_info()}
 
-    def load(self, c):
-        v, d, b, n = c["vocab"], c["dim"], c["batch"], c["length"]
+    def load_weights(self, c):
+        v, d = c["vocab"], c["dim"]
         self.weights = torch.from_numpy(np.fromfile(c["weights"], dtype="<f4").reshape(v, d))
+        self.models = {}
+        return {"shape": list(self.weights.shape)}
+
+    def load_batches(self, c):
         ids = np.fromfile(c["batches"], dtype="<i4").astype(np.int64)
-        self.batches = torch.from_numpy(ids).reshape(-1, 2, b, n)  # [batch][query/passage][B][L]
+        self.batches = torch.from_numpy(ids).reshape(-1, 2, c["batch"], c["length"])  # [n][q/p][B][L]
         self.temperature = c["temperature"]
         self.models = {}
         return {"batches": len(self.batches)}

@@ -187,8 +187,9 @@ export function configFromHf(
 }
 
 /**
- * Maps checkpoint tensors (PyTorch layout, any `bert.`/`roberta.` prefix) to
- * transformer weights (`[in, out]` linear weights), checking every shape.
+ * Maps checkpoint tensors (PyTorch layout, any `bert.`/`roberta.` prefix,
+ * LayerNorm `weight`/`bias` or the older `gamma`/`beta`) to transformer
+ * weights (`[in, out]` linear weights), checking every shape.
  *
  * @param tensors The checkpoint's tensors.
  * @param config The architecture.
@@ -215,7 +216,10 @@ export function weightsFromHf(
   const weights: Record<string, Float32Array> = {};
   for (const [name, shape] of transformerParamShapes(config)) {
     const full = prefix + name;
-    const t = tensors[full];
+    // Checkpoints converted from the original TF BERT name LayerNorm's parameters gamma/beta.
+    const alias = full.replace(/LayerNorm\.weight$/, "LayerNorm.gamma")
+      .replace(/LayerNorm\.bias$/, "LayerNorm.beta");
+    const t = tensors[full] ?? tensors[alias];
     if (!t) throw new InputError(`${where}: tensor "${full}" is missing`);
     const linear = isLinearWeight(name);
     const expected = linear ? [shape[1], shape[0]] : shape;

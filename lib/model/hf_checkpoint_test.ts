@@ -14,7 +14,8 @@ import { InputError } from "../util/errors.ts";
 import type { Encoder } from "./encoder.ts";
 import { createStaticEncoder } from "./static_encoder.ts";
 
-type Layout = "bert" | "bert-noprefix" | "roberta";
+/** `bert-noprefix`: `BertModel` names; `bert-gamma`: LayerNorm gamma/beta as in old TF-converted files. */
+type Layout = "bert" | "bert-noprefix" | "bert-gamma" | "roberta";
 
 const LINEAR = /\.(query|key|value|dense)\.weight$/;
 
@@ -67,10 +68,16 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
 async function writeCheckpoint(dir: string, layout: Layout, seed = 1) {
   const c = configFor(layout);
   const w = randomWeights(c, seed);
-  const prefix = layout === "bert" ? "bert." : layout === "roberta" ? "roberta." : "";
+  const prefix = layout === "roberta" ? "roberta." : layout === "bert-noprefix" ? "" : "bert.";
   const tensors: Record<string, NamedTensor> = {};
   for (const [name, shape] of transformerParamShapes(c)) {
-    tensors[prefix + name] = LINEAR.test(name)
+    const key = layout === "bert-gamma"
+      ? name.replace(/LayerNorm\.weight$/, "LayerNorm.gamma").replace(
+        /LayerNorm\.bias$/,
+        "LayerNorm.beta",
+      )
+      : name;
+    tensors[prefix + key] = LINEAR.test(name)
       ? { dtype: "F32", shape: [shape[1], shape[0]], data: transpose(w[name], shape[0], shape[1]) }
       : { dtype: "F32", shape, data: w[name] };
   }
@@ -119,7 +126,7 @@ function embedAll(model: Encoder): Float32Array {
   return model.embedIds(tinyBatch(model.tokenizer, 8).passages);
 }
 
-for (const layout of ["bert", "bert-noprefix", "roberta"] as const) {
+for (const layout of ["bert", "bert-noprefix", "bert-gamma", "roberta"] as const) {
   Deno.test(`loadEncoder() reads a ${layout} checkpoint; its vectors match a float64 reference within 1e-4`, async () => {
     await initBackend();
     const dir = await Deno.makeTempDir();

@@ -33,7 +33,9 @@ export const DEFAULT_TEMPERATURE = 0.05;
 
 function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
   const [rows, cols] = logits.shape;
-  const mask = tf.oneHot(tf.range(0, rows, 1, "int32"), cols);
+  const eye = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) eye[i * cols + i] = 1;
+  const mask = tf.tensor2d(eye, [rows, cols]);
   const picked = tf.sum(tf.mul(tf.logSoftmax(logits, 1), mask), 1);
   return tf.neg(tf.mean(picked)) as tf.Scalar;
 }

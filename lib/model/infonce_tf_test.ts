@@ -38,6 +38,7 @@ Deno.test("infoNceLoss() equals the float64 formula, extra passages and symmetri
     Math.abs(value(q, p.slice(0, 4), 0.1, 0.7) - reference(q, p.slice(0, 4), 0.1, 0.7)) < 1e-4,
   );
   assert.ok(Math.abs(value(q, q, 1, 0) - reference(q, q, 1, 0)) < 1e-5);
+  assert.ok(Math.abs(value(q.slice(0, 1), p.slice(0, 1), 0.05, 1)) < 1e-7); // one pair: nothing to contrast
 });
 
 Deno.test("infoNceLoss()'s gradient w.r.t. queries is (softmax · P − p_i) / (τ B)", async () => {

@@ -333,7 +333,7 @@ function encode(c: TransformerConfig, P: Params, x0: tf.Tensor, prep: Prepared, 
     const p = `encoder.layer.${i}.`;
     const lin = (t: tf.Tensor, n: string) => linear(t, P(`${p}${n}.weight`), P(`${p}${n}.bias`));
     const q = heads(lin(x, "attention.self.query"));
-    const kT = tf.transpose(heads(lin(x, "attention.self.key")), [0, 1, 3, 2]);
+    const kT = tf.transpose(tf.reshape(lin(x, "attention.self.key"), [b, l, nh, dh]), [0, 2, 3, 1]);
     const v = heads(lin(x, "attention.self.value"));
     const scores = tf.add(tf.div(mm(q, kT), Math.sqrt(dh)), maskBias);
     const probs = drop(tf.softmax(scores), c.attentionDropout);
@@ -423,7 +423,7 @@ export class TransformerEncoder implements TrainableEncoder {
     options: TransformerOptions = {},
     extras: Record<string, NamedTensor> = {},
   ) {
-    this.config = config;
+    this.config = Object.freeze({ ...config });
     this.tokenizer = tokenizer;
     this.dim = config.hiddenSize;
     const posMax = config.maxPositions - config.positionOffset;
@@ -909,10 +909,19 @@ export class TransformerEncoder implements TrainableEncoder {
  * @returns The model.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createTransformer } from "./transformer.ts";
- * const model = await createTransformer({ numLayers: 2, hiddenSize: 128, numHeads: 4,
- *   intermediateSize: 512 }, tokenizer, { seed: 1 });
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const tok = await tinyTokenizer();
+ * const model = await createTransformer(
+ *   { numLayers: 1, hiddenSize: 16, numHeads: 2, intermediateSize: 32, maxPositions: 32 },
+ *   tok,
+ *   { seed: 1 },
+ * );
+ * const batch = { queries: [tok.encode("query: who?")], passages: [tok.encode("passage: the cat")] };
+ * console.assert(Number.isFinite(model.trainStep(batch, { lr: 1e-3 })));
+ * console.assert(model.embedIds(batch.passages).length === 16);
+ * model.dispose();
  * ```
  */
 export async function createTransformer(

@@ -116,6 +116,11 @@ async function main(): Promise<void> {
     );
   }
 
+  if (flags.size === 0) {
+    log(
+      "warning: the CPU's flags are unknown (no /proc/cpuinfo): the peers' OpenBLAS kernel is not checked",
+    );
+  }
   const dataDir = resolveDataDir(values.data);
   const dir = await Deno.makeTempDir({ prefix: "xlir-bench-" });
   const comparisons: Comparison[] = [];

@@ -46,6 +46,23 @@ export function parseCpuInfo(text: string): CpuInfo {
   return { model, flags };
 }
 
+/**
+ * The text of `/proc/cpuinfo`, or "" where there is none. Deno reads `/proc`
+ * only under `--allow-all`; with `--allow-run` alone it is read through `cat`.
+ */
+function readCpuInfoText(): string {
+  try {
+    return Deno.readTextFileSync("/proc/cpuinfo");
+  } catch {
+    try {
+      const out = new Deno.Command("cat", { args: ["/proc/cpuinfo"], stderr: "null" }).outputSync();
+      return out.success ? new TextDecoder().decode(out.stdout) : "";
+    } catch {
+      return "";
+    }
+  }
+}
+
 /** The machine, as recorded in `bench.json`. */
 export interface MachineInfo {
   /** CPU model name. */
@@ -63,7 +80,8 @@ export interface MachineInfo {
 }
 
 /**
- * Describes this machine (reads `/proc/cpuinfo` when there is one).
+ * Describes this machine (reads `/proc/cpuinfo` when there is one, directly
+ * or, without `--allow-all`, through `cat` under `--allow-run`).
  *
  * @returns The description and the full CPU flags.
  *
@@ -75,12 +93,7 @@ export interface MachineInfo {
  * ```
  */
 export function machineInfo(): { machine: MachineInfo; flags: Set<string> } {
-  let cpu: CpuInfo = { model: "unknown", flags: new Set() };
-  try {
-    cpu = parseCpuInfo(Deno.readTextFileSync("/proc/cpuinfo"));
-  } catch {
-    // not Linux
-  }
+  const cpu = parseCpuInfo(readCpuInfoText());
   const simd = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni"]
     .filter((f) => cpu.flags.has(f));
   return {

@@ -58,6 +58,13 @@ export interface TrainOptions {
   backend: string;
   /** Progress bar on stderr (default true). */
   progress?: boolean;
+  /**
+   * Seconds between checkpoints, written at evaluation steps (default 60); a
+   * checkpoint is also written at `stopAfter` and at the end. Where a
+   * checkpoint is taken never changes the weights, only how much an
+   * interruption loses.
+   */
+  checkpointSeconds?: number;
 }
 
 /** What {@linkcode train} returns (also written to run.json). */
@@ -274,7 +281,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const writeLog = (entry: Record<string, unknown>) =>
     logFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"));
 
-  const checkpoint = () => saveCheckpoint(outDir, { loop: { ...loop }, ...model.trainingState() });
+  let lastCheckpoint = performance.now();
+  const checkpointEveryMs = (options.checkpointSeconds ?? 60) * 1000;
+  const checkpoint = async () => {
+    await saveCheckpoint(outDir, { loop: { ...loop }, ...model.trainingState() });
+    lastCheckpoint = performance.now();
+  };
 
   const bar = options.progress === false
     ? null
@@ -305,7 +317,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       val_loss: val,
       best_val_loss: loop.bestValLoss,
     });
-    await checkpoint();
+    if (performance.now() - lastCheckpoint >= checkpointEveryMs) await checkpoint();
     return config.train.patience > 0 && loop.badEvals >= config.train.patience;
   };
 
@@ -359,7 +371,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           options.stopAfter !== undefined && loop.step >= options.stopAfter &&
           loop.step < totalSteps
         ) {
-          if (!atEval) await checkpoint();
+          await checkpoint();
           status = "interrupted";
           break outer;
         }

@@ -191,6 +191,7 @@ Deno.test("train() stops on a NaN loss with a clear error and keeps the last goo
         data,
         backend: "js",
         progress: false,
+        checkpointSeconds: 0,
       }),
     (e) => e instanceof TrainingDivergedError && /loss became NaN at step 8/.test(e.message),
   );

@@ -1,0 +1,141 @@
+/**
+ * A content-addressed cache for expensive steps (trained models, evaluation
+ * results): an entry's key is the sha256 of what produced it — the step's
+ * kind, its inputs (configs, the keys of upstream entries), the code it runs
+ * (the sources under `lib/`) and the data it reads — never file times. An
+ * entry is a directory written under a temporary name and renamed into place
+ * once complete (with `entry.json` recording the inputs), so an interrupted
+ * step leaves nothing that looks finished.
+ *
+ * @module
+ */
+
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
+import { writeJsonAtomic } from "../util/atomic.ts";
+import { canonicalJson } from "../train/config.ts";
+import { sha256Hex } from "../util/hash.ts";
+
+/** Where entries live: `XLIR_CACHE`, else `.cache/xlir` in the checkout. */
+export function cacheRoot(): string {
+  return Deno.env.get("XLIR_CACHE") ?? fileURLToPath(new URL("../../.cache/xlir", import.meta.url));
+}
+
+async function hashTree(root: string, keep: (rel: string) => boolean): Promise<string> {
+  const files: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      const p = join(dir, e.name);
+      if (e.isDirectory) await walk(p);
+      else if (e.isFile && keep(relative(root, p))) files.push(p);
+    }
+  };
+  await walk(root);
+  files.sort();
+  const h = createHash("sha256");
+  for (const f of files) {
+    h.update(relative(root, f));
+    h.update("\u0000");
+    h.update(await Deno.readFile(f));
+    h.update("\u0000");
+  }
+  return h.digest("hex");
+}
+
+let codeHash: Promise<string> | undefined;
+
+/**
+ * sha256 over the library's sources (`lib/**.ts` without tests): any change
+ * to the code invalidates every entry — conservative and simple.
+ */
+export function libraryHash(): Promise<string> {
+  codeHash ??= hashTree(
+    fileURLToPath(new URL("..", import.meta.url)),
+    (rel) => rel.endsWith(".ts") && !rel.endsWith("_test.ts"),
+  );
+  return codeHash;
+}
+
+const dataHashes = new Map<string, Promise<string>>();
+
+/**
+ * sha256 over the files of some folders (e.g. datasets in the data
+ * directory), memoised for the process; a missing folder hashes as absent.
+ */
+export function folderHash(dirs: readonly string[]): Promise<string> {
+  const key = dirs.join("\u0000");
+  let h = dataHashes.get(key);
+  if (!h) {
+    h = (async () => {
+      const parts: string[] = [];
+      for (const d of dirs) {
+        try {
+          parts.push(`${d}:${await hashTree(d, () => true)}`);
+        } catch {
+          parts.push(`${d}:absent`);
+        }
+      }
+      return sha256Hex(parts.join("\n"));
+    })();
+    dataHashes.set(key, h);
+  }
+  return h;
+}
+
+/** A cache entry: its key and directory. */
+export interface CacheEntry {
+  key: string;
+  dir: string;
+  /** True when this call produced it (false: it was already there). */
+  fresh: boolean;
+}
+
+/**
+ * Returns the entry for (kind, inputs), producing it with `produce(tmpDir)`
+ * when absent. `inputs` must hold everything the result depends on besides
+ * the library code (configs, upstream keys, data hashes).
+ *
+ * @example
+ * ```ts
+ * import { cached } from "./cache.ts";
+ * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * const a = await cached("demo", { n: 1 }, (dir) => Deno.writeTextFile(`${dir}/x`, "1"));
+ * const b = await cached("demo", { n: 1 }, () => { throw new Error("not called"); });
+ * console.assert(a.key === b.key && a.fresh && !b.fresh);
+ * ```
+ */
+export async function cached(
+  kind: string,
+  inputs: unknown,
+  produce: (dir: string) => Promise<void>,
+): Promise<CacheEntry> {
+  const code = await libraryHash();
+  const key = sha256Hex(canonicalJson({ kind, inputs, code }));
+  const dir = join(cacheRoot(), kind, key);
+  try {
+    await Deno.stat(join(dir, "entry.json"));
+    return { key, dir, fresh: false };
+  } catch {
+    // produce it
+  }
+  const tmp = `${dir}.tmp-${Deno.pid}`;
+  await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  await Deno.mkdir(tmp, { recursive: true });
+  try {
+    await produce(tmp);
+    await writeJsonAtomic(join(tmp, "entry.json"), {
+      kind,
+      key,
+      inputs,
+      code,
+      created: new Date().toISOString(),
+    });
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await Deno.rename(tmp, dir);
+  } catch (err) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    throw err;
+  }
+  return { key, dir, fresh: true };
+}

@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { cached } from "./cache.ts";
+
+Deno.test("cached() produces once per inputs and leaves nothing behind on failure", async () => {
+  Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+  let calls = 0;
+  const make = (dir: string) => {
+    calls++;
+    return Deno.writeTextFile(`${dir}/v`, "x");
+  };
+  const a = await cached("k", { a: 1, b: [2] }, make);
+  const b = await cached("k", { b: [2], a: 1 }, make); // same inputs, other key order
+  const c = await cached("k", { a: 2, b: [2] }, make);
+  assert.equal(calls, 2);
+  assert.equal(a.key, b.key);
+  assert.notEqual(a.key, c.key);
+  assert.equal(await Deno.readTextFile(`${a.dir}/v`), "x");
+  await assert.rejects(() =>
+    cached("k", { a: 3 }, () => {
+      throw new Error("boom");
+    })
+  );
+  let reran = false;
+  await cached("k", { a: 3 }, (dir) => {
+    reran = true;
+    return Deno.writeTextFile(`${dir}/v`, "y");
+  });
+  assert.ok(reran);
+});

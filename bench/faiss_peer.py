@@ -14,13 +14,13 @@ import time
 
 import faiss
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 
 class Peer:
     def setup(self, c):
-        faiss.omp_set_num_threads(c["threads"])
         return {"threads": faiss.omp_get_max_threads(), "faiss": faiss.__version__,
-                "numpy": np.__version__, "blas": blas_info()}
+                "numpy": np.__version__, "blas": threadpool_info()}
 
     def load(self, c):
         d = c["dim"]
@@ -43,13 +43,10 @@ class Peer:
         return {"ms": times}
 
 
-def blas_info():
-    """The BLAS libraries loaded and the kernel OpenBLAS picked (None without threadpoolctl)."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return None
-    return threadpool_info()
+def set_threads(n):
+    """Threads of faiss's OpenMP loops and of the BLAS it calls (its matrix products)."""
+    faiss.omp_set_num_threads(n)
+    threadpool_limits(n)
 
 
 def main():
@@ -57,6 +54,8 @@ def main():
     for line in sys.stdin:
         command = json.loads(line)
         try:
+            if "threads" in command:
+                set_threads(command["threads"])
             reply = getattr(peer, command["cmd"])(command)
         except Exception as err:  # report to the bench, keep serving
             reply = {"error": f"{type(err).__name__}: {err}"}

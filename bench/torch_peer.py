@@ -18,6 +18,7 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -56,9 +57,8 @@ class Peer:
         self.models = {}
 
     def setup(self, c):
-        torch.set_num_threads(c["threads"])
         return {"threads": torch.get_num_threads(), "torch": torch.__version__,
-                "numpy": np.__version__, "blas": blas_info()}
+                "numpy": np.__version__, "blas": threadpool_info()}
 
     def load_weights(self, c):
         v, d = c["vocab"], c["dim"]
@@ -129,13 +129,10 @@ class Peer:
         return {"ms": times}
 
 
-def blas_info():
-    """The BLAS libraries loaded and the kernel OpenBLAS picked (None without threadpoolctl)."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return None
-    return threadpool_info()
+def set_threads(n):
+    """Threads of PyTorch's own loops and of the BLAS it calls."""
+    torch.set_num_threads(n)
+    threadpool_limits(n)
 
 
 def main():
@@ -143,6 +140,8 @@ def main():
     for line in sys.stdin:
         command = json.loads(line)
         try:
+            if "threads" in command:
+                set_threads(command["threads"])
             reply = getattr(peer, command["cmd"])(command)
         except Exception as err:  # report to the bench, keep serving
             reply = {"error": f"{type(err).__name__}: {err}"}

@@ -40,12 +40,13 @@ import { benchTrain } from "../lib/bench/train_bench.ts";
 import { uniformIdBatches, windowIdBatches, writeRaw } from "../lib/bench/workload.ts";
 
 const USAGE = `deno task bench [--quick] [--only train,encode,search] [--out FILE]
-                [--threads N] [--ids text|uniform] [--data DIR] [--no-install] [--profile]
+                [--threads N,M] [--ids text|uniform] [--data DIR] [--no-install] [--profile]
 
   --quick       fewer rounds and repetitions
   --only        comparisons to run (default all: train, encode, search)
   --out         where to write the results (default results/bench/bench.json)
-  --threads     threads of the peers (default: this machine's cores)
+  --threads     the peers' thread counts, each measured as its own contender
+                (default: this machine's cores, and 1), e.g. --threads 2
   --ids         training token ids: windows over tokenized XQuAD-R text in 11
                 languages (text, default) or uniform over the vocabulary (uniform)
   --data        data directory (default XLIR_DATA, else data/)
@@ -89,8 +90,8 @@ async function main(): Promise<void> {
   }
   const { machine, flags } = machineInfo();
   const threads = values.threads === undefined
-    ? machine.cores
-    : intFlag(values.threads, "--threads", 1);
+    ? [...new Set([machine.cores, 1])]
+    : [...new Set(values.threads.split(",").map((t) => intFlag(t.trim(), "--threads", 1)))];
   const quick = values.quick;
   const plan = {
     rounds: quick ? 2 : 5,
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
       });
       const weightsPath = join(dir, "weights.f32");
       await writeRaw(weightsPath, encoder.embeddings);
-      const torch = await startPeer(peerScript("torch_peer.py"), { threads, flags });
+      const torch = await startPeer(peerScript("torch_peer.py"), { threads: threads[0], flags });
       peers.torch = peerRecord(torch);
       versions.torch = torch.setup.torch;
       versions.numpy = torch.setup.numpy;
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
               weightsPath,
               seqs,
               peer: torch.peer,
+              threads,
               rounds: plan.rounds,
               ...plan.encode,
               dir,
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
               weightDecay: DEFAULTS.optim.weightDecay,
               temperature: DEFAULTS.optim.temperature,
               peer: torch.peer,
+              threads,
               rounds: plan.rounds,
               ...plan.train,
               dir,
@@ -235,7 +238,7 @@ async function main(): Promise<void> {
       }
     }
     if (only.has("search")) {
-      const faiss = await startPeer(peerScript("faiss_peer.py"), { threads, flags });
+      const faiss = await startPeer(peerScript("faiss_peer.py"), { threads: threads[0], flags });
       peers.faiss = peerRecord(faiss);
       versions.faiss = faiss.setup.faiss;
       versions.numpy = faiss.setup.numpy;
@@ -249,6 +252,7 @@ async function main(): Promise<void> {
             ...SEARCH,
             seed: DEFAULTS.seed,
             peer: faiss.peer,
+            threads,
             rounds: plan.rounds,
             ...plan.search,
             dir,
@@ -270,6 +274,8 @@ async function main(): Promise<void> {
     versions,
     threads: {
       peers: threads,
+      peerSettings: "torch.set_num_threads / faiss.omp_set_num_threads, and threadpoolctl's " +
+        "threadpool_limits for the BLAS, per round",
       xlir: "1 (main thread: training and encoding are plain loops; search runs the " +
         "tfjs-wasm XNNPACK kernel, single-threaded under Deno)",
     },

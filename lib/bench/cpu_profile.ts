@@ -36,6 +36,8 @@ export interface ProfileEntry {
   share: number;
 }
 
+const IDLE = "(idle)";
+
 function shortUrl(url: string): string {
   if (url === "") return "";
   const i = url.lastIndexOf("/lib/");
@@ -86,7 +88,7 @@ export function summarizeCpuProfile(
     const f = n.callFrame;
     const fn = f.functionName || "(anonymous)";
     const where = shortUrl(f.url);
-    nameOf.set(n.id, where ? `${fn} (${where}:${f.lineNumber + 1})` : fn);
+    nameOf.set(n.id, fn === IDLE || !where ? fn : `${fn} (${where}:${f.lineNumber + 1})`);
   }
   const inside = new Set<number>();
   if (options.within) {
@@ -109,10 +111,10 @@ export function summarizeCpuProfile(
     const name = nameOf.get(profile.samples[i]) ?? "(unknown)";
     const ms = profile.timeDeltas[i] / 1000;
     self.set(name, (self.get(name) ?? 0) + ms);
-    if (name !== "(idle)") busy += ms;
+    if (name !== IDLE) busy += ms;
   }
   const entries = [...self.entries()]
-    .filter(([name]) => name !== "(idle)")
+    .filter(([name]) => name !== IDLE)
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([name, selfMs]) => ({ name, selfMs, share: busy > 0 ? selfMs / busy : 0 }));

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { StaticEncoder } from "../model/static_encoder.ts";
 import { alternate, type Contender, sideTimings } from "./alternate.ts";
 import { compare, type Comparison } from "./comparison.ts";
-import type { PeerProcess } from "./peer.ts";
+import { peerName, type PeerProcess } from "./peer.ts";
 import { median } from "./stats.ts";
 import { packRagged, readRawFloat32, writeRaw } from "./workload.ts";
 
@@ -29,6 +29,8 @@ export interface EncodeBenchOptions {
   seqs: Int32Array[];
   /** The PyTorch peer (`torch_peer.py`), set up. */
   peer: PeerProcess;
+  /** The peer's thread counts, each measured as its own contender. */
+  threads: number[];
   /** Rounds of alternation. */
   rounds: number;
   /** Untimed repetitions before round 1, each side. */
@@ -54,7 +56,7 @@ export interface EncodeBenchOptions {
  * @example
  * ```ts ignore
  * import { benchEncode } from "./encode_bench.ts";
- * const c = await benchEncode({ encoder, weightsPath, seqs, peer, rounds: 3, warmup: 3, reps: 10, dir });
+ * const c = await benchEncode({ encoder, weightsPath, seqs, peer, threads: [2, 1], rounds: 3, warmup: 3, reps: 10, dir });
  * ```
  */
 export async function benchEncode(o: EncodeBenchOptions): Promise<Comparison> {
@@ -80,6 +82,7 @@ export async function benchEncode(o: EncodeBenchOptions): Promise<Comparison> {
     warmup: 0,
     reps: 1,
     out: outPath,
+    threads: o.threads[0],
   });
   const theirs = await readRawFloat32(outPath);
   const ours = o.encoder.embedIds(o.seqs);
@@ -111,18 +114,20 @@ export async function benchEncode(o: EncodeBenchOptions): Promise<Comparison> {
     return ms;
   };
   const xlir: Contender = { name: "xlir", round: xlirRound };
-  const torch: Contender = {
-    name: "torch",
+  const torch = (threads: number): Contender => ({
+    name: peerName("torch", threads, o.threads),
     async round(r) {
       const reply = await o.peer.ask<{ ms: number[] }>({
         cmd: "encode",
         warmup: r === 0 ? o.warmup : 0,
         reps: o.reps,
+        threads,
       });
       return reply.ms;
     },
-  };
-  const rounds = await alternate([xlir, torch], o.rounds, {
+  });
+  const sides = [xlir, ...o.threads.map(torch)];
+  const rounds = await alternate(sides, o.rounds, {
     pauseMs: o.pauseMs ?? 250,
     onRound: (name, r, ms) => {
       log(`encode round ${r + 1}/${o.rounds} ${name}: median ${median(ms).toFixed(2)} ms`);
@@ -134,7 +139,7 @@ export async function benchEncode(o: EncodeBenchOptions): Promise<Comparison> {
     unit: "texts/s",
     items: texts,
     xlir: sideTimings("xlir", rounds[0], texts),
-    peers: [sideTimings("torch", rounds[1], texts)],
+    peers: sides.slice(1).map((side, i) => sideTimings(side.name, rounds[i + 1], texts)),
     goal: 1,
     check,
     details: {
@@ -144,6 +149,7 @@ export async function benchEncode(o: EncodeBenchOptions): Promise<Comparison> {
       warmupReps: o.warmup,
       repsPerRound: o.reps,
       rounds: o.rounds,
+      peerThreads: o.threads,
       tokenizationTimed: false,
     },
   });

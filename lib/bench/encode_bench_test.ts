@@ -26,6 +26,7 @@ Deno.test({
         weightsPath: `${dir}/w.f32`,
         seqs,
         peer,
+        threads: [1],
         rounds: 2,
         warmup: 1,
         reps: 3,

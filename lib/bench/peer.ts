@@ -317,6 +317,20 @@ export class PeerProcess {
   }
 }
 
+/**
+ * A peer contender's name: `base` alone when the peer is measured at one
+ * thread count, `base@Nt` when at several.
+ *
+ * @example
+ * ```ts
+ * import { peerName } from "./peer.ts";
+ * console.assert(peerName("faiss", 2, [2]) === "faiss" && peerName("faiss", 1, [2, 1]) === "faiss@1t");
+ * ```
+ */
+export function peerName(base: string, threads: number, all: readonly number[]): string {
+  return all.length > 1 ? `${base}@${threads}t` : base;
+}
+
 /** What {@linkcode startPeer} found out about the peer's OpenBLAS. */
 export interface OpenblasChoice {
   /** The kernel OpenBLAS picked by itself (threadpoolctl's `architecture`), if it is loaded. */

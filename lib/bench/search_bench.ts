@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { DenseIndex } from "../retrieval/dense_index.ts";
 import { alternate, type Contender, sideTimings } from "./alternate.ts";
 import { compare, type Comparison } from "./comparison.ts";
-import type { PeerProcess } from "./peer.ts";
+import { peerName, type PeerProcess } from "./peer.ts";
 import { median } from "./stats.ts";
 import { topkAgreement } from "./topk_agreement.ts";
 import { randomUnitVectors, readRawInt32, writeRaw } from "./workload.ts";
@@ -34,6 +34,8 @@ export interface SearchBenchOptions {
   seed: number;
   /** The faiss peer (`faiss_peer.py`), set up. */
   peer: PeerProcess;
+  /** The peer's thread counts, each measured as its own contender. */
+  threads: number[];
   /** Rounds of alternation. */
   rounds: number;
   /** Untimed searches (all queries) before round 1, each side. */
@@ -66,7 +68,7 @@ function idsOf(hits: { ids: string[] }[], k: number): Int32Array {
  * ```ts ignore
  * import { benchSearch } from "./search_bench.ts";
  * const c = await benchSearch({ n: 100_000, dim: 256, queries: 1000, k: 100, seed: 1, peer,
- *   rounds: 3, warmup: 1, reps: 2, dir });
+ *   threads: [2, 1], rounds: 3, warmup: 1, reps: 2, dir });
  * ```
  */
 export async function benchSearch(o: SearchBenchOptions): Promise<Comparison> {
@@ -87,7 +89,7 @@ export async function benchSearch(o: SearchBenchOptions): Promise<Comparison> {
   const buildMs = performance.now() - t0;
 
   // Checksum: one untimed search each.
-  await o.peer.ask({ cmd: "search", k, warmup: 0, reps: 1, out: outPath });
+  await o.peer.ask({ cmd: "search", k, warmup: 0, reps: 1, out: outPath, threads: o.threads[0] });
   const theirs = await readRawInt32(outPath);
   const ours = idsOf(index.search(queries, k), k);
   const agreement = topkAgreement(ours, theirs, k);
@@ -119,19 +121,21 @@ export async function benchSearch(o: SearchBenchOptions): Promise<Comparison> {
     return ms;
   };
   const xlir: Contender = { name: "xlir", round: xlirRound };
-  const faiss: Contender = {
-    name: "faiss",
+  const faiss = (threads: number): Contender => ({
+    name: peerName("faiss", threads, o.threads),
     async round(r) {
       const reply = await o.peer.ask<{ ms: number[] }>({
         cmd: "search",
         k,
         warmup: r === 0 ? o.warmup : 0,
         reps: o.reps,
+        threads,
       });
       return reply.ms;
     },
-  };
-  const rounds = await alternate([xlir, faiss], o.rounds, {
+  });
+  const sides = [xlir, ...o.threads.map(faiss)];
+  const rounds = await alternate(sides, o.rounds, {
     pauseMs: o.pauseMs ?? 250,
     onRound: (name, r, ms) => {
       log(`search round ${r + 1}/${o.rounds} ${name}: median ${median(ms).toFixed(0)} ms`);
@@ -142,7 +146,7 @@ export async function benchSearch(o: SearchBenchOptions): Promise<Comparison> {
     unit: "queries/s",
     items: o.queries,
     xlir: sideTimings("xlir", rounds[0], o.queries),
-    peers: [sideTimings("faiss", rounds[1], o.queries)],
+    peers: sides.slice(1).map((side, i) => sideTimings(side.name, rounds[i + 1], o.queries)),
     goal: 0.5,
     check,
     details: {
@@ -156,6 +160,7 @@ export async function benchSearch(o: SearchBenchOptions): Promise<Comparison> {
       warmupReps: o.warmup,
       repsPerRound: o.reps,
       rounds: o.rounds,
+      peerThreads: o.threads,
       gflopPerRep: (2 * o.n * dim * o.queries) / 1e9,
     },
   });

@@ -18,6 +18,7 @@ Deno.test({
         k: 10,
         seed: 7,
         peer,
+        threads: [1, 2],
         rounds: 2,
         warmup: 1,
         reps: 2,
@@ -27,7 +28,7 @@ Deno.test({
       assert.ok(c.check.passed, c.check.summary);
       assert.ok((c.check.shared as number) >= 0.999);
       assert.equal(c.name, "search_qps");
-      assert.equal(c.best, "faiss");
+      assert.deepEqual(c.peers.map((p) => p.name), ["faiss@1t", "faiss@2t"]);
       assert.deepEqual(c.xlir.rounds.map((r) => r.length), [2, 2]);
       assert.equal(typeof c.details.xlirKernel, "string");
     } finally {

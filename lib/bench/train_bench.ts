@@ -19,7 +19,7 @@ import type { PairBatch } from "../model/encoder.ts";
 import type { StaticEncoder } from "../model/static_encoder.ts";
 import { alternate, type Contender, sideTimings } from "./alternate.ts";
 import { compare, type Comparison } from "./comparison.ts";
-import type { PeerProcess } from "./peer.ts";
+import { peerName, type PeerProcess } from "./peer.ts";
 import { median } from "./stats.ts";
 import { type BatchShape, distinctIds, packBatches, writeRaw } from "./workload.ts";
 
@@ -41,6 +41,8 @@ export interface TrainBenchOptions {
   temperature: number;
   /** The PyTorch peer (`torch_peer.py`), set up. */
   peer: PeerProcess;
+  /** The peer's thread counts, each measured as its own contender (the first also runs the check). */
+  threads: number[];
   /** Rounds of alternation. */
   rounds: number;
   /** Untimed steps before round 1, each side. */
@@ -72,7 +74,7 @@ interface PeerCheck {
  * ```ts ignore
  * import { benchTrain } from "./train_bench.ts";
  * const c = await benchTrain({ encoder, weightsPath, batches, shape, lr: 0.05, weightDecay: 0.01,
- *   temperature: 0.05, peer, rounds: 3, warmup: 16, steps: 10, dir });
+ *   temperature: 0.05, peer, threads: [2, 1], rounds: 3, warmup: 16, steps: 10, dir });
  * ```
  */
 export async function benchTrain(o: TrainBenchOptions): Promise<Comparison> {
@@ -93,7 +95,7 @@ export async function benchTrain(o: TrainBenchOptions): Promise<Comparison> {
     length: shape.length,
     temperature: o.temperature,
   });
-  const hyper = { lr: o.lr, weight_decay: o.weightDecay };
+  const hyper = { lr: o.lr, weight_decay: o.weightDecay, threads: o.threads[0] };
 
   // Checksum first, from the initial weights.
   const xlirLoss = encoder.loss(batches[0]);
@@ -142,8 +144,8 @@ export async function benchTrain(o: TrainBenchOptions): Promise<Comparison> {
     return ms;
   };
   const xlir: Contender = { name: "xlir", round: xlirRound };
-  const torch = (variant: "sparse" | "dense"): Contender => ({
-    name: `torch-${variant}`,
+  const torch = (variant: "sparse" | "dense", threads: number): Contender => ({
+    name: peerName(`torch-${variant}`, threads, o.threads),
     async round(r) {
       const reply = await o.peer.ask<{ ms: number[] }>({
         cmd: "train",
@@ -151,11 +153,16 @@ export async function benchTrain(o: TrainBenchOptions): Promise<Comparison> {
         warmup: r === 0 ? o.warmup : 0,
         steps: o.steps,
         ...hyper,
+        threads,
       });
       return reply.ms;
     },
   });
-  const sides = [xlir, torch("sparse"), torch("dense")];
+  const sides = [
+    xlir,
+    ...o.threads.map((t) => torch("sparse", t)),
+    ...o.threads.map((t) => torch("dense", t)),
+  ];
   const rounds = await alternate(sides, o.rounds, {
     pauseMs: o.pauseMs ?? 250,
     onRound: (name, r, ms) => {
@@ -184,6 +191,7 @@ export async function benchTrain(o: TrainBenchOptions): Promise<Comparison> {
       warmupSteps: o.warmup,
       stepsPerRound: o.steps,
       rounds: o.rounds,
+      peerThreads: o.threads,
       optimizers: {
         xlir: "AdamW, lazy on the rows a batch touches (sparse_adamw.ts)",
         "torch-dense": "torch.optim.AdamW on the whole table (nn.EmbeddingBag, sparse=False)",

@@ -26,6 +26,7 @@ Deno.test({
         weightDecay: 0.01,
         temperature: 0.05,
         peer,
+        threads: [1, 2],
         rounds: 2,
         warmup: 1,
         steps: 2,
@@ -34,7 +35,12 @@ Deno.test({
       });
       assert.ok(c.check.passed, c.check.summary);
       assert.equal(c.name, "train_pairs_per_s");
-      assert.deepEqual(c.peers.map((p) => p.name), ["torch-sparse", "torch-dense"]);
+      assert.deepEqual(c.peers.map((p) => p.name), [
+        "torch-sparse@1t",
+        "torch-sparse@2t",
+        "torch-dense@1t",
+        "torch-dense@2t",
+      ]);
       for (const side of [c.xlir, ...c.peers]) {
         assert.equal(side.rounds.length, 2);
         assert.ok(side.rounds.every((r) => r.length === 2), `${side.name}: warm-up excluded`);
@@ -69,6 +75,7 @@ Deno.test({
         weightDecay: 0.01,
         temperature: 0.05,
         peer,
+        threads: [1],
         rounds: 1,
         warmup: 0,
         steps: 1,

@@ -1,0 +1,157 @@
+/**
+ * The cached steps of an experiment: train a model from a config, evaluate a
+ * model (or BM25) on a LAReQA dataset. Each result is a cache entry keyed by
+ * its inputs, the library code and the data it reads (`cache.ts`), so a rerun
+ * with nothing changed loads results instead of recomputing them.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { resolveDataDir } from "../data/data_dir.ts";
+import { loadMlqaR } from "../data/mlqa_r.ts";
+import { loadMbertTokenizer } from "../data/tokenizer.ts";
+import type { LareqaDataset } from "../data/types.ts";
+import { loadXquadR } from "../data/xquad_r.ts";
+import { evaluateLareqa, type LareqaResult } from "../eval/lareqa.ts";
+import { perQueryJson, resultSummary } from "../eval/lareqa_export.ts";
+import { Bm25Scorer, DenseScorer } from "../eval/scorers.ts";
+import { loadEncoder } from "../model/hf_checkpoint.ts";
+import { loadKernel } from "../retrieval/kernels.ts";
+import type { TrainConfig } from "../train/config.ts";
+import { buildModel } from "../train/model_factory.ts";
+import { train, type TrainResult } from "../train/trainer.ts";
+import { buildTrainingSet } from "../train/training_set.ts";
+import { writeJsonAtomic } from "../util/atomic.ts";
+import { cached, folderHash } from "./cache.ts";
+
+/** The data a step reads, by folder of the data directory (plus FreeDict for translation pairs). */
+const TRAIN_DATA: Record<string, string[]> = {
+  ict: ["parallel/ntrex128", "parallel/flores200", "vocab"],
+  qa: ["xquad-r", "mlqa-r", "vocab"],
+  translation: ["parallel", "xquad-r", "mlqa-r", "vocab", "/usr/share/dictd"],
+};
+
+function dataFolders(names: readonly string[], dataDir: string): string[] {
+  return names.map((n) => (n.startsWith("/") ? n : join(dataDir, n)));
+}
+
+/** A trained model in the cache. */
+export interface TrainedModel {
+  key: string;
+  /** The model directory (Hugging Face layout). */
+  modelDir: string;
+  /** The run's `run.json`. */
+  run: { result: TrainResult; backend: string; [k: string]: unknown };
+  /** True when it was trained by this call. */
+  fresh: boolean;
+}
+
+/**
+ * Trains `config` (or loads the cached result).
+ *
+ * @example
+ * ```ts ignore
+ * import { trainCached } from "./runs.ts";
+ * const { modelDir } = await trainCached(config);
+ * ```
+ */
+export async function trainCached(
+  config: TrainConfig,
+  dataDir = resolveDataDir(),
+): Promise<TrainedModel> {
+  const data = await folderHash(dataFolders(TRAIN_DATA[config.data.protocol], dataDir));
+  const entry = await cached("train", { config, data }, async (dir) => {
+    const set = await buildTrainingSet(config.data, config.seed, dataDir);
+    const { model, backend } = await buildModel(config, dataDir);
+    try {
+      await train({ config, outDir: dir, model, data: set, backend, checkpointSeconds: 1e9 });
+    } finally {
+      model.dispose();
+    }
+    // The checkpoint is only needed to resume; the cache keeps the finished model.
+    await Deno.remove(join(dir, "checkpoint.safetensors")).catch(() => {});
+  });
+  const run = JSON.parse(await Deno.readTextFile(join(entry.dir, "run.json")));
+  return { key: entry.key, modelDir: join(entry.dir, "model"), run, fresh: entry.fresh };
+}
+
+/** Evaluation settings that change results. */
+export interface EvalSettings {
+  /** First N questions per language (0 = all). */
+  maxQueries: number;
+  /** MLQA-R from LAReQA's files or rebuilt from MLQA dev. */
+  mlqaSource: "lareqa" | "rebuild";
+}
+
+/** An evaluation in the cache: the summary and the per-query values. */
+export interface EvalRecord {
+  key: string;
+  summary: ReturnType<typeof resultSummary>;
+  perQuery: ReturnType<typeof perQueryJson>;
+}
+
+const datasets = new Map<string, Promise<LareqaDataset>>();
+
+function loadDataset(
+  name: string,
+  settings: EvalSettings,
+  dataDir: string,
+): Promise<LareqaDataset> {
+  const key = `${name}:${settings.mlqaSource}:${dataDir}`;
+  let ds = datasets.get(key);
+  if (!ds) {
+    ds = name === "xquad-r"
+      ? loadXquadR({ dataDir })
+      : loadMlqaR({ dataDir, source: settings.mlqaSource });
+    datasets.set(key, ds);
+  }
+  return ds;
+}
+
+/**
+ * Evaluates a trained model (by its cache key and directory) or BM25 (`model =
+ * "bm25"`) on `dataset` (or loads the cached result).
+ *
+ * @example
+ * ```ts ignore
+ * import { evaluateCached } from "./runs.ts";
+ * const bm25 = await evaluateCached("bm25", null, "xquad-r", { maxQueries: 0, mlqaSource: "lareqa" });
+ * ```
+ */
+export async function evaluateCached(
+  model: "bm25" | TrainedModel,
+  dataset: "xquad-r" | "mlqa-r",
+  settings: EvalSettings,
+  dataDir = resolveDataDir(),
+): Promise<EvalRecord> {
+  const folders = dataset === "xquad-r" ? ["xquad-r", "vocab"] : ["mlqa-r", "mlqa/dev", "vocab"];
+  const data = await folderHash(dataFolders(folders, dataDir));
+  const modelKey = model === "bm25" ? "bm25" : model.key;
+  const entry = await cached("eval", { model: modelKey, dataset, settings, data }, async (dir) => {
+    const ds = await loadDataset(dataset, settings, dataDir);
+    let result: LareqaResult;
+    if (model === "bm25") {
+      result = evaluateLareqa(ds, new Bm25Scorer(await loadMbertTokenizer(dataDir)), {
+        maxQueries: settings.maxQueries,
+      });
+    } else {
+      const encoder = await loadEncoder(model.modelDir);
+      try {
+        const scorer = new DenseScorer(modelKey.slice(0, 8), encoder, await loadKernel(), {
+          progress: false,
+        });
+        result = evaluateLareqa(ds, scorer, { maxQueries: settings.maxQueries });
+      } finally {
+        encoder.dispose();
+      }
+    }
+    await writeJsonAtomic(join(dir, "summary.json"), resultSummary(result));
+    await writeJsonAtomic(join(dir, "per_query.json"), perQueryJson(result));
+  });
+  return {
+    key: entry.key,
+    summary: JSON.parse(await Deno.readTextFile(join(entry.dir, "summary.json"))),
+    perQuery: JSON.parse(await Deno.readTextFile(join(entry.dir, "per_query.json"))),
+  };
+}

@@ -93,11 +93,12 @@ async function main(): Promise<void> {
     ? [...new Set([machine.cores, 1])]
     : [...new Set(values.threads.split(",").map((t) => intFlag(t.trim(), "--threads", 1)))];
   const quick = values.quick;
+  // Many short rounds: a busy spell of other processes then falls on every side alike.
   const plan = {
-    rounds: quick ? 2 : 5,
-    train: { warmup: TRAIN_BATCHES, steps: quick ? 4 : 10 },
-    encode: { warmup: quick ? 2 : 3, reps: quick ? 4 : 10 },
-    search: { warmup: 1, reps: quick ? 1 : 2 },
+    rounds: quick ? 3 : 10,
+    train: { warmup: TRAIN_BATCHES, steps: quick ? 3 : 5 },
+    encode: { warmup: 3, reps: quick ? 3 : 5 },
+    search: { warmup: 1, reps: 1 },
   };
   const log = (line: string) => console.error(line);
 

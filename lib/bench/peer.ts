@@ -139,13 +139,12 @@ export async function peersAvailable(python = PEER_PYTHON): Promise<boolean> {
 }
 
 async function apt(args: string[], log: (line: string) => void): Promise<boolean> {
+  // sudo resets the environment, so the frontend goes on its command line.
+  const full = ["DEBIAN_FRONTEND=noninteractive", "apt-get", ...args];
   const root = Deno.uid() === 0;
-  const cmd = root ? "apt-get" : "sudo";
-  const full = root ? args : ["apt-get", ...args];
-  log(`$ ${root ? "" : "sudo "}apt-get ${args.join(" ")}`);
-  const out = await new Deno.Command(cmd, {
+  log(`$ ${root ? "" : "sudo "}${full.join(" ")}`);
+  const out = await new Deno.Command(root ? "env" : "sudo", {
     args: full,
-    env: { DEBIAN_FRONTEND: "noninteractive" },
     stdout: "inherit",
     stderr: "inherit",
   }).output();

@@ -19,6 +19,8 @@ APT_PACKAGES=(
   fonts-wqy-microhei fonts-lohit-deva fonts-tlwg-loma-ttf librsvg2-bin
   # Jupyter's client for executing the notebooks headless
   jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel
+  # the benchmark's peers (deno task bench): PyTorch and faiss on OpenBLAS
+  python3-torch python3-faiss libopenblas0-pthread python3-threadpoolctl
 )
 
 if [ "${XLIR_SKIP_APT:-0}" != 1 ]; then

@@ -31,6 +31,14 @@ export interface ModelConfig {
   initFrom: string | null;
   /** Tokenizer directory; `null` = the mBERT vocabulary in the data directory (or `initFrom`'s). */
   tokenizer: string | null;
+  /**
+   * Static only, fresh models: `"idf"` scales each random token vector by
+   * `idf^idfPower` from unlabelled text (see `lib/train/idf_init.ts`);
+   * `"normal"` keeps N(0, 1) rows (PyTorch's `nn.Embedding` default).
+   */
+  init: "idf" | "normal";
+  /** Power p of the idf scale: before training, a shared token weighs idf^(2p) in the inner product. */
+  idfPower: number;
 }
 
 /** Where the training pairs come from. */
@@ -131,6 +139,8 @@ export const DEFAULTS: TrainConfig = {
     intermediate: 512,
     initFrom: null,
     tokenizer: null,
+    init: "idf",
+    idfPower: 2,
   },
   data: {
     protocol: "ict",
@@ -244,6 +254,12 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
     w("model.projection"),
     "an integer ≥ 0",
     c.model.projection,
+  );
+  check(
+    ["idf", "normal"].includes(c.model.init),
+    w("model.init"),
+    '"idf" or "normal"',
+    c.model.init,
   );
   check(
     ["ict", "qa", "translation"].includes(c.data.protocol),

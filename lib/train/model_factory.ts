@@ -14,6 +14,7 @@ import { loadEncoder, readModelConfig } from "../model/hf_checkpoint.ts";
 import { createStaticEncoder, loadStaticEncoder } from "../model/static_encoder.ts";
 import { createTransformer } from "../model/transformer.ts";
 import type { TrainConfig } from "./config.ts";
+import { corpusDocumentFrequencies, idfScales, scaleRows } from "./idf_init.ts";
 
 /** A model ready to train, and the backend it computes on (for run.json). */
 export interface BuiltModel {
@@ -55,18 +56,20 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
     ? await loadTokenizer(m.tokenizer)
     : await loadMbertTokenizer(dataDir);
   if (m.architecture === "static") {
-    return {
-      model: createStaticEncoder({
-        tokenizer,
-        dim: m.dim,
-        projection: m.projection,
-        maxLength: m.maxLength,
-        seed: config.seed,
-        loss,
-        optimizer,
-      }),
-      backend: "js",
-    };
+    const model = createStaticEncoder({
+      tokenizer,
+      dim: m.dim,
+      projection: m.projection,
+      maxLength: m.maxLength,
+      seed: config.seed,
+      loss,
+      optimizer,
+    });
+    if (m.init === "idf") {
+      const df = await corpusDocumentFrequencies(tokenizer, dataDir);
+      scaleRows(model.embeddings, m.dim, idfScales(df, m.idfPower));
+    }
+    return { model, backend: "js" };
   }
   const info = await ensureBackend();
   const model = await createTransformer(

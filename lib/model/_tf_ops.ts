@@ -28,10 +28,13 @@ const mmGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved;
-      return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
-    },
+    // Tidied: customGrad's gradients are computed eagerly, outside the engine's per-input tidy,
+    // so the transposes would otherwise live until the whole backward pass ends.
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [sa, sb] = saved;
+        return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
+      }),
   };
 });
 
@@ -71,9 +74,39 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.add(mm(x, w), b);
 }
 
+/** LayerNorm with a hand-written gradient that keeps only `x̂` and `1/σ` for the backward pass. */
+function layerNormOp(eps: number) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const h = x.shape[x.rank - 1];
+    const [xhat, rstd] = tf.tidy(() => {
+      const mean = tf.mean(x, -1, true);
+      const xc = tf.sub(x, mean);
+      const r = tf.rsqrt(tf.add(tf.mean(tf.mul(xc, xc), -1, true), eps));
+      return [tf.mul(xc, r), r];
+    });
+    save([xhat, rstd, gamma]);
+    return {
+      value: tf.add(tf.mul(xhat, gamma), beta),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [xh, r, g] = saved;
+          const dy2 = tf.reshape(dy, [-1, h]), xh2 = tf.reshape(xh, [-1, h]);
+          const dg = tf.mul(dy, g);
+          const meanDg = tf.mean(dg, -1, true);
+          const meanDgX = tf.mean(tf.mul(dg, xh), -1, true);
+          const dx = tf.mul(tf.sub(tf.sub(dg, meanDg), tf.mul(xh, meanDgX)), r);
+          return [dx, tf.sum(tf.mul(dy2, xh2), 0), tf.sum(dy2, 0)];
+        }),
+    };
+  });
+}
+
+const layerNormOps = new Map<number, ReturnType<typeof layerNormOp>>();
+
 /**
  * LayerNorm over the last axis: `(x − mean) / sqrt(var + eps) · gamma + beta`
- * (biased variance, as PyTorch).
+ * (biased variance, as PyTorch), with a fused gradient.
  *
  * @example
  * ```ts
@@ -86,10 +119,9 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
  * ```
  */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
-  const mean = tf.mean(x, -1, true);
-  const xc = tf.sub(x, mean);
-  const variance = tf.mean(tf.mul(xc, xc), -1, true);
-  return tf.add(tf.mul(tf.mul(xc, tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+  let op = layerNormOps.get(eps);
+  if (!op) layerNormOps.set(eps, op = layerNormOp(eps));
+  return op(x, gamma, beta) as tf.Tensor;
 }
 
 /** Activations of the feed-forward block, by their Hugging Face `hidden_act` names. */
@@ -116,9 +148,49 @@ export function checkActivation(name: unknown, where: string): Activation {
   throw new InputError(`${where} is ${JSON.stringify(name)}, expected one of ${ACTIVATIONS}`);
 }
 
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** GELU (exact or tanh form) with a gradient that keeps only its input. */
+function geluOp(tanhForm: boolean) {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    const value = tf.tidy(() => {
+      const inner = tanhForm
+        ? tf.tanh(tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), SQRT_2_OVER_PI))
+        : tf.erf(tf.mul(x, Math.SQRT1_2));
+      return tf.mul(tf.mul(x, 0.5), tf.add(inner, 1));
+    });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [xs] = saved;
+          if (!tanhForm) {
+            // Φ(x) + x·φ(x)
+            const cdf = tf.mul(tf.add(tf.erf(tf.mul(xs, Math.SQRT1_2)), 1), 0.5);
+            const pdf = tf.mul(tf.exp(tf.mul(tf.mul(xs, xs), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+            return [tf.mul(dy, tf.add(cdf, tf.mul(xs, pdf)))];
+          }
+          const x2 = tf.mul(xs, xs);
+          const t = tf.tanh(tf.mul(tf.add(xs, tf.mul(tf.mul(x2, xs), 0.044715)), SQRT_2_OVER_PI));
+          const du = tf.mul(tf.add(tf.mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI);
+          const d = tf.add(
+            tf.mul(tf.add(t, 1), 0.5),
+            tf.mul(tf.mul(tf.mul(xs, 0.5), tf.sub(1, tf.mul(t, t))), du),
+          );
+          return [tf.mul(dy, d)];
+        }),
+    };
+  });
+}
+
+const geluExact = geluOp(false);
+const geluTanh = geluOp(true);
+
 /**
  * Applies an activation: `gelu` is the exact erf form; `gelu_new` and
- * `gelu_pytorch_tanh` the tanh approximation.
+ * `gelu_pytorch_tanh` the tanh approximation (both with fused gradients).
  *
  * @example
  * ```ts
@@ -132,16 +204,55 @@ export function checkActivation(name: unknown, where: string): Activation {
 export function activate(x: tf.Tensor, name: Activation): tf.Tensor {
   switch (name) {
     case "gelu":
-      return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+      return geluExact(x) as tf.Tensor;
     case "gelu_new":
-    case "gelu_pytorch_tanh": {
-      const inner = tf.mul(
-        tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)),
-        Math.sqrt(2 / Math.PI),
-      );
-      return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-    }
+    case "gelu_pytorch_tanh":
+      return geluTanh(x) as tf.Tensor;
     case "relu":
       return tf.relu(x);
   }
+}
+
+const dropoutOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, scaledMask, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([scaledMask]);
+  return {
+    value: tf.mul(x, scaledMask),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.tidy(() => [tf.mul(dy, saved[0]), tf.zerosLike(saved[0])]),
+  };
+});
+
+/**
+ * Inverted dropout with a mask drawn in JS from a seeded generator (the same
+ * mask on every backend); the backward pass keeps only the mask.
+ *
+ * @param x The input.
+ * @param rate Probability of zeroing an element (0 ≤ rate < 1).
+ * @param seed 32-bit seed of this mask.
+ * @returns `x · mask / (1 − rate)`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import "@tensorflow/tfjs-backend-cpu";
+ * import { dropout } from "./_tf_ops.ts";
+ * await tf.setBackend("cpu");
+ * const y = dropout(tf.ones([1000]), 0.5, 7).dataSync();
+ * console.assert(y.every((v) => v === 0 || v === 2));
+ * ```
+ */
+export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+  if (rate <= 0) return x;
+  const keep = 1 - rate, scale = 1 / keep;
+  const mask = new Float32Array(x.size);
+  let a = seed >>> 0;
+  for (let i = 0; i < mask.length; i++) {
+    // mulberry32
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    if (((t ^ (t >>> 14)) >>> 0) / 4294967296 < keep) mask[i] = scale;
+  }
+  return tf.tidy(() => dropoutOp(x, tf.tensor(mask, x.shape)) as tf.Tensor);
 }

@@ -35,6 +35,30 @@ export const TFJS_NODE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfj
 
 let current: BackendInfo | undefined;
 
+/**
+ * Makes wasm's `Identity` share its input's buffer, as the cpu and webgpu
+ * backends do: tfjs clones every tensor it keeps for the backward pass with
+ * `Identity`, and wasm's copies, doubling training memory in its 32-bit heap.
+ * Safe because tfjs tensors are immutable (wasm's `Reshape` shares the same way).
+ */
+function shareWasmIdentity(): void {
+  if ((tf.getKernel(tf.Identity, "wasm") as { xlirShared?: boolean } | undefined)?.xlirShared) {
+    return;
+  }
+  tf.unregisterKernel(tf.Identity, "wasm");
+  const config: tf.KernelConfig & { xlirShared: boolean } = {
+    kernelName: tf.Identity,
+    backendName: "wasm",
+    xlirShared: true,
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x as tf.TensorInfo;
+      (backend as unknown as { incRef(id: tf.DataId): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  };
+  tf.registerKernel(config);
+}
+
 function isBackendName(name: string): name is BackendName {
   return (BACKENDS as readonly string[]).includes(name);
 }
@@ -149,6 +173,7 @@ export async function initBackend(name?: string): Promise<BackendInfo> {
   if (wanted === "wasm") {
     // The package's Node build finds its .wasm files beside itself (in node_modules), from any cwd.
     await import("@tensorflow/tfjs-backend-wasm");
+    shareWasmIdentity();
     info = { name: "wasm", threads: 1, simd: false };
   } else if (wanted === "cpu") {
     await import("@tensorflow/tfjs-backend-cpu");

@@ -33,7 +33,15 @@ import { InputError } from "../util/errors.ts";
 import type { PairBatch, StepOptions, TrainableEncoder } from "./encoder.ts";
 import type { NamedTensor } from "./safetensors.ts";
 import { ensureBackend } from "./backend.ts";
-import { activate, type Activation, checkActivation, layerNorm, linear, mm } from "./_tf_ops.ts";
+import {
+  activate,
+  type Activation,
+  checkActivation,
+  dropout,
+  layerNorm,
+  linear,
+  mm,
+} from "./_tf_ops.ts";
 import {
   adamWDefaults,
   type AdamWOptions,
@@ -246,6 +254,15 @@ export function initTransformerWeights(
   return out;
 }
 
+/** A 32-bit seed from integers (FNV-1a over their bytes). */
+function hashSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    for (let k = 0; k < 4; k++) h = Math.imul(h ^ ((p >>> (8 * k)) & 0xff), 0x01000193);
+  }
+  return h >>> 0;
+}
+
 function noDecay(name: string): boolean {
   return name.endsWith(".bias") || name.includes("LayerNorm");
 }
@@ -329,30 +346,37 @@ function encode(c: TransformerConfig, P: Params, x0: tf.Tensor, prep: Prepared, 
   x = drop(tf.reshape(x, [b * l, h]), c.hiddenDropout);
   const maskBias = tf.tensor4d(prep.maskBias, [b, 1, 1, l]);
   const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, l, nh, dh]), [0, 2, 1, 3]);
+  // One tidy per layer: inference keeps a single layer's intermediates alive (training's
+  // tape keeps what the backward pass needs on its own).
   for (let i = 0; i < c.numLayers; i++) {
-    const p = `encoder.layer.${i}.`;
-    const lin = (t: tf.Tensor, n: string) => linear(t, P(`${p}${n}.weight`), P(`${p}${n}.bias`));
-    const q = heads(lin(x, "attention.self.query"));
-    const kT = tf.transpose(tf.reshape(lin(x, "attention.self.key"), [b, l, nh, dh]), [0, 2, 3, 1]);
-    const v = heads(lin(x, "attention.self.value"));
-    const scores = tf.add(tf.div(mm(q, kT), Math.sqrt(dh)), maskBias);
-    const probs = drop(tf.softmax(scores), c.attentionDropout);
-    const ctx = tf.reshape(tf.transpose(mm(probs, v), [0, 2, 1, 3]), [b * l, h]);
-    const attn = drop(lin(ctx, "attention.output.dense"), c.hiddenDropout);
-    x = layerNorm(
-      tf.add(attn, x),
-      P(`${p}attention.output.LayerNorm.weight`),
-      P(`${p}attention.output.LayerNorm.bias`),
-      c.layerNormEps,
-    );
-    const inter = activate(lin(x, "intermediate.dense"), c.hiddenAct);
-    const out = drop(lin(inter, "output.dense"), c.hiddenDropout);
-    x = layerNorm(
-      tf.add(out, x),
-      P(`${p}output.LayerNorm.weight`),
-      P(`${p}output.LayerNorm.bias`),
-      c.layerNormEps,
-    );
+    const input = x;
+    x = tf.tidy(() => {
+      const p = `encoder.layer.${i}.`;
+      const lin = (t: tf.Tensor, n: string) => linear(t, P(`${p}${n}.weight`), P(`${p}${n}.bias`));
+      const q = heads(lin(input, "attention.self.query"));
+      const k = tf.reshape(lin(input, "attention.self.key"), [b, l, nh, dh]);
+      const kT = tf.transpose(k, [0, 2, 3, 1]);
+      const v = heads(lin(input, "attention.self.value"));
+      const scores = tf.add(tf.div(mm(q, kT), Math.sqrt(dh)), maskBias);
+      const probs = drop(tf.softmax(scores), c.attentionDropout);
+      const ctx = tf.reshape(tf.transpose(mm(probs, v), [0, 2, 1, 3]), [b * l, h]);
+      const attn = drop(lin(ctx, "attention.output.dense"), c.hiddenDropout);
+      const x1 = layerNorm(
+        tf.add(attn, input),
+        P(`${p}attention.output.LayerNorm.weight`),
+        P(`${p}attention.output.LayerNorm.bias`),
+        c.layerNormEps,
+      );
+      const inter = activate(lin(x1, "intermediate.dense"), c.hiddenAct);
+      const out = drop(lin(inter, "output.dense"), c.hiddenDropout);
+      return layerNorm(
+        tf.add(out, x1),
+        P(`${p}output.LayerNorm.weight`),
+        P(`${p}output.LayerNorm.bias`),
+        c.layerNormEps,
+      );
+    });
+    input.dispose();
   }
   const hidden = tf.reshape(x, [b, l, h]);
   let pooled: tf.Tensor;
@@ -603,11 +627,10 @@ export class TransformerEncoder implements TrainableEncoder {
     if (!this.options.dropout) return noDrop;
     let site = 0;
     const seed = this.options.seed;
-    return (x, rate) =>
-      rate > 0 ? tf.dropout(x, rate, undefined, `${seed}:${step}:${side}:${site++}`) : x;
+    return (x, rate) => dropout(x, rate, hashSeed(seed, step, side === "q" ? 0 : 1, site++));
   }
 
-  *#gradGen(batch: PairBatch, step: number, dropout: boolean, what: string): Reads<Grads> {
+  *#gradGen(batch: PairBatch, step: number, withDropout: boolean, what: string): Reads<Grads> {
     this.#check();
     this.#checkBatch(batch);
     const c = this.config, h = c.hiddenSize, o = this.options;
@@ -618,8 +641,8 @@ export class TransformerEncoder implements TrainableEncoder {
       const f = (...args: tf.Tensor[]) => {
         const map = new Map(names.map((n, i) => [n, args[i + 2]]));
         const P: Params = (n) => map.get(n)!;
-        const eq = encode(c, P, args[0], q, dropout ? this.#dropper(step, "q") : noDrop);
-        const ep = encode(c, P, args[1], p, dropout ? this.#dropper(step, "p") : noDrop);
+        const eq = encode(c, P, args[0], q, withDropout ? this.#dropper(step, "q") : noDrop);
+        const ep = encode(c, P, args[1], p, withDropout ? this.#dropper(step, "p") : noDrop);
         return infoNceLoss(eq, ep, o);
       };
       const args = [this.#x0(q), this.#x0(p), ...names.map(this.#P)];
@@ -665,7 +688,6 @@ export class TransformerEncoder implements TrainableEncoder {
     const step = this.#step + 1;
     const g = yield* this.#gradGen(batch, step, this.options.dropout, "trainStep");
     const o = this.options, names = this.#names;
-    let newState: { name: string; p: tf.Tensor; m: tf.Tensor; v: tf.Tensor }[] = [];
     try {
       const coef = o.maxGradNorm > 0 ? Math.min(1, o.maxGradNorm / (g.norm + 1e-6)) : 1;
       const hyper = (name: string): AdamWStep => ({
@@ -676,16 +698,21 @@ export class TransformerEncoder implements TrainableEncoder {
         eps: o.eps,
         weightDecay: noDecay(name) ? 0 : o.weightDecay,
       });
-      newState = tf.tidy(() =>
-        names.map((name, i) => {
+      // One parameter at a time, freeing the old tensors and the gradient at once, so that
+      // the peak stays near parameters + moments + gradients (wasm's heap is 32-bit).
+      names.forEach((name, i) => {
+        const param = this.#params.get(name)!;
+        const mom = this.#moments.get(name);
+        const u = tf.tidy(() => {
           const grad = coef < 1 ? tf.mul(g.dense[i], coef) : g.dense[i];
-          const mom = this.#moments.get(name);
-          const param = this.#params.get(name)!;
           const m = mom?.m ?? tf.zerosLike(param), v = mom?.v ?? tf.zerosLike(param);
-          const u = adamWUpdate(param, grad, m, v, hyper(name));
-          return { name, p: tf.keep(u.p), m: tf.keep(u.m), v: tf.keep(u.v) };
-        })
-      );
+          return adamWUpdate(param, grad, m, v, hyper(name));
+        });
+        tf.dispose([param, g.dense[i]]);
+        if (mom) tf.dispose([mom.m, mom.v]);
+        this.#params.set(name, u.p);
+        this.#moments.set(name, { m: u.m, v: u.v });
+      });
       const rowGrads = g.rowGrads;
       if (coef < 1) { for (let k = 0; k < rowGrads.length; k++) rowGrads[k] *= coef; }
       this.#wordM ??= new Float32Array(this.#word.length);
@@ -700,20 +727,10 @@ export class TransformerEncoder implements TrainableEncoder {
         hyper(WORD_EMBEDDINGS),
         o.embeddingUpdate === "dense",
       );
-      for (const u of newState) {
-        this.#params.get(u.name)!.dispose();
-        const old = this.#moments.get(u.name);
-        old?.m.dispose();
-        old?.v.dispose();
-        this.#params.set(u.name, u.p);
-        this.#moments.set(u.name, { m: u.m, v: u.v });
-      }
-      newState = [];
       this.#step = step;
       return g.loss;
     } finally {
       tf.dispose(g.dense);
-      for (const u of newState) tf.dispose([u.p, u.m, u.v]);
     }
   }
 

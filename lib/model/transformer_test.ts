@@ -67,40 +67,45 @@ for (const pooling of ["mean", "cls"] as const) {
   });
 }
 
-Deno.test("lossAndGradients() matches central differences of the float64 reference loss", async () => {
-  await initBackend();
-  const opts = { temperature: 0.05, symmetricWeight: 0.5 };
-  const model = await tiny(opts, { numLayers: 1 });
-  const batch = tinyBatch(tok, 3);
-  const { loss, grads } = model.lossAndGradients(batch);
-  const w = await weightsOf(model);
-  const ref = (x: Record<string, Float32Array>) =>
-    referenceLoss(model.config, x, batch, opts.temperature, opts.symmetricWeight);
-  assert.ok(Math.abs(loss - ref(w)) < 1e-4, `loss ${loss} vs ${ref(w)}`);
-  const id = batch.queries[0][1];
-  const probes: [string, number][] = [
-    ["embeddings.word_embeddings.weight", id * 32 + 3],
-    ["embeddings.position_embeddings.weight", 2 * 32 + 5],
-    ["embeddings.token_type_embeddings.weight", 7],
-    ["embeddings.LayerNorm.weight", 4],
-    ["encoder.layer.0.attention.self.query.weight", 37],
-    ["encoder.layer.0.attention.self.key.bias", 9],
-    ["encoder.layer.0.attention.self.value.weight", 100],
-    ["encoder.layer.0.attention.output.dense.weight", 222],
-    ["encoder.layer.0.intermediate.dense.weight", 300],
-    ["encoder.layer.0.output.dense.bias", 11],
-    ["encoder.layer.0.output.LayerNorm.bias", 12],
-  ];
-  for (const [name, i] of probes) {
-    const plus = { ...w, [name]: w[name].slice() }, minus = { ...w, [name]: w[name].slice() };
-    plus[name][i] += 1e-3;
-    minus[name][i] -= 1e-3;
-    const fd = (ref(plus) - ref(minus)) / (plus[name][i] - minus[name][i]);
-    const g = grads[name][i];
-    assert.ok(Math.abs(g - fd) < 2e-3 * Math.max(1, Math.abs(fd)), `${name}[${i}]: ${g} vs ${fd}`);
-  }
-  model.dispose();
-});
+for (const hiddenAct of ["gelu", "gelu_new"] as const) {
+  Deno.test(`lossAndGradients() matches central differences of the float64 reference loss (${hiddenAct})`, async () => {
+    await initBackend();
+    const opts = { temperature: 0.05, symmetricWeight: 0.5 };
+    const model = await tiny(opts, { numLayers: 1, hiddenAct });
+    const batch = tinyBatch(tok, 3);
+    const { loss, grads } = model.lossAndGradients(batch);
+    const w = await weightsOf(model);
+    const ref = (x: Record<string, Float32Array>) =>
+      referenceLoss(model.config, x, batch, opts.temperature, opts.symmetricWeight);
+    assert.ok(Math.abs(loss - ref(w)) < 1e-4, `loss ${loss} vs ${ref(w)}`);
+    const id = batch.queries[0][1];
+    const probes: [string, number][] = [
+      ["embeddings.word_embeddings.weight", id * 32 + 3],
+      ["embeddings.position_embeddings.weight", 2 * 32 + 5],
+      ["embeddings.token_type_embeddings.weight", 7],
+      ["embeddings.LayerNorm.weight", 4],
+      ["encoder.layer.0.attention.self.query.weight", 37],
+      ["encoder.layer.0.attention.self.key.bias", 9],
+      ["encoder.layer.0.attention.self.value.weight", 100],
+      ["encoder.layer.0.attention.output.dense.weight", 222],
+      ["encoder.layer.0.intermediate.dense.weight", 300],
+      ["encoder.layer.0.output.dense.bias", 11],
+      ["encoder.layer.0.output.LayerNorm.bias", 12],
+    ];
+    for (const [name, i] of probes) {
+      const plus = { ...w, [name]: w[name].slice() }, minus = { ...w, [name]: w[name].slice() };
+      plus[name][i] += 1e-3;
+      minus[name][i] -= 1e-3;
+      const fd = (ref(plus) - ref(minus)) / (plus[name][i] - minus[name][i]);
+      const g = grads[name][i];
+      assert.ok(
+        Math.abs(g - fd) < 2e-3 * Math.max(1, Math.abs(fd)),
+        `${name}[${i}]: ${g} vs ${fd}`,
+      );
+    }
+    model.dispose();
+  });
+}
 
 Deno.test("the first trainStep() is AdamW's sign step with decoupled weight decay", async () => {
   await initBackend();

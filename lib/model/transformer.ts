@@ -806,7 +806,8 @@ export class TransformerEncoder implements TrainableEncoder {
 
   /**
    * Weights, AdamW moments (`param/…`, `adam_m/…`, `adam_v/…`) and the step
-   * count, for a bit-identical resume on the same backend.
+   * count, for a bit-identical resume on the same backend. Dropout masks derive
+   * from `(options.seed, step)`, so resume with the same options.
    */
   trainingState(): { arrays: Record<string, Float32Array>; scalars: Record<string, number> } {
     return runSync(this.#stateGen(), "trainingState");

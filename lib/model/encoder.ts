@@ -62,6 +62,15 @@ export interface TrainableEncoder extends Encoder {
    * moments/step as named arrays, and a JSON-able scalar state.
    */
   trainingState(): { arrays: Record<string, Float32Array>; scalars: Record<string, number> };
+  /**
+   * Async forms, for backends that cannot read results synchronously (tfjs on
+   * WebGPU): the trainer uses them when present.
+   */
+  trainStepAsync?(batch: PairBatch, options: StepOptions): Promise<number>;
+  lossAsync?(batch: PairBatch): Promise<number>;
+  trainingStateAsync?(): Promise<
+    { arrays: Record<string, Float32Array>; scalars: Record<string, number> }
+  >;
   /** Restores what {@linkcode trainingState} returned. */
   restoreTrainingState(
     state: { arrays: Record<string, Float32Array>; scalars: Record<string, number> },

@@ -239,8 +239,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const trainTokens = new TokenCache(model, data.train);
   const validTokens = new TokenCache(model, data.valid);
   const validPairs = valBatches.map((b) => validTokens.batch(b));
-  const validationLoss = () =>
-    validPairs.reduce((s, b) => s + model.loss(b), 0) / Math.max(1, validPairs.length);
+  // Backends that cannot read results synchronously (WebGPU) offer async forms.
+  const lossOf = (b: PairBatch) =>
+    model.lossAsync ? model.lossAsync(b) : Promise.resolve(model.loss(b));
+  const stepOn = (b: PairBatch, lr: number) =>
+    model.trainStepAsync
+      ? model.trainStepAsync(b, { lr })
+      : Promise.resolve(model.trainStep(b, { lr }));
+  const stateOf = () =>
+    model.trainingStateAsync ? model.trainingStateAsync() : Promise.resolve(model.trainingState());
+  const validationLoss = async () => {
+    let sum = 0;
+    for (const b of validPairs) sum += await lossOf(b);
+    return sum / Math.max(1, validPairs.length);
+  };
 
   const logPath = join(outDir, "train_log.jsonl");
   const modelDir = join(outDir, "model");
@@ -284,7 +296,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let lastCheckpoint = performance.now();
   const checkpointEveryMs = (options.checkpointSeconds ?? 60) * 1000;
   const checkpoint = async () => {
-    await saveCheckpoint(outDir, { loop: { ...loop }, ...model.trainingState() });
+    await saveCheckpoint(outDir, { loop: { ...loop }, ...(await stateOf()) });
     lastCheckpoint = performance.now();
   };
 
@@ -301,7 +313,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const evaluate = async () => {
     if (validPairs.length === 0) return false;
-    const val = validationLoss();
+    const val = await validationLoss();
     const improved = loop.bestValLoss === null || val < loop.bestValLoss - 1e-6;
     if (improved) {
       loop.bestValLoss = val;
@@ -325,7 +337,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     outer: while (loop.step < totalSteps && loop.epoch < config.train.epochs) {
       for (const batch of sampler.batches(loop.epoch, loop.batchInEpoch)) {
         const lr = learningRate(loop.step, schedule);
-        const loss = model.trainStep(trainTokens.batch(batch), { lr });
+        const loss = await stepOn(trainTokens.batch(batch), lr);
         if (!Number.isFinite(loss)) {
           throw new TrainingDivergedError(
             `${config.name}: the loss became ${loss} at step ${

@@ -80,8 +80,23 @@ export function summaryTsv(r: LareqaResult): string {
   return rows.map(([s, m, v]) => `${s}\t${m}\t${v}`).join("\n") + "\n";
 }
 
+/** The JSON-able summary of a result (no per-query arrays, no runs). */
+export type LareqaSummary = Pick<
+  LareqaResult,
+  "dataset" | "scorer" | "langs" | "queries" | "mono" | "cross" | "multi"
+>;
+
+/** Per-query values as JSON: arrays aligned with `qids[X]`, `null` where a query was skipped. */
+export interface PerQueryValues {
+  qids: Record<string, string[]>;
+  mono: Record<string, (number | null)[]>;
+  cross: Record<string, (number | null)[]>;
+  multi: Record<string, (number | null)[]>;
+  bias: Record<string, (number | null)[]>;
+}
+
 /** The JSON-able part of a result (no per-query arrays, no runs). */
-export function resultSummary(r: LareqaResult): Record<string, unknown> {
+export function resultSummary(r: LareqaResult): LareqaSummary {
   return {
     dataset: r.dataset,
     scorer: r.scorer,
@@ -94,7 +109,7 @@ export function resultSummary(r: LareqaResult): Record<string, unknown> {
 }
 
 /** Per-query arrays as JSON (NaN → null). */
-export function perQueryJson(r: LareqaResult): Record<string, unknown> {
+export function perQueryJson(r: LareqaResult): PerQueryValues {
   const conv = (rec: Record<string, Float64Array>) =>
     Object.fromEntries(
       Object.entries(rec).map(([k, v]) => [k, Array.from(v, (x) => (Number.isNaN(x) ? null : x))]),

@@ -43,18 +43,24 @@ async function hashTree(root: string, keep: (rel: string) => boolean): Promise<s
   return h.digest("hex");
 }
 
-let codeHash: Promise<string> | undefined;
+const codeHashes = new Map<string, Promise<string>>();
 
 /**
- * sha256 over the library's sources (`lib/**.ts` without tests): any change
- * to the code invalidates every entry — conservative and simple.
+ * sha256 over the sources (`*.ts` without tests) of some folders of `lib/`
+ * (all of `lib/` when none are named): a change to the code a step runs
+ * invalidates its entries; a change elsewhere (reports, notebooks) does not.
  */
-export function libraryHash(): Promise<string> {
-  codeHash ??= hashTree(
-    fileURLToPath(new URL("..", import.meta.url)),
-    (rel) => rel.endsWith(".ts") && !rel.endsWith("_test.ts"),
-  );
-  return codeHash;
+export function libraryHash(folders: readonly string[] = []): Promise<string> {
+  const key = folders.join(",");
+  let h = codeHashes.get(key);
+  if (!h) {
+    const lib = fileURLToPath(new URL("..", import.meta.url));
+    h = hashTree(lib, (rel) =>
+      rel.endsWith(".ts") && !rel.endsWith("_test.ts") &&
+      (folders.length === 0 || folders.some((f) => rel.startsWith(`${f}/`))));
+    codeHashes.set(key, h);
+  }
+  return h;
 }
 
 const dataHashes = new Map<string, Promise<string>>();
@@ -94,7 +100,8 @@ export interface CacheEntry {
 /**
  * Returns the entry for (kind, inputs), producing it with `produce(tmpDir)`
  * when absent. `inputs` must hold everything the result depends on besides
- * the library code (configs, upstream keys, data hashes).
+ * the library code (configs, upstream keys, data hashes); `codeFolders` names
+ * the folders of `lib/` whose code the step runs (default: all of `lib/`).
  *
  * @example
  * ```ts
@@ -109,8 +116,9 @@ export async function cached(
   kind: string,
   inputs: unknown,
   produce: (dir: string) => Promise<void>,
+  codeFolders: readonly string[] = [],
 ): Promise<CacheEntry> {
-  const code = await libraryHash();
+  const code = await libraryHash(codeFolders);
   const key = sha256Hex(canonicalJson({ kind, inputs, code }));
   const dir = join(cacheRoot(), kind, key);
   try {

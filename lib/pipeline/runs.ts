@@ -14,7 +14,12 @@ import { loadMbertTokenizer } from "../data/tokenizer.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { loadXquadR } from "../data/xquad_r.ts";
 import { evaluateLareqa, type LareqaResult } from "../eval/lareqa.ts";
-import { perQueryJson, resultSummary } from "../eval/lareqa_export.ts";
+import {
+  type LareqaSummary,
+  perQueryJson,
+  type PerQueryValues,
+  resultSummary,
+} from "../eval/lareqa_export.ts";
 import { Bm25Scorer, DenseScorer } from "../eval/scorers.ts";
 import { loadEncoder } from "../model/hf_checkpoint.ts";
 import { loadKernel } from "../retrieval/kernels.ts";
@@ -24,6 +29,10 @@ import { train, type TrainResult } from "../train/trainer.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { cached, folderHash } from "./cache.ts";
+
+/** The library code a training run executes, and an evaluation. */
+const TRAIN_CODE = ["util", "data", "sampling", "model", "train"];
+const EVAL_CODE = ["util", "data", "model", "metrics", "retrieval", "eval"];
 
 /** The data a step reads, by folder of the data directory (plus FreeDict for translation pairs). */
 const TRAIN_DATA: Record<string, string[]> = {
@@ -71,7 +80,7 @@ export async function trainCached(
     }
     // The checkpoint is only needed to resume; the cache keeps the finished model.
     await Deno.remove(join(dir, "checkpoint.safetensors")).catch(() => {});
-  });
+  }, TRAIN_CODE);
   const run = JSON.parse(await Deno.readTextFile(join(entry.dir, "run.json")));
   return { key: entry.key, modelDir: join(entry.dir, "model"), run, fresh: entry.fresh };
 }
@@ -87,8 +96,8 @@ export interface EvalSettings {
 /** An evaluation in the cache: the summary and the per-query values. */
 export interface EvalRecord {
   key: string;
-  summary: ReturnType<typeof resultSummary>;
-  perQuery: ReturnType<typeof perQueryJson>;
+  summary: LareqaSummary;
+  perQuery: PerQueryValues;
 }
 
 const datasets = new Map<string, Promise<LareqaDataset>>();
@@ -148,7 +157,7 @@ export async function evaluateCached(
     }
     await writeJsonAtomic(join(dir, "summary.json"), resultSummary(result));
     await writeJsonAtomic(join(dir, "per_query.json"), perQueryJson(result));
-  });
+  }, EVAL_CODE);
   return {
     key: entry.key,
     summary: JSON.parse(await Deno.readTextFile(join(entry.dir, "summary.json"))),

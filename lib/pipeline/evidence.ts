@@ -1,0 +1,101 @@
+/**
+ * Measurements behind the claims that are not metrics: how far training and
+ * evaluation data overlap, how many language pairs each dataset yields, and
+ * what share of X-X batches the hybrid sampler actually draws.
+ *
+ * @module
+ */
+
+import { resolveDataDir } from "../data/data_dir.ts";
+import { loadMlqaR } from "../data/mlqa_r.ts";
+import type { LareqaDataset } from "../data/types.ts";
+import { loadXquadR } from "../data/xquad_r.ts";
+import { BatchSampler } from "../sampling/batch_sampler.ts";
+import { loadConfig } from "../train/config.ts";
+import { buildTrainingSet } from "../train/training_set.ts";
+import type { ExperimentConfig, ExperimentResults } from "./experiment.ts";
+
+/** Loads an evaluation dataset by name. */
+export function loadEvalDataset(name: string, dataDir = resolveDataDir()): Promise<LareqaDataset> {
+  return name === "xquad-r" ? loadXquadR({ dataDir }) : loadMlqaR({ dataDir });
+}
+
+/**
+ * Training texts (queries and passages, every language, train and validation
+ * splits) of a config that occur verbatim (trimmed) among a dataset's
+ * questions and candidate sentences.
+ */
+export async function trainingOverlap(
+  configPath: string,
+  dataset: LareqaDataset,
+  dataDir = resolveDataDir(),
+): Promise<{ overlapping: number; trainingTexts: number }> {
+  const config = await loadConfig(configPath);
+  const set = await buildTrainingSet(config.data, config.seed, dataDir);
+  const evalTexts = new Set<string>();
+  for (const l of Object.values(dataset.byLang)) {
+    for (const q of l.questions) evalTexts.add(q.text.trim());
+    for (const c of l.candidates) evalTexts.add(c.text.trim());
+  }
+  const training = new Set<string>();
+  for (const e of [...set.train, ...set.valid]) {
+    for (const t of Object.values(e.texts)) {
+      training.add(t.query.trim());
+      training.add(t.passage.trim());
+    }
+  }
+  let overlapping = 0;
+  for (const t of training) if (evalTexts.has(t)) overlapping++;
+  return { overlapping, trainingTexts: training.size };
+}
+
+/** Languages and evaluated pairs of each dataset in the results. */
+export function datasetCoverage(
+  results: ExperimentResults,
+  datasets: Record<string, LareqaDataset>,
+) {
+  return Object.entries(datasets).map(([name, ds]) => {
+    const run = results.runs.find((r) => r.dataset === name);
+    const summary = run?.eval.summary;
+    const ids = ds.languages.map((l) => new Set(ds.byLang[l].questions.map((q) => q.qid)));
+    // Parallel: every question id occurs in at least two languages.
+    const count = new Map<string, number>();
+    for (const s of ids) for (const q of s) count.set(q, (count.get(q) ?? 0) + 1);
+    return {
+      dataset: name,
+      languages: ds.languages.length,
+      monoPairs: summary ? Object.values(summary.mono.perLang).filter((s) => s.n > 0).length : 0,
+      crossPairs: summary ? Object.values(summary.cross.perPair).filter((s) => s.n > 0).length : 0,
+      parallel: [...count.values()].every((c) => c >= 2),
+    };
+  });
+}
+
+/** The share of X-X batches the hybrid sampler draws over the first epochs of a config's training set. */
+export async function xxShare(
+  exp: ExperimentConfig,
+  finetune: string,
+  alpha: number,
+  epochs = 5,
+  dataDir = resolveDataDir(),
+): Promise<{ alpha: number; share: number; batches: number }> {
+  const config = await loadConfig(
+    new URL(`../../${exp.finetune[finetune].config}`, import.meta.url).pathname,
+  );
+  const set = await buildTrainingSet(config.data, 1, dataDir);
+  const sampler = new BatchSampler(set.train, {
+    batchSize: config.sampling.batchSize,
+    alpha,
+    seed: 1,
+    languages: set.languages,
+    uniqueGroups: config.sampling.uniqueGroups,
+  });
+  let xx = 0, n = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (const b of sampler.batches(epoch)) {
+      n++;
+      if (b.kind === "xx") xx++;
+    }
+  }
+  return { alpha, share: xx / n, batches: n };
+}

@@ -268,3 +268,18 @@ export async function runExperiment(
   }
   return results;
 }
+
+/** The training languages of each fine-tuning variant (languages outside them are unseen in training). */
+export async function trainingLanguages(exp: ExperimentConfig): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [name, spec] of Object.entries(exp.finetune)) {
+    out[name] = (await loadConfig(fromRoot(spec.config))).data.languages;
+  }
+  return out;
+}
+
+/** The backends the grid's models were trained on (from their run.json), e.g. `"js"`. */
+export function backendsOf(results: ExperimentResults): string {
+  const all = [...results.runs.map((r) => r.model), ...results.bases.map((b) => b.model)];
+  return [...new Set(all.map((m) => m.run.backend))].sort().join(", ");
+}

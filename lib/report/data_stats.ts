@@ -11,6 +11,10 @@ import { MLQA_R_REFERENCE } from "../data/mlqa_r.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { XQUAD_R_REFERENCE } from "../data/xquad_r.ts";
 import type { Row } from "./tables.ts";
+import { isAbsolute, join } from "node:path";
+import { loadConfig } from "../train/config.ts";
+import { ROOT } from "./notebook.ts";
+import { buildTrainingSet } from "../train/training_set.ts";
 
 /**
  * Per language: questions and candidates loaded, LAReQA's published counts,
@@ -52,4 +56,39 @@ export function rebuildTable(rebuilt: LareqaDataset, reference: LareqaDataset): 
     within_tolerance: Math.abs(c.rebuilt - c.reference) <= 10 && c.overlap >= 0.97,
     same_answer_sentence: `${c.sameAnswer}/${c.questions}`,
   }));
+}
+
+/**
+ * The training sets of the experiment's configs: examples, validation
+ * examples, groups and languages.
+ *
+ * @example
+ * ```ts ignore
+ * import { trainingDataTable } from "./data_stats.ts";
+ * await trainingDataTable({ P1: "configs/p1_ict.json" });
+ * ```
+ */
+export async function trainingDataTable(
+  configs: Record<string, string>,
+  dataDir?: string,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [name, path] of Object.entries(configs)) {
+    const config = await loadConfig(isAbsolute(path) ? path : join(ROOT, path));
+    const set = await buildTrainingSet(config.data, config.seed, dataDir);
+    rows.push({
+      set: name,
+      protocol: config.data.protocol,
+      source: config.data.protocol === "qa"
+        ? config.data.dataset
+        : config.data.protocol === "ict"
+        ? config.data.corpora.join("+")
+        : config.data.sources.join("+"),
+      languages: set.languages.join(" "),
+      train_examples: set.train.length,
+      valid_examples: set.valid.length,
+      groups: new Set(set.train.map((e) => e.group)).size,
+    });
+  }
+  return rows;
 }

@@ -21,9 +21,16 @@ export interface DenseIndexOptions {
   kernel: ScoreKernel;
   /** Rows per storage block (one matrix product each). Default 4,096. */
   blockRows?: number;
-  /** Queries per sweep over the corpus. Default 256. */
+  /** Queries per sweep over the corpus. Default: the kernel's preferred block, else 256. */
   queryBlock?: number;
 }
+
+/** Gives storage blocks back to their kernel when an index is garbage-collected. */
+const storage = new FinalizationRegistry<{ kernel: ScoreKernel; blocks: Float32Array[] }>(
+  ({ kernel, blocks }) => {
+    for (const b of blocks) kernel.release?.(b);
+  },
+);
 
 /** Default rows per storage block. */
 export const DEFAULT_BLOCK_ROWS = 4096;
@@ -52,13 +59,14 @@ export class DenseIndex implements VectorIndex {
   #blockRows: number;
   #queryBlock: number;
   #blocks: Float32Array[] = [];
+  #kernelBlocks: Float32Array[] = []; // the blocks held in the kernel's memory
   #fill = 0; // rows used in the last block
   #ids: string[] = [];
   #rowOf = new Map<string, number>();
   #keys: Int32Array | undefined;
 
   /**
-   * Creates an index with the default kernel (`XLIR_SEARCH_KERNEL`, else `tfjs-wasm`).
+   * Creates an index with the default kernel (`XLIR_SEARCH_KERNEL`, else `wasm`).
    *
    * @param dim Vector dimension.
    * @param options Kernel, block sizes.
@@ -79,7 +87,24 @@ export class DenseIndex implements VectorIndex {
     this.dim = dim;
     this.kernel = options.kernel;
     this.#blockRows = Math.max(1, Math.floor(options.blockRows ?? DEFAULT_BLOCK_ROWS));
-    this.#queryBlock = Math.max(1, Math.floor(options.queryBlock ?? DEFAULT_QUERY_BLOCK));
+    this.#queryBlock = Math.max(
+      1,
+      Math.floor(options.queryBlock ?? options.kernel.preferredQueryBlock ?? DEFAULT_QUERY_BLOCK),
+    );
+    if (options.kernel.allocRows) {
+      storage.register(this, { kernel: options.kernel, blocks: this.#kernelBlocks });
+    }
+  }
+
+  /** A new storage block: in the kernel's memory when it offers some, else an ordinary array. */
+  #newBlock(): Float32Array {
+    const n = this.#blockRows * this.dim;
+    const inKernel = this.kernel.allocRows?.(n);
+    if (inKernel) {
+      this.#kernelBlocks.push(inKernel);
+      return inKernel;
+    }
+    return new Float32Array(n);
   }
 
   /** Number of documents. */
@@ -134,7 +159,7 @@ export class DenseIndex implements VectorIndex {
     let at = 0;
     while (at < ids.length) {
       if (this.#blocks.length === 0 || this.#fill === this.#blockRows) {
-        this.#blocks.push(new Float32Array(this.#blockRows * dim));
+        this.#blocks.push(this.#newBlock());
         this.#fill = 0;
       }
       const n = Math.min(this.#blockRows - this.#fill, ids.length - at);

@@ -2,11 +2,17 @@ import assert from "node:assert/strict";
 import { DenseIndex } from "./dense_index.ts";
 import { jsKernel } from "./js_kernel.ts";
 import { createTfjsWasmKernel } from "./tfjs_kernel.ts";
+import { createWasmKernel } from "./wasm_kernel.ts";
 import type { ScoreKernel } from "./score_kernel.ts";
 import { InputError } from "../util/errors.ts";
 import { randomUnitRows, referenceRanking, seededRandom } from "./_test_fixtures.ts";
 
-const kernels: ScoreKernel[] = [jsKernel, await createTfjsWasmKernel()];
+const kernels: ScoreKernel[] = [
+  jsKernel,
+  await createTfjsWasmKernel(),
+  await createWasmKernel({ threads: 1 }),
+  await createWasmKernel({ threads: 2 }),
+];
 
 /** Every query's score of every document, from the kernel in one block (the reference's scores). */
 function allScores(kernel: ScoreKernel, docs: Float32Array, queries: Float32Array, dim: number) {
@@ -31,8 +37,13 @@ function tiedCorpus(n: number, dim: number, seed: number) {
   return { ids, vectors };
 }
 
+/** The kernel's name, with its thread count when it has one. */
+function label(kernel: ScoreKernel): string {
+  return "threads" in kernel ? `${kernel.name}@${kernel.threads}t` : kernel.name;
+}
+
 for (const kernel of kernels) {
-  Deno.test(`DenseIndex(${kernel.name}) search() equals a brute-force ranking, ties by docid descending`, () => {
+  Deno.test(`DenseIndex(${label(kernel)}) search() equals a brute-force ranking, ties by docid descending`, () => {
     const dim = 12, n = 61;
     const { ids, vectors } = tiedCorpus(n, dim, 1);
     const queries = randomUnitRows(7, dim, seededRandom(2));
@@ -59,7 +70,7 @@ for (const kernel of kernels) {
     }
   });
 
-  Deno.test(`DenseIndex(${kernel.name}) ranksOf() equals positions in the full ranking`, () => {
+  Deno.test(`DenseIndex(${label(kernel)}) ranksOf() equals positions in the full ranking`, () => {
     const dim = 8, n = 45;
     const { ids, vectors } = tiedCorpus(n, dim, 3);
     const queries = randomUnitRows(5, dim, seededRandom(4));
@@ -125,11 +136,11 @@ Deno.test("DenseIndex reports its size and the bytes of its vectors", () => {
   assert.deepEqual(index.search(new Float32Array(3), 0)[0].ids, ["e", "d", "c", "b", "a"]);
 });
 
-Deno.test("DenseIndex.create() uses the tfjs-wasm kernel by default", async () => {
+Deno.test("DenseIndex.create() uses the wasm kernel by default", async () => {
   const saved = Deno.env.get("XLIR_SEARCH_KERNEL");
   Deno.env.delete("XLIR_SEARCH_KERNEL");
   try {
-    assert.equal((await DenseIndex.create(4)).kernel.name, "tfjs-wasm");
+    assert.equal((await DenseIndex.create(4)).kernel.name, "wasm");
     assert.equal((await DenseIndex.create(4, { kernel: jsKernel })).kernel.name, "js");
   } finally {
     if (saved !== undefined) Deno.env.set("XLIR_SEARCH_KERNEL", saved);

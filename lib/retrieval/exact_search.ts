@@ -11,7 +11,7 @@
  */
 
 import { InputError } from "../util/errors.ts";
-import type { ScoreKernel } from "./score_kernel.ts";
+import type { QueryBlock, ScoreKernel } from "./score_kernel.ts";
 import { ranksBefore, type RowHits, TopK } from "./topk.ts";
 
 /** A corpus of vectors stored in consecutive row blocks. */
@@ -95,37 +95,72 @@ export function searchRows(
   const nQueries = queryCount(rows, queries);
   const depth = k === 0 ? rows.size : Math.min(k, rows.size);
   const qb = Math.max(1, options.queryBlock ?? DEFAULT_QUERY_BLOCK);
-  const { dim, keys } = rows;
+  const { dim } = rows;
   const results: RowHits[] = [];
   for (let q0 = 0; q0 < nQueries; q0 += qb) {
     const nq = Math.min(qb, nQueries - q0);
     const heaps = Array.from({ length: nq }, () => new TopK(depth));
-    const threshold = new Float64Array(nq).fill(-Infinity);
     const block = options.kernel.prepare(queries.subarray(q0 * dim), nq, dim);
     try {
-      let start = 0;
-      for (const docs of rows.blocks) {
-        const nd = docs.length / dim;
-        const out = block.score(docs, nd);
-        for (let i = 0; i < nd; i++) {
-          const base = i * nq;
-          const row = start + i;
-          for (let j = 0; j < nq; j++) {
-            const s = out[base + j];
-            if (s < threshold[j]) continue;
-            const heap = heaps[j];
-            heap.push(s, row, keys[row]);
-            threshold[j] = heap.minScore;
-          }
-        }
-        start += nd;
-      }
+      if (block.scoreAbove) sweepAbove(rows, block, heaps);
+      else sweepAll(rows, block, heaps);
     } finally {
       block.dispose();
     }
     for (const heap of heaps) results.push(heap.drain());
   }
   return results;
+}
+
+/** Offers every score of every block to the heaps, skipping those below a heap's minimum. */
+function sweepAll(rows: DenseRows, block: QueryBlock, heaps: TopK[]): void {
+  const { dim, keys } = rows, nq = heaps.length;
+  const threshold = new Float64Array(nq).fill(-Infinity);
+  let start = 0;
+  for (const docs of rows.blocks) {
+    const nd = docs.length / dim;
+    const out = block.score(docs, nd);
+    for (let i = 0; i < nd; i++) {
+      const base = i * nq;
+      const row = start + i;
+      for (let j = 0; j < nq; j++) {
+        const s = out[base + j];
+        if (s < threshold[j]) continue;
+        const heap = heaps[j];
+        heap.push(s, row, keys[row]);
+        threshold[j] = heap.minScore;
+      }
+    }
+    start += nd;
+  }
+}
+
+/**
+ * The same through {@linkcode QueryBlock.scoreAbove}: the kernel tests each
+ * block against the heaps' minima as they stood before it. The first block
+ * is taken in two parts, so that the heaps have filled (and the thresholds
+ * risen) before most of it is scored.
+ */
+function sweepAbove(rows: DenseRows, block: QueryBlock, heaps: TopK[]): void {
+  const { dim, keys } = rows, nq = heaps.length, k = heaps[0].k;
+  const threshold = new Float32Array(nq).fill(-Infinity);
+  let offset = 0; // row of the first document of the part being scored
+  const visit = (i: number, j: number, s: number) => {
+    const row = offset + i;
+    heaps[j].push(s, row, keys[row]);
+  };
+  let start = 0;
+  for (const docs of rows.blocks) {
+    const nd = docs.length / dim;
+    const cuts = start === 0 && nd > 2 * k ? [0, k, nd] : [0, nd];
+    for (let c = 0; c + 1 < cuts.length; c++) {
+      offset = start + cuts[c];
+      const part = docs.subarray(cuts[c] * dim, cuts[c + 1] * dim);
+      block.scoreAbove!(part, cuts[c + 1] - cuts[c], threshold, visit);
+      for (let j = 0; j < nq; j++) threshold[j] = heaps[j].minScore;
+    }
+    start += nd;
+  }
 }
 
 /**

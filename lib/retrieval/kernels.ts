@@ -1,8 +1,9 @@
 /**
- * Choosing a score kernel by name: `tfjs-wasm` (XNNPACK, the default: about
- * 7× the plain loop here) or `js` (plain TypeScript). The name comes from the
- * argument, else the `XLIR_SEARCH_KERNEL` environment variable, else
- * `tfjs-wasm`.
+ * Choosing a score kernel by name: `wasm` (xlir's own WebAssembly SIMD kernel
+ * on `XLIR_THREADS` threads, default the cores; the default kernel),
+ * `tfjs-wasm` (XNNPACK, one thread) or `js` (plain TypeScript, the reference).
+ * The name comes from the argument, else the `XLIR_SEARCH_KERNEL` environment
+ * variable, else `wasm`.
  *
  * @module
  */
@@ -11,9 +12,10 @@ import { InputError } from "../util/errors.ts";
 import { jsKernel } from "./js_kernel.ts";
 import type { ScoreKernel } from "./score_kernel.ts";
 import { createTfjsWasmKernel } from "./tfjs_kernel.ts";
+import { createWasmKernel } from "./wasm_kernel.ts";
 
 /** The kernel names {@linkcode loadKernel} knows. */
-export const KERNELS = ["tfjs-wasm", "js"] as const;
+export const KERNELS = ["wasm", "tfjs-wasm", "js"] as const;
 
 /** A kernel name. */
 export type KernelName = typeof KERNELS[number];
@@ -21,7 +23,7 @@ export type KernelName = typeof KERNELS[number];
 /**
  * Loads a score kernel.
  *
- * @param name `tfjs-wasm` or `js`; default `XLIR_SEARCH_KERNEL` or `tfjs-wasm`.
+ * @param name `wasm`, `tfjs-wasm` or `js`; default `XLIR_SEARCH_KERNEL` or `wasm`.
  * @returns The kernel, ready to use.
  * @throws {InputError} for an unknown name.
  *
@@ -33,8 +35,10 @@ export type KernelName = typeof KERNELS[number];
  * ```
  */
 export async function loadKernel(name?: string): Promise<ScoreKernel> {
-  const wanted = (name ?? Deno.env.get("XLIR_SEARCH_KERNEL") ?? "tfjs-wasm").trim() || "tfjs-wasm";
+  const wanted = (name ?? Deno.env.get("XLIR_SEARCH_KERNEL") ?? "wasm").trim() || "wasm";
   switch (wanted) {
+    case "wasm":
+      return await createWasmKernel();
     case "tfjs-wasm":
       return await createTfjsWasmKernel();
     case "js":

@@ -24,6 +24,23 @@ export interface QueryBlock {
    *   The array may be a view that is only valid until the next `score()` or `dispose()`.
    */
   score(docs: Float32Array, nDocs: number): Float32Array;
+  /**
+   * Optional, for top-k searches: visits the pairs whose score is not below
+   * the query's threshold (`!(score < thresholds[j])`), with the same scores
+   * {@linkcode QueryBlock.score} gives, in no particular order. A kernel can
+   * test the thresholds where the scores are made and skip writing them all.
+   *
+   * @param docs As for `score`.
+   * @param nDocs Number of documents.
+   * @param thresholds Per query (`nQueries`), float32 values or `-Infinity`.
+   * @param visit Called with (document index in `docs`, query index, score).
+   */
+  scoreAbove?(
+    docs: Float32Array,
+    nDocs: number,
+    thresholds: Float32Array,
+    visit: (doc: number, query: number, score: number) => void,
+  ): void;
   /** Frees what the block holds (tensors, buffers). */
   dispose(): void;
 }
@@ -40,4 +57,13 @@ export interface ScoreKernel {
    * @param dim Vector dimension.
    */
   prepare(queries: Float32Array, nQueries: number, dim: number): QueryBlock;
+  /** Optional: the number of queries per block this kernel is fastest with. */
+  readonly preferredQueryBlock?: number;
+  /**
+   * Optional: `n` zeroed floats in memory the kernel scores in place (no copy
+   * per call), for an index's storage; `null` when the kernel has no room.
+   */
+  allocRows?(n: number): Float32Array | null;
+  /** Optional: gives back what {@linkcode ScoreKernel.allocRows} returned. */
+  release?(rows: Float32Array): void;
 }

@@ -1,0 +1,351 @@
+/**
+ * Measuring inference efficiency the same way for every model: latency
+ * percentiles of a one-at-a-time loop (warm-up excluded), throughput, peak
+ * memory (sampled `Deno.memoryUsage().rss` plus the kernel's high-water mark
+ * `VmHWM` from `/proc/self/status`) and a description of the machine and
+ * runtime the numbers came from.
+ *
+ * Deno reads `/proc` only under `--allow-all`; without it the `/proc` files
+ * are read through `cat` (needs `--allow-run=cat`), and are left out
+ * (`undefined`) when neither works.
+ *
+ * @module
+ */
+
+/**
+ * The `p`-th percentile with linear interpolation between closest ranks
+ * (numpy's default): position `(n − 1) · p / 100` in the sorted values.
+ *
+ * @param values The sample (any order; not modified).
+ * @param p Percentile in [0, 100].
+ * @returns The percentile; `NaN` for an empty sample.
+ * @throws {RangeError} When `p` is outside [0, 100].
+ *
+ * @example
+ * ```ts
+ * import { percentile } from "./efficiency.ts";
+ * console.assert(percentile([4, 1, 3, 2], 50) === 2.5);
+ * console.assert(percentile([1, 2, 3, 4, 5], 95) === 4.8);
+ * ```
+ */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be in [0, 100], got ${p}`);
+  const n = values.length;
+  if (n === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  const pos = (n - 1) * p / 100;
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Summary of a latency sample, in milliseconds. */
+export interface LatencySummary {
+  /** Timed calls (warm-up excluded). */
+  n: number;
+  /** Arithmetic mean. */
+  mean_ms: number;
+  /** Median. */
+  p50_ms: number;
+  /** 95th percentile. */
+  p95_ms: number;
+  /** 99th percentile. */
+  p99_ms: number;
+  /** Fastest call. */
+  min_ms: number;
+  /** Slowest call. */
+  max_ms: number;
+}
+
+/**
+ * Summarises latencies: mean, p50/p95/p99 ({@linkcode percentile}), min, max.
+ *
+ * @param ms Latencies in milliseconds.
+ * @returns The summary (`NaN` fields for an empty sample).
+ *
+ * @example
+ * ```ts
+ * import { summarizeLatencies } from "./efficiency.ts";
+ * const s = summarizeLatencies([1, 2, 3]);
+ * console.assert(s.n === 3 && s.mean_ms === 2 && s.p50_ms === 2 && s.max_ms === 3);
+ * ```
+ */
+export function summarizeLatencies(ms: ArrayLike<number>): LatencySummary {
+  let sum = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < ms.length; i++) {
+    sum += ms[i];
+    min = Math.min(min, ms[i]);
+    max = Math.max(max, ms[i]);
+  }
+  const n = ms.length;
+  return {
+    n,
+    mean_ms: n ? sum / n : NaN,
+    p50_ms: percentile(ms, 50),
+    p95_ms: percentile(ms, 95),
+    p99_ms: percentile(ms, 99),
+    min_ms: n ? min : NaN,
+    max_ms: n ? max : NaN,
+  };
+}
+
+/** Options of {@linkcode measureLatencies}. */
+export interface LatencyOptions {
+  /** Untimed calls first, on `items[0]`, `items[1]`, … (cycling). Default 10. */
+  warmup?: number;
+  /** The clock, in milliseconds (tests pass a fake one). Default `performance.now`. */
+  now?: () => number;
+  /** Called after each timed call with its index (e.g. to sample memory); not timed. */
+  after?: (i: number) => void;
+}
+
+/**
+ * Calls `fn` once per item, one at a time, and times each call (an async
+ * `fn` is awaited inside its own timing). The warm-up calls are not timed.
+ *
+ * @param items The inputs, e.g. query texts.
+ * @param fn The work to time for one input (e.g. encode one query and search).
+ * @param options Warm-up count, clock, hook.
+ * @returns One latency in milliseconds per item, in item order.
+ *
+ * @example
+ * ```ts
+ * import { measureLatencies } from "./efficiency.ts";
+ * let t = 0;
+ * const ms = await measureLatencies([1, 2, 3], (x) => void (t += 10 * x), {
+ *   warmup: 2,
+ *   now: () => t,
+ * });
+ * console.assert(ms.join() === "10,20,30");
+ * ```
+ */
+export async function measureLatencies<T>(
+  items: readonly T[],
+  fn: (item: T) => unknown,
+  options: LatencyOptions = {},
+): Promise<Float64Array> {
+  const now = options.now ?? (() => performance.now());
+  const warmup = items.length === 0 ? 0 : options.warmup ?? 10;
+  for (let i = 0; i < warmup; i++) {
+    const r = fn(items[i % items.length]);
+    if (r instanceof Promise) await r;
+  }
+  const out = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const t0 = now();
+    const r = fn(items[i]);
+    if (r instanceof Promise) await r;
+    out[i] = now() - t0;
+    options.after?.(i);
+  }
+  return out;
+}
+
+/**
+ * Times one call.
+ *
+ * @param fn The work.
+ * @param now The clock in milliseconds. Default `performance.now`.
+ * @returns The result and the seconds it took.
+ *
+ * @example
+ * ```ts
+ * import { timed } from "./efficiency.ts";
+ * const { value, seconds } = await timed(() => 42);
+ * console.assert(value === 42 && seconds >= 0);
+ * ```
+ */
+export async function timed<T>(
+  fn: () => T | Promise<T>,
+  now: () => number = () => performance.now(),
+): Promise<{ value: T; seconds: number }> {
+  const t0 = now();
+  const value = await fn();
+  return { value, seconds: (now() - t0) / 1000 };
+}
+
+/**
+ * Reads a `/proc` file: directly (needs `--allow-all`), else through `cat`
+ * (needs `--allow-run=cat`; `/proc/self` becomes `/proc/<pid>`).
+ *
+ * @param path E.g. `/proc/self/status`.
+ * @returns The text, or `undefined` when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { readProcFile } from "./efficiency.ts";
+ * const text = readProcFile("/proc/self/status");
+ * console.assert(text === undefined || text.includes("VmRSS"));
+ * ```
+ */
+export function readProcFile(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    try {
+      const target = path.replace(/^\/proc\/self\//, `/proc/${Deno.pid}/`);
+      const out = new Deno.Command("cat", { args: [target], stdout: "piped", stderr: "null" })
+        .outputSync();
+      return out.success ? new TextDecoder().decode(out.stdout) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Memory figures of `/proc/<pid>/status`, in bytes. */
+export interface ProcMemory {
+  /** `VmHWM`: the peak resident set size since the process started. */
+  vmHwmBytes?: number;
+  /** `VmRSS`: the resident set size now. */
+  vmRssBytes?: number;
+}
+
+/**
+ * Parses `VmHWM` and `VmRSS` out of `/proc/<pid>/status` text.
+ *
+ * @param text The file's content.
+ * @returns The values in bytes (fields absent from the text are left out).
+ *
+ * @example
+ * ```ts
+ * import { parseProcStatus } from "./efficiency.ts";
+ * const m = parseProcStatus("Name:\tdeno\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n");
+ * console.assert(m.vmHwmBytes === 2048 * 1024 && m.vmRssBytes === 1024 * 1024);
+ * ```
+ */
+export function parseProcStatus(text: string): ProcMemory {
+  const out: ProcMemory = {};
+  const field = (name: string) => {
+    const m = text.match(new RegExp(`^${name}:\\s*(\\d+)\\s*kB`, "m"));
+    return m ? Number(m[1]) * 1024 : undefined;
+  };
+  const hwm = field("VmHWM"), rss = field("VmRSS");
+  if (hwm !== undefined) out.vmHwmBytes = hwm;
+  if (rss !== undefined) out.vmRssBytes = rss;
+  return out;
+}
+
+/**
+ * This process's `VmHWM`/`VmRSS` (see {@linkcode readProcFile} for permissions).
+ *
+ * @returns The figures, or `{}` where `/proc` cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { readProcMemory } from "./efficiency.ts";
+ * const m = readProcMemory();
+ * console.assert(m.vmHwmBytes === undefined || m.vmHwmBytes > 0);
+ * ```
+ */
+export function readProcMemory(): ProcMemory {
+  const text = readProcFile("/proc/self/status");
+  return text === undefined ? {} : parseProcStatus(text);
+}
+
+/** One memory sample. */
+export interface MemorySample {
+  /** What had just finished, e.g. `"index"`. */
+  label: string;
+  /** `Deno.memoryUsage().rss`. */
+  rss_bytes: number;
+  /** V8 heap in use. */
+  heap_used_bytes: number;
+  /** Memory outside the V8 heap held by JS objects (ArrayBuffers, wasm memory). */
+  external_bytes: number;
+}
+
+/**
+ * Samples `Deno.memoryUsage()` when asked (phase boundaries, every N queries)
+ * and keeps the largest resident set size seen.
+ *
+ * @example
+ * ```ts
+ * import { MemoryMonitor } from "./efficiency.ts";
+ * const mem = new MemoryMonitor();
+ * mem.sample("start");
+ * const big = new Float64Array(1 << 20).fill(1);
+ * mem.sample("allocated");
+ * console.assert(mem.peakRssBytes >= mem.samples[0].rss_bytes && big[0] === 1);
+ * ```
+ */
+export class MemoryMonitor {
+  /** Labelled samples, in order (the silent ones of `peek()` are not kept). */
+  readonly samples: MemorySample[] = [];
+  #peak = 0;
+
+  /**
+   * Takes and keeps a labelled sample.
+   *
+   * @param label What had just finished.
+   * @returns The sample.
+   */
+  sample(label: string): MemorySample {
+    const m = Deno.memoryUsage();
+    const s = {
+      label,
+      rss_bytes: m.rss,
+      heap_used_bytes: m.heapUsed,
+      external_bytes: m.external,
+    };
+    this.samples.push(s);
+    this.#peak = Math.max(this.#peak, m.rss);
+    return s;
+  }
+
+  /** Samples the resident set size for the peak only (cheap enough for every query). */
+  peek(): void {
+    this.#peak = Math.max(this.#peak, Deno.memoryUsage().rss);
+  }
+
+  /** Largest `rss` sampled so far. */
+  get peakRssBytes(): number {
+    return this.#peak;
+  }
+}
+
+/** The machine and runtime a measurement ran on. */
+export interface MachineRuntime {
+  /** CPU model (`/proc/cpuinfo`'s first `model name`), or `"unknown"`. */
+  cpu: string;
+  /** Logical cores (`navigator.hardwareConcurrency`). */
+  cores: number;
+  /** OS and architecture. */
+  os: string;
+  /** Deno version. */
+  deno: string;
+  /** V8 version. */
+  v8: string;
+  /** `XLIR_THREADS` when set (the wasm search kernel's thread count), else null. */
+  xlir_threads_env: string | null;
+}
+
+/**
+ * Describes this machine and runtime.
+ *
+ * @returns CPU model, cores, OS, Deno and V8 versions.
+ *
+ * @example
+ * ```ts
+ * import { machineRuntime } from "./efficiency.ts";
+ * const m = machineRuntime();
+ * console.assert(m.cores >= 1 && m.deno.length > 0);
+ * ```
+ */
+export function machineRuntime(): MachineRuntime {
+  const cpuinfo = readProcFile("/proc/cpuinfo") ?? "";
+  const model = cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1].trim();
+  let threadsEnv: string | null = null;
+  try {
+    threadsEnv = Deno.env.get("XLIR_THREADS") ?? null;
+  } catch {
+    // no --allow-env
+  }
+  return {
+    cpu: model ?? "unknown",
+    cores: navigator.hardwareConcurrency,
+    os: `${Deno.build.os} ${Deno.build.arch}`,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    xlir_threads_env: threadsEnv,
+  };
+}

@@ -7,6 +7,7 @@ import { evaluate } from "../metrics/evaluate.ts";
 import { readRun } from "../metrics/trec_io.ts";
 import { tinyTokenizer } from "../model/_testing.ts";
 import { createStaticEncoder } from "../model/static_encoder.ts";
+import { createTransformer } from "../model/transformer.ts";
 import { jsKernel } from "../retrieval/js_kernel.ts";
 import { InputError } from "../util/errors.ts";
 import { exists, skipUnless } from "../util/testing.ts";
@@ -137,6 +138,27 @@ Deno.test("evaluateBeir() with a static encoder: metrics equal lib/metrics on th
   assert.equal(out.result.environment.kernel, "js");
   assert.equal(out.result.environment.search_threads, 1);
   assert.equal(out.result.environment.backend, null);
+  encoder.dispose();
+});
+
+Deno.test("evaluateBeir() with a transformer records the tfjs backend", async () => {
+  const ds = toyBeir();
+  const encoder = await createTransformer(
+    { numLayers: 1, hiddenSize: 16, numHeads: 2, intermediateSize: 32, maxPositions: 32 },
+    await tinyTokenizer(),
+    { seed: 1 },
+  );
+  const out = await evaluateBeirWithRun({
+    dataset: ds,
+    model: encoder,
+    kernel: jsKernel,
+    ...quietOptions,
+  });
+  const { ev } = await reEvaluateWritten(out, ds.qrels);
+  assert.equal(ev.aggregate.ndcg_cut_10, out.result.quality.ndcg_cut_10);
+  assert.equal(out.result.model.architecture, "transformer");
+  assert.ok(out.result.environment.backend?.name, "backend recorded");
+  assert.ok(out.result.environment.backend!.threads >= 1);
   encoder.dispose();
 });
 

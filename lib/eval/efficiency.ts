@@ -317,12 +317,14 @@ export interface MachineRuntime {
   v8: string;
   /** `XLIR_THREADS` when set (the wasm search kernel's thread count), else null. */
   xlir_threads_env: string | null;
+  /** Load averages over 1, 5 and 15 minutes (`/proc/loadavg`) when measured; null without `/proc`. */
+  loadavg: number[] | null;
 }
 
 /**
  * Describes this machine and runtime.
  *
- * @returns CPU model, cores, OS, Deno and V8 versions.
+ * @returns CPU model, cores, OS, Deno and V8 versions, load averages.
  *
  * @example
  * ```ts
@@ -340,6 +342,7 @@ export function machineRuntime(): MachineRuntime {
   } catch {
     // no --allow-env
   }
+  const load = readProcFile("/proc/loadavg")?.trim().split(/\s+/).slice(0, 3).map(Number);
   return {
     cpu: model ?? "unknown",
     cores: navigator.hardwareConcurrency,
@@ -347,5 +350,6 @@ export function machineRuntime(): MachineRuntime {
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     xlir_threads_env: threadsEnv,
+    loadavg: load && load.length === 3 && load.every(Number.isFinite) ? load : null,
   };
 }

@@ -146,6 +146,15 @@ export class NotebookContext {
     this.#record(path, text, "data");
   }
 
+  /** Records files another process wrote under the output directory (e.g. `deno task beir`'s outputs). */
+  async recordFiles(dir: string): Promise<void> {
+    for await (const e of Deno.readDir(dir)) {
+      const path = join(dir, e.name);
+      if (e.isFile) this.#record(path, await Deno.readFile(path), "data");
+      else if (e.isDirectory) await this.recordFiles(path);
+    }
+  }
+
   /** Writes this notebook's artifact record for the manifest. */
   async finish(
     meta: { seeds: number[] | null; backend: string; [k: string]: unknown },

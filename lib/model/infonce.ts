@@ -178,7 +178,10 @@ function cosines(
 
 /**
  * `out[r] = Σ_j c[r·rs + j·cs] x[j]` for rows of `dim` (`out = C X` with
- * `rs = n, cs = 1`; `out = Cᵀ X` with `rs = 1, cs = n`).
+ * `rs = n, cs = 1`; `out = Cᵀ X` with `rs = 1, cs = n`). Every output element
+ * is `Σ` over groups of four `j`, `acc += (c₀x₀ + c₁x₁) + (c₂x₂ + c₃x₃)`, then
+ * the remaining `j` one at a time — the order of the `combine` WebAssembly
+ * twin.
  */
 function combine(
   c: Float64Array,
@@ -190,17 +193,16 @@ function combine(
   out: Float64Array,
 ): void {
   out.fill(0, 0, n * dim);
+  let r = 0;
   // Two output rows by four input rows at a time: each load of x serves two rows.
-  for (let r = 0; r < n; r += 2) {
-    const o = r * dim, cr = r * rs;
-    const two = r + 1 < n;
-    const o2 = two ? o + dim : o, cr2 = two ? cr + rs : cr;
+  for (; r + 1 < n; r += 2) {
+    const o = r * dim, cr = r * rs, o2 = o + dim, cr2 = cr + rs;
     let j = 0;
     for (; j + 3 < n; j += 4) {
       const c0 = c[cr + j * cs], c1 = c[cr + (j + 1) * cs];
       const c2 = c[cr + (j + 2) * cs], c3 = c[cr + (j + 3) * cs];
-      const e0 = two ? c[cr2 + j * cs] : 0, e1 = two ? c[cr2 + (j + 1) * cs] : 0;
-      const e2 = two ? c[cr2 + (j + 2) * cs] : 0, e3 = two ? c[cr2 + (j + 3) * cs] : 0;
+      const e0 = c[cr2 + j * cs], e1 = c[cr2 + (j + 1) * cs];
+      const e2 = c[cr2 + (j + 2) * cs], e3 = c[cr2 + (j + 3) * cs];
       const x0 = j * dim, x1 = x0 + dim, x2 = x1 + dim, x3 = x2 + dim;
       for (let k = 0; k < dim; k++) {
         const a0 = x[x0 + k], a1 = x[x1 + k], a2 = x[x2 + k], a3 = x[x3 + k];
@@ -209,11 +211,27 @@ function combine(
       }
     }
     for (; j < n; j++) {
-      const cj = c[cr + j * cs], ej = two ? c[cr2 + j * cs] : 0, xj = j * dim;
+      const cj = c[cr + j * cs], ej = c[cr2 + j * cs], xj = j * dim;
       for (let k = 0; k < dim; k++) {
         out[o + k] += cj * x[xj + k];
         out[o2 + k] += ej * x[xj + k];
       }
+    }
+  }
+  if (r < n) {
+    const o = r * dim, cr = r * rs;
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const c0 = c[cr + j * cs], c1 = c[cr + (j + 1) * cs];
+      const c2 = c[cr + (j + 2) * cs], c3 = c[cr + (j + 3) * cs];
+      const x0 = j * dim, x1 = x0 + dim, x2 = x1 + dim, x3 = x2 + dim;
+      for (let k = 0; k < dim; k++) {
+        out[o + k] += (c0 * x[x0 + k] + c1 * x[x1 + k]) + (c2 * x[x2 + k] + c3 * x[x3 + k]);
+      }
+    }
+    for (; j < n; j++) {
+      const cj = c[cr + j * cs], xj = j * dim;
+      for (let k = 0; k < dim; k++) out[o + k] += cj * x[xj + k];
     }
   }
 }

@@ -4,11 +4,19 @@
  * (PyTorch `nn.Linear` layout, weight `p × d`), L2 normalisation, and the
  * table of the rows a batch touches. Nothing here allocates per call.
  *
+ * Training uses the float64 versions; encoding without a projection uses the
+ * float32 ones ({@linkcode meanPoolF32}, {@linkcode l2NormalizeF32}). The
+ * hot ones have WebAssembly twins in `lib/wasm/static_kernels.ts` that give
+ * bit-identical results; these are their references.
+ *
  * @module
  */
 
 /** The `eps` of the L2 normalisation: `x / max(‖x‖, eps)`, as `torch.nn.functional.normalize`. */
 export const NORM_EPS = 1e-12;
+
+/** {@linkcode NORM_EPS} rounded to float32, for the float32 normalisation. */
+export const NORM_EPS_F32: number = Math.fround(NORM_EPS);
 
 /**
  * Mean of the embedding rows of `ids`: `out = (1/L) Σ_t table[ids[t]]`.
@@ -50,6 +58,89 @@ export function meanPool(
   }
   const inv = 1 / n;
   for (let k = 0; k < d; k++) out[outOffset + k] *= inv;
+}
+
+/**
+ * Mean of the embedding rows of `ids` in float32 arithmetic (as PyTorch's
+ * `EmbeddingBag` sums, in float32): the same summation tree as
+ * {@linkcode meanPool} — four rows at a time, `s += (a + b) + (c + e)`, then
+ * one at a time — with a float32 rounding after every operation, then
+ * `out_k = s_k · fl32(1/L)`. The reference twin of the `embed_f32`
+ * WebAssembly kernel (bit-identical).
+ *
+ * @param table Embeddings, `V × d` row-major.
+ * @param d Row width.
+ * @param ids Token ids (at least one; every id in `[0, V)`; not checked here).
+ * @param out Receives the mean at `out[outOffset … outOffset + d)`.
+ * @param outOffset Where the mean starts in `out`.
+ *
+ * @example
+ * ```ts
+ * import { meanPoolF32 } from "./pooling.ts";
+ * const out = new Float32Array(2);
+ * meanPoolF32(new Float32Array([1, 2, 3, 4]), 2, new Int32Array([0, 1]), out, 0);
+ * console.assert(out[0] === 2 && out[1] === 3);
+ * ```
+ */
+export function meanPoolF32(
+  table: Float32Array,
+  d: number,
+  ids: Int32Array,
+  out: Float32Array,
+  outOffset: number,
+): void {
+  const f = Math.fround, n = ids.length;
+  out.fill(0, outOffset, outOffset + d);
+  let t = 0;
+  for (; t + 3 < n; t += 4) {
+    const a = ids[t] * d, b = ids[t + 1] * d, c = ids[t + 2] * d, e = ids[t + 3] * d;
+    for (let k = 0; k < d; k++) {
+      const ab = f(table[a + k] + table[b + k]), ce = f(table[c + k] + table[e + k]);
+      out[outOffset + k] = f(out[outOffset + k] + f(ab + ce));
+    }
+  }
+  for (; t < n; t++) {
+    const off = ids[t] * d;
+    for (let k = 0; k < d; k++) out[outOffset + k] = f(out[outOffset + k] + table[off + k]);
+  }
+  const inv = f(1 / n);
+  for (let k = 0; k < d; k++) out[outOffset + k] = f(out[outOffset + k] * inv);
+}
+
+/**
+ * L2 normalisation in float32 arithmetic, in place: `x / max(‖x‖, eps)` with
+ * `‖x‖² = (s₀ + s₁) + (s₂ + s₃)` over four lanes `s_l = Σ_{k ≡ l (mod 4)} x_k²`
+ * (for the whole groups of four), then the remaining squares in order —
+ * the order of the `embed_f32` WebAssembly kernel, whose twin this is.
+ *
+ * @param x The vector at `x[offset … + n)`, normalised in place.
+ * @param offset Its start.
+ * @param n Its length.
+ * @returns `‖x‖` (float32, before clamping).
+ *
+ * @example
+ * ```ts
+ * import { l2NormalizeF32 } from "./pooling.ts";
+ * const x = new Float32Array([3, 4]);
+ * console.assert(l2NormalizeF32(x, 0, 2) === 5 && x[1] === Math.fround(0.8));
+ * ```
+ */
+export function l2NormalizeF32(x: Float32Array, offset: number, n: number): number {
+  const f = Math.fround, whole = n - (n % 4);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let k = 0; k < whole; k += 4) {
+    const a = x[offset + k], b = x[offset + k + 1], c = x[offset + k + 2], e = x[offset + k + 3];
+    s0 = f(s0 + f(a * a));
+    s1 = f(s1 + f(b * b));
+    s2 = f(s2 + f(c * c));
+    s3 = f(s3 + f(e * e));
+  }
+  let ss = f(f(s0 + s1) + f(s2 + s3));
+  for (let k = whole; k < n; k++) ss = f(ss + f(x[offset + k] * x[offset + k]));
+  const norm = f(Math.sqrt(ss));
+  const inv = f(1 / Math.max(norm, NORM_EPS_F32));
+  for (let k = 0; k < n; k++) x[offset + k] = f(x[offset + k] * inv);
+  return norm;
 }
 
 /**

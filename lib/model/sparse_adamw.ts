@@ -60,7 +60,41 @@ export function resolveAdamW(options: AdamWOptions = {}): Required<AdamWOptions>
   return { ...ADAMW_DEFAULTS, ...options };
 }
 
-function coefficients(step: number, lr: number, o: Required<AdamWOptions>) {
+/** The per-step constants of the AdamW update (see {@linkcode adamWCoefficients}). */
+export interface AdamWCoefficients {
+  /** `1 − lr·λ`. */
+  decay: number;
+  /** `1 − β1`. */
+  b1c: number;
+  /** `1 − β2`. */
+  b2c: number;
+  /** `lr / (1 − β1^t)`. */
+  stepSize: number;
+  /** `1 / √(1 − β2^t)`. */
+  invSqrtBc2: number;
+}
+
+/**
+ * The constants of step `t` of the update, as both AdamW functions use them
+ * (and the WebAssembly twin of {@linkcode sparseAdamWStep}).
+ *
+ * @param step The step number, from 1.
+ * @param lr Learning rate of this step.
+ * @param o Hyper-parameters (defaults filled in).
+ * @returns The constants.
+ * @throws {RangeError} for a step below 1 or not an integer.
+ *
+ * @example
+ * ```ts
+ * import { adamWCoefficients, resolveAdamW } from "./sparse_adamw.ts";
+ * console.assert(adamWCoefficients(1, 0.1, resolveAdamW()).stepSize === 0.1 / (1 - 0.9));
+ * ```
+ */
+export function adamWCoefficients(
+  step: number,
+  lr: number,
+  o: Required<AdamWOptions>,
+): AdamWCoefficients {
   if (!(Number.isInteger(step) && step >= 1)) {
     throw new RangeError(`AdamW step must be an integer >= 1, got ${step}`);
   }
@@ -102,7 +136,7 @@ export function adamWStep(
   lr: number,
   options: Required<AdamWOptions>,
 ): void {
-  const { decay, b1c, b2c, stepSize, invSqrtBc2 } = coefficients(step, lr, options);
+  const { decay, b1c, b2c, stepSize, invSqrtBc2 } = adamWCoefficients(step, lr, options);
   const beta2 = options.beta2, eps = options.eps, n = param.length;
   for (let i = 0; i < n; i++) {
     const g = grad[i];
@@ -151,7 +185,7 @@ export function sparseAdamWStep(
   lr: number,
   options: Required<AdamWOptions>,
 ): void {
-  const { decay, b1c, b2c, stepSize, invSqrtBc2 } = coefficients(step, lr, options);
+  const { decay, b1c, b2c, stepSize, invSqrtBc2 } = adamWCoefficients(step, lr, options);
   const beta2 = options.beta2, eps = options.eps;
   // The same arithmetic as adamWStep, kept as its own loop so that this hot
   // path only ever sees Float32Array gradients (monomorphic in V8).

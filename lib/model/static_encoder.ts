@@ -4,8 +4,9 @@
  * optional bias-free projection `W` (`p × d`, PyTorch `nn.Linear` layout) →
  * L2 normalisation. Trained with in-batch InfoNCE ({@link ./infonce.ts}) and
  * AdamW, lazy on the rows of `E` a batch touches ({@link ./sparse_adamw.ts}).
- * Everything is plain loops over typed arrays with scratch buffers reused
- * across steps.
+ * The loops run as WebAssembly SIMD kernels ({@link ../wasm/static_kernels.ts})
+ * over a memory holding `E`, its moments and the scratch, or as their
+ * TypeScript twins (`kernels: "js"`), with bit-identical results.
  *
  * Saved in a Hugging Face-like folder: `config.json` (`model_type:
  * "xlir-static"`), `model.safetensors` (`embeddings.word_embeddings.weight`
@@ -20,13 +21,28 @@ import { loadTokenizer, type TextTokenizer } from "../data/tokenizer.ts";
 import { InputError } from "../util/errors.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
 import type { PairBatch, StepOptions, TrainableEncoder } from "./encoder.ts";
-import { DEFAULT_TEMPERATURE, infoNce, type InfoNceOptions } from "./infonce.ts";
+import { copyInto } from "../wasm/arena.ts";
+import { StaticWasm } from "../wasm/static_kernels.ts";
+import {
+  DEFAULT_TEMPERATURE,
+  infoNce,
+  infoNceFromCosines,
+  type InfoNceOptions,
+} from "./infonce.ts";
 import { readSafetensors, writeSafetensors } from "./safetensors.ts";
-import { type AdamWOptions, adamWStep, resolveAdamW, sparseAdamWStep } from "./sparse_adamw.ts";
+import {
+  adamWCoefficients,
+  type AdamWOptions,
+  adamWStep,
+  resolveAdamW,
+  sparseAdamWStep,
+} from "./sparse_adamw.ts";
 import {
   l2Normalize,
   l2NormalizeBackward,
+  l2NormalizeF32,
   meanPool,
+  meanPoolF32,
   project,
   projectBackward,
   TouchedRows,
@@ -74,6 +90,8 @@ export interface StaticEncoderOptions {
   loss?: InfoNceOptions;
   /** AdamW settings (β1 0.9, β2 0.999, ε 1e-8, weight decay 0.01). */
   optimizer?: AdamWOptions;
+  /** The loops' implementation: `"wasm"` (default) or the TypeScript reference `"js"`. */
+  kernels?: StaticKernels;
 }
 
 /** A training state: named arrays and scalars. */
@@ -158,10 +176,31 @@ function fillRandom(
 
 // ---- the encoder ------------------------------------------------------------
 
+/** Which implementation of the encoder's loops runs: WebAssembly SIMD (default) or TypeScript. */
+export type StaticKernels = "wasm" | "js";
+
+/** Arrays made by {@linkcode createStaticEncoder} in a kernel memory, adopted without a copy. */
+const homes = new WeakMap<Float32Array, StaticWasm>();
+
+/** Sequences per call of the float32 embedding kernel. */
+const EMBED_CHUNK = 1024;
+
 /**
  * A static embedding encoder: mean-pooled token embeddings, optional
  * projection, unit-norm output. Build one with {@linkcode createStaticEncoder}
  * or {@linkcode loadStaticEncoder}.
+ *
+ * With the default `"wasm"` kernels, `E`, its AdamW moments and the scratch
+ * live in one WebAssembly memory of the encoder's own; {@linkcode StaticEncoder.embeddings}
+ * is a live view of `E` there, valid (and live) for the encoder's life. The
+ * `"js"` kernels are the TypeScript reference: same results, bit for bit.
+ *
+ * Numerics: training is float64 throughout (rows summed four at a time,
+ * moments and updates as PyTorch's AdamW), rounded to float32 on store.
+ * {@linkcode StaticEncoder.embedIds} without a projection sums and normalises
+ * in float32 as PyTorch's `EmbeddingBag` does (it differs from the float64
+ * training forward by a few units in the last place); with a projection it
+ * uses the float64 forward.
  */
 export class StaticEncoder implements TrainableEncoder {
   /** Always `"static"`. */
@@ -184,7 +223,10 @@ export class StaticEncoder implements TrainableEncoder {
   readonly optimizerOptions: Readonly<Required<AdamWOptions>>;
   /** Extra `config.json` fields kept from creation or loading (seed, init). */
   readonly extraConfig: Record<string, unknown>;
+  /** The implementation of the loops. */
+  readonly kernels: StaticKernels;
 
+  #wasm: StaticWasm | null;
   #E: Float32Array;
   #W: Float32Array | null;
   #mE: Float32Array | null = null;
@@ -193,24 +235,34 @@ export class StaticEncoder implements TrainableEncoder {
   #vW: Float32Array | null = null;
   #step = 0;
   #disposed = false;
-  // Scratch, grown on demand and reused across steps.
+  // Scratch, grown on demand and reused across steps (in the kernel memory with "wasm").
   #touched: TouchedRows | null = null;
   #cap = 0; // sequences the per-sequence buffers hold
-  #h = new Float64Array(0); // pooled, S × d
-  #y = new Float64Array(0); // projected, S × p (unused without projection)
-  #e = new Float64Array(0); // normalised, S × dim
-  #norm = new Float64Array(0); // ‖y‖ per sequence
-  #ge = new Float64Array(0); // dL/de, S × dim (then dL/dy in place)
-  #gh = new Float64Array(0); // dL/dh for one sequence, d
-  #gRows = new Float32Array(0); // dL/dE on touched rows, compact
+  #h: Float64Array = new Float64Array(0); // pooled, S × d
+  #y: Float64Array = new Float64Array(0); // projected, S × p (unused without projection)
+  #e: Float64Array = new Float64Array(0); // normalised, S × dim
+  #norm: Float64Array = new Float64Array(0); // ‖y‖ per sequence
+  #ge: Float64Array = new Float64Array(0); // dL/de, S × dim (then dL/dy in place)
+  #gh: Float64Array = new Float64Array(0); // dL/dh, S × d
+  #gRows: Float32Array = new Float32Array(0); // dL/dE on touched rows, compact
   #gW: Float64Array | null = null;
-  #nce = { cos: new Float64Array(0), dcos: new Float64Array(0) };
+  #nce: { cos: Float64Array; dcos: Float64Array } = {
+    cos: new Float64Array(0),
+    dcos: new Float64Array(0),
+  };
+  #pT: Float64Array = new Float64Array(0); // passages transposed, dim × (pairs + 1) (wasm cosines)
+  #tok: Int32Array = new Int32Array(0); // a batch's tokens' row addresses, concatenated (wasm)
+  #tokOff: Int32Array = new Int32Array(0); // byte offset of each token's row in #gRows (wasm)
+  #offs: Int32Array = new Int32Array(0); // where each sequence starts in #tok, S + 1 (wasm)
+  #rows: Int32Array = new Int32Array(0); // touched rows (wasm)
+  #embOut: Float32Array = new Float32Array(0); // float32 embeddings of a chunk (wasm)
 
   /**
    * @param tokenizer The tokenizer.
-   * @param embeddings `E`, `vocabSize × hiddenSize` (taken, not copied).
+   * @param embeddings `E`, `vocabSize × hiddenSize`: taken as is with the `"js"` kernels
+   *   (or when {@linkcode createStaticEncoder} made it), else copied into the kernel memory.
    * @param projection `W`, `projectionSize × hiddenSize`, or null.
-   * @param settings Sizes, loss and optimizer settings, extra config fields.
+   * @param settings Sizes, loss and optimizer settings, extra config fields, kernels.
    */
   constructor(
     tokenizer: TextTokenizer,
@@ -224,6 +276,7 @@ export class StaticEncoder implements TrainableEncoder {
       loss?: InfoNceOptions;
       optimizer?: AdamWOptions;
       extraConfig?: Record<string, unknown>;
+      kernels?: StaticKernels;
     },
   ) {
     const { vocabSize, hiddenSize, projectionSize } = settings;
@@ -244,6 +297,18 @@ export class StaticEncoder implements TrainableEncoder {
         `the tokenizer has ${tokenizer.vocabSize} ids but the embeddings only ${vocabSize} rows`,
       );
     }
+    const kernels = settings.kernels ?? "wasm";
+    if (kernels !== "wasm" && kernels !== "js") {
+      throw new InputError(`kernels is "${kernels}", expected "wasm" or "js"`);
+    }
+    this.kernels = kernels;
+    this.#wasm = kernels === "wasm" ? (homes.get(embeddings) ?? new StaticWasm()) : null;
+    if (this.#wasm && homes.get(embeddings) !== this.#wasm) {
+      const E = this.#f32(embeddings.length, false);
+      copyInto(E, embeddings);
+      embeddings = E;
+    }
+    homes.delete(embeddings);
     this.tokenizer = tokenizer;
     this.#E = embeddings;
     this.#W = projectionSize > 0 ? projection : null;
@@ -267,7 +332,10 @@ export class StaticEncoder implements TrainableEncoder {
     return this.#step;
   }
 
-  /** The live token embeddings `E` (`vocabSize × hiddenSize`); writes change the model. */
+  /**
+   * The live token embeddings `E` (`vocabSize × hiddenSize`); writes change the
+   * model. The same view for the encoder's life (until {@linkcode StaticEncoder.dispose}).
+   */
   get embeddings(): Float32Array {
     this.#alive();
     return this.#E;
@@ -283,41 +351,146 @@ export class StaticEncoder implements TrainableEncoder {
     if (this.#disposed) throw new Error("StaticEncoder used after dispose()");
   }
 
+  // ---- scratch: in the kernel memory with "wasm", ordinary arrays with "js" ----
+
+  #f64(n: number): Float64Array {
+    const w = this.#wasm;
+    return w ? w.arena.f64(w.arena.alloc(8 * n), n).fill(0) : new Float64Array(n);
+  }
+
+  #f32(n: number, zero = true): Float32Array {
+    const w = this.#wasm;
+    if (!w) return new Float32Array(n);
+    const view = w.arena.f32(w.arena.alloc(4 * n), n);
+    return zero ? view.fill(0) : view;
+  }
+
+  #i32(n: number): Int32Array {
+    const w = this.#wasm;
+    return w ? w.arena.i32(w.arena.alloc(4 * n), n).fill(0) : new Int32Array(n);
+  }
+
+  /** Gives a scratch array back (when it is in the kernel memory). */
+  #free(view: ArrayBufferView | null): void {
+    if (view && view.byteLength > 0 && this.#wasm?.arena.owns(view)) {
+      this.#wasm.arena.free(view.byteOffset);
+    }
+  }
+
   #ensure(sequences: number): void {
     if (sequences <= this.#cap) return;
     const cap = Math.max(sequences, 2 * this.#cap);
     this.#cap = cap;
     const d = this.hiddenSize, p = this.projectionSize, dim = this.dim;
-    this.#h = new Float64Array(cap * d);
-    this.#y = new Float64Array(p > 0 ? cap * p : 0);
-    this.#e = new Float64Array(cap * dim);
-    this.#norm = new Float64Array(cap);
-    this.#ge = new Float64Array(cap * dim);
-    this.#gh = new Float64Array(d);
+    for (const a of [this.#h, this.#y, this.#e, this.#norm, this.#ge, this.#gh, this.#pT]) {
+      this.#free(a);
+    }
+    this.#free(this.#nce.cos);
+    this.#free(this.#nce.dcos);
+    this.#free(this.#offs);
+    this.#h = this.#f64(cap * d);
+    this.#y = this.#f64(p > 0 ? cap * p : 0);
+    this.#e = this.#f64(cap * dim);
+    this.#norm = this.#f64(cap);
+    this.#ge = this.#f64(cap * dim);
+    this.#gh = this.#f64(cap * d);
     const pairs = Math.ceil(cap / 2);
-    this.#nce = { cos: new Float64Array(pairs * pairs), dcos: new Float64Array(pairs * pairs) };
+    this.#nce = { cos: this.#f64(pairs * pairs), dcos: this.#f64(pairs * pairs) };
+    this.#pT = this.#wasm ? this.#f64(dim * (pairs + 1)) : new Float64Array(0);
+    this.#offs = this.#wasm ? this.#i32(cap + 1) : new Int32Array(0);
   }
 
-  /** Pools, projects and normalises sequence `ids` into slot `s` of the scratch. */
-  #forwardOne(ids: Int32Array, s: number, where: string, touched: TouchedRows | null): void {
+  /** Room for `tokens` ids in the token buffers (wasm). */
+  #ensureTokens(tokens: number): void {
+    if (tokens <= this.#tok.length) return;
+    const n = Math.max(tokens, 2 * this.#tok.length);
+    this.#free(this.#tok);
+    this.#free(this.#tokOff);
+    this.#tok = this.#i32(n);
+    this.#tokOff = this.#i32(n);
+  }
+
+  /**
+   * Checks the ids of sequence `ids` and, with "wasm", appends them to the
+   * token buffer at `at`; marks them touched (recording their gradient rows).
+   *
+   * @returns The position after the sequence in the token buffer.
+   */
+  #stage(ids: Int32Array, where: string, at: number, touched: TouchedRows | null): number {
     const n = ids.length;
     if (n === 0) throw new InputError(`${where} has no token ids, expected at least one`);
-    const d = this.hiddenSize, V = this.vocabSize, h = this.#h, ho = s * d;
-    for (let t = 0; t < n; t++) {
-      const id = ids[t];
-      if (!(id >= 0 && id < V)) {
-        throw new InputError(`${where}: token id ${id} at position ${t} is outside [0, ${V})`);
+    const V = this.vocabSize, rowBytes = 4 * this.hiddenSize, table = this.#E.byteOffset;
+    const tok = this.#tok, tokOff = this.#tokOff;
+    // One tight loop per case (`id >>> 0 >= V` also catches negative ids).
+    if (this.#wasm === null) {
+      for (let t = 0; t < n; t++) {
+        if (ids[t] >>> 0 >= V) this.#badId(ids, t, where);
+        touched?.add(ids[t]);
       }
-      if (touched !== null) touched.add(id);
+    } else if (touched === null) {
+      for (let t = 0; t < n; t++) {
+        const id = ids[t];
+        if (id >>> 0 >= V) this.#badId(ids, t, where);
+        tok[at + t] = table + id * rowBytes; // the row's address
+      }
+    } else {
+      for (let t = 0; t < n; t++) {
+        const id = ids[t];
+        if (id >>> 0 >= V) this.#badId(ids, t, where);
+        tok[at + t] = table + id * rowBytes;
+        tokOff[at + t] = touched.add(id) * rowBytes; // its gradient row's offset
+      }
     }
-    meanPool(this.#E, d, ids, h, ho);
-    const dim = this.dim;
+    return at + n;
+  }
+
+  #badId(ids: Int32Array, t: number, where: string): never {
+    throw new InputError(
+      `${where}: token id ${ids[t]} at position ${t} is outside [0, ${this.vocabSize})`,
+    );
+  }
+
+  /** Projects (when there is a projection) and normalises pooled slot `s` into `#e`. */
+  #headOne(s: number): void {
+    const d = this.hiddenSize, dim = this.dim;
     if (this.#W !== null) {
-      project(this.#W, this.projectionSize, d, h, ho, this.#y, s * dim);
+      project(this.#W, this.projectionSize, d, this.#h, s * d, this.#y, s * dim);
       this.#norm[s] = l2Normalize(this.#y, s * dim, dim, this.#e, s * dim);
     } else {
-      this.#norm[s] = l2Normalize(h, ho, dim, this.#e, s * dim);
+      this.#norm[s] = l2Normalize(this.#h, s * d, dim, this.#e, s * dim);
     }
+  }
+
+  /**
+   * The float64 forward of sequences `seqs` into slots `0 … seqs.length)`:
+   * pooled rows in `#h`, outputs in `#e`, norms in `#norm`.
+   */
+  #forward(
+    seqs: (i: number) => Int32Array,
+    count: number,
+    where: (i: number) => string,
+    touched: TouchedRows | null,
+  ): void {
+    this.#ensure(count);
+    const w = this.#wasm, d = this.hiddenSize;
+    if (w) {
+      let total = 0;
+      for (let s = 0; s < count; s++) total += seqs(s).length;
+      this.#ensureTokens(total);
+      const offs = this.#offs;
+      offs[0] = 0;
+      for (let s = 0; s < count; s++) {
+        offs[s + 1] = this.#stage(seqs(s), where(s), offs[s], touched);
+      }
+      w.fn.pool_f64(this.#tok.byteOffset, offs.byteOffset, count, d, this.#h.byteOffset);
+    } else {
+      for (let s = 0; s < count; s++) {
+        const ids = seqs(s);
+        this.#stage(ids, where(s), 0, touched);
+        meanPool(this.#E, d, ids, this.#h, s * d);
+      }
+    }
+    for (let s = 0; s < count; s++) this.#headOne(s);
   }
 
   /**
@@ -329,16 +502,40 @@ export class StaticEncoder implements TrainableEncoder {
    */
   embedIds(seqs: Int32Array[]): Float32Array {
     this.#alive();
-    const dim = this.dim;
+    const dim = this.dim, d = this.hiddenSize;
     const out = new Float32Array(seqs.length * dim);
-    const chunk = 256;
-    this.#ensure(Math.min(chunk, seqs.length));
+    const chunk = this.#W === null ? EMBED_CHUNK : 256;
     for (let start = 0; start < seqs.length; start += chunk) {
-      const end = Math.min(seqs.length, start + chunk);
-      for (let i = start; i < end; i++) {
-        this.#forwardOne(seqs[i], i - start, `sequence ${i}`, null);
+      const end = Math.min(seqs.length, start + chunk), count = end - start;
+      const where = (i: number) => `sequence ${start + i}`;
+      if (this.#W !== null) {
+        // With a projection: the float64 forward.
+        this.#forward((i) => seqs[start + i], count, where, null);
+        out.set(this.#e.subarray(0, count * dim), start * dim);
+      } else if (this.#wasm) {
+        const w = this.#wasm;
+        this.#ensure(Math.min(chunk, seqs.length));
+        let total = 0;
+        for (let i = start; i < end; i++) total += seqs[i].length;
+        this.#ensureTokens(total);
+        const offs = this.#offs;
+        offs[0] = 0;
+        for (let i = 0; i < count; i++) {
+          offs[i + 1] = this.#stage(seqs[start + i], where(i), offs[i], null);
+        }
+        if (this.#embOut.length < count * d) {
+          this.#free(this.#embOut);
+          this.#embOut = this.#f32(Math.min(chunk, seqs.length) * d);
+        }
+        w.fn.embed_f32(this.#tok.byteOffset, offs.byteOffset, count, d, this.#embOut.byteOffset);
+        copyInto(out, this.#embOut.subarray(0, count * d), start * d);
+      } else {
+        for (let i = start; i < end; i++) {
+          this.#stage(seqs[i], where(i - start), 0, null);
+          meanPoolF32(this.#E, d, seqs[i], out, i * d);
+          l2NormalizeF32(out, i * d, d);
+        }
       }
-      out.set(this.#e.subarray(0, (end - start) * dim), start * dim);
     }
     return out;
   }
@@ -351,24 +548,37 @@ export class StaticEncoder implements TrainableEncoder {
         `a batch has ${n} queries and ${batch.passages.length} passages, expected the same number (> 0)`,
       );
     }
-    this.#ensure(2 * n);
     const touched = withGrad ? this.#touched! : null;
-    for (let i = 0; i < n; i++) this.#forwardOne(batch.queries[i], i, `query ${i}`, touched);
-    for (let i = 0; i < n; i++) {
-      this.#forwardOne(batch.passages[i], n + i, `passage ${i}`, touched);
-    }
+    this.#forward(
+      (s) => (s < n ? batch.queries[s] : batch.passages[s - n]),
+      2 * n,
+      (s) => (s < n ? `query ${s}` : `passage ${s - n}`),
+      touched,
+    );
     if (touched !== null) {
       const size = touched.count * this.hiddenSize;
       if (size > this.#gRows.length) {
-        this.#gRows = new Float32Array(Math.max(size, 2 * this.#gRows.length));
+        this.#free(this.#gRows);
+        this.#gRows = this.#f32(Math.max(size, 2 * this.#gRows.length));
       } else this.#gRows.fill(0, 0, size);
     }
     const dim = this.dim, e = this.#e, ge = this.#ge;
     const q = e.subarray(0, n * dim), p = e.subarray(n * dim, 2 * n * dim);
-    const grads = withGrad
-      ? { q: ge.subarray(0, n * dim), p: ge.subarray(n * dim, 2 * n * dim) }
-      : undefined;
-    return infoNce(q, p, n, dim, this.lossOptions, grads, this.#nce);
+    const w = this.#wasm;
+    if (!w) {
+      const grads = withGrad
+        ? { q: ge.subarray(0, n * dim), p: ge.subarray(n * dim, 2 * n * dim) }
+        : undefined;
+      return infoNce(q, p, n, dim, this.lossOptions, grads, this.#nce);
+    }
+    // The same loss with the float64 products in WebAssembly (cosines, combine).
+    const { cos, dcos } = this.#nce;
+    w.fn.cosines(q.byteOffset, p.byteOffset, n, dim, cos.byteOffset, this.#pT.byteOffset);
+    if (!withGrad) return infoNceFromCosines(cos, n, this.lossOptions);
+    const loss = infoNceFromCosines(cos, n, this.lossOptions, dcos);
+    w.fn.combine(dcos.byteOffset, n, 1, n, p.byteOffset, dim, ge.byteOffset);
+    w.fn.combine(dcos.byteOffset, 1, n, n, q.byteOffset, dim, ge.byteOffset + 8 * n * dim);
+    return loss;
   }
 
   /** Backward from #ge to #gRows (touched rows) and #gW. */
@@ -376,22 +586,39 @@ export class StaticEncoder implements TrainableEncoder {
     const n = batch.queries.length;
     const d = this.hiddenSize, p = this.projectionSize, dim = this.dim;
     const e = this.#e, ge = this.#ge, h = this.#h, gh = this.#gh, g = this.#gRows;
-    const slot = this.#touched!.slot, W = this.#W, gW = this.#gW;
+    const W = this.#W, gW = this.#gW;
     if (gW !== null) gW.fill(0);
     for (let s = 0; s < 2 * n; s++) {
-      const ids = s < n ? batch.queries[s] : batch.passages[s - n];
+      const len = s < n ? batch.queries[s].length : batch.passages[s - n].length;
       // dL/dy in place of dL/de.
       l2NormalizeBackward(e, s * dim, dim, this.#norm[s], ge, s * dim, ge, s * dim);
       if (W !== null && gW !== null) {
-        projectBackward(W, p, d, h, s * d, ge, s * dim, gW, gh, 0);
+        projectBackward(W, p, d, h, s * d, ge, s * dim, gW, gh, s * d);
       } else {
-        gh.set(ge.subarray(s * d, s * d + d));
+        gh.set(ge.subarray(s * d, s * d + d), s * d);
       }
-      const inv = 1 / ids.length;
-      for (let k = 0; k < d; k++) gh[k] *= inv;
+      const inv = 1 / len;
+      for (let k = s * d; k < s * d + d; k++) gh[k] *= inv;
+    }
+    // Each sequence's gradient into its tokens' rows, sequences in order.
+    const w = this.#wasm;
+    if (w) {
+      w.fn.scatter_f64(
+        g.byteOffset,
+        d,
+        this.#tokOff.byteOffset,
+        this.#offs.byteOffset,
+        2 * n,
+        gh.byteOffset,
+      );
+      return;
+    }
+    const slot = this.#touched!.slot;
+    for (let s = 0; s < 2 * n; s++) {
+      const ids = s < n ? batch.queries[s] : batch.passages[s - n];
       for (let t = 0; t < ids.length; t++) {
         const off = slot[ids[t]] * d;
-        for (let k = 0; k < d; k++) g[off + k] += gh[k];
+        for (let k = 0; k < d; k++) g[off + k] += gh[s * d + k];
       }
     }
   }
@@ -401,14 +628,56 @@ export class StaticEncoder implements TrainableEncoder {
     if (this.#mE === null) {
       // Written once now, so that the OS commits the pages here and not, a
       // page fault per row, in the first steps.
-      this.#mE = new Float32Array(this.#E.length).fill(0);
-      this.#vE = new Float32Array(this.#E.length).fill(0);
+      this.#mE = this.#f32(this.#E.length);
+      this.#vE = this.#f32(this.#E.length);
     }
     if (this.#W !== null && this.#mW === null) {
       this.#mW = new Float32Array(this.#W.length);
       this.#vW = new Float32Array(this.#W.length);
       this.#gW = new Float64Array(this.#W.length);
     }
+  }
+
+  /** The lazy AdamW step on the touched rows of `E`. */
+  #updateRows(step: number, lr: number): void {
+    const touched = this.#touched!, o = this.optimizerOptions, w = this.#wasm;
+    if (!w) {
+      sparseAdamWStep(
+        this.#E,
+        this.#mE!,
+        this.#vE!,
+        this.hiddenSize,
+        touched.rows,
+        touched.count,
+        this.#gRows,
+        step,
+        lr,
+        o,
+      );
+      return;
+    }
+    const c = adamWCoefficients(step, lr, o);
+    if (this.#rows.length < touched.count) {
+      this.#free(this.#rows);
+      this.#rows = this.#i32(Math.max(touched.count, 2 * this.#rows.length));
+    }
+    this.#rows.set(touched.rows.subarray(0, touched.count));
+    w.fn.adamw_rows(
+      this.#E.byteOffset,
+      this.#mE!.byteOffset,
+      this.#vE!.byteOffset,
+      this.hiddenSize,
+      this.#rows.byteOffset,
+      touched.count,
+      this.#gRows.byteOffset,
+      c.decay,
+      c.b1c,
+      c.b2c,
+      o.beta2,
+      c.stepSize,
+      c.invSqrtBc2,
+      o.eps,
+    );
   }
 
   /**
@@ -453,18 +722,7 @@ export class StaticEncoder implements TrainableEncoder {
       this.#backward(batch);
       const step = ++this.#step;
       const o = this.optimizerOptions;
-      sparseAdamWStep(
-        this.#E,
-        this.#mE!,
-        this.#vE!,
-        this.hiddenSize,
-        touched.rows,
-        touched.count,
-        this.#gRows,
-        step,
-        options.lr,
-        o,
-      );
+      this.#updateRows(step, options.lr);
       if (this.#W !== null) {
         adamWStep(this.#W, this.#gW!, this.#mW!, this.#vW!, step, options.lr, o);
       }
@@ -585,6 +843,7 @@ export class StaticEncoder implements TrainableEncoder {
   /** Drops the weights, moments and scratch; the encoder is unusable afterwards. */
   dispose(): void {
     this.#disposed = true;
+    this.#wasm = null; // the kernel memory goes with its last reference
     this.#E = new Float32Array(0);
     this.#W = null;
     this.#mE =
@@ -600,8 +859,15 @@ export class StaticEncoder implements TrainableEncoder {
       this.#ge =
       this.#gh =
       this.#norm =
+      this.#pT =
         new Float64Array(0);
-    this.#gRows = new Float32Array(0);
+    this.#nce = { cos: new Float64Array(0), dcos: new Float64Array(0) };
+    this.#gRows = this.#embOut = new Float32Array(0);
+    this.#tok =
+      this.#tokOff =
+      this.#offs =
+      this.#rows =
+        new Int32Array(0);
     this.#gW = null;
   }
 }
@@ -642,7 +908,14 @@ export function createStaticEncoder(options: StaticEncoderOptions): StaticEncode
   const std = options.init?.std ?? 1;
   if (!(std >= 0)) throw new InputError(`init.std is ${std}, expected a number >= 0`);
   const rng = new Xoshiro128(seed);
-  const E = new Float32Array(vocabSize * d);
+  const kernels = options.kernels ?? "wasm";
+  let E: Float32Array;
+  if (kernels === "wasm") {
+    // Drawn straight into the kernel memory, which the encoder then adopts.
+    const wasm = new StaticWasm();
+    E = wasm.arena.f32(wasm.arena.alloc(4 * vocabSize * d), vocabSize * d);
+    homes.set(E, wasm);
+  } else E = new Float32Array(vocabSize * d);
   fillRandom(E, rng, distribution, std);
   let W: Float32Array | null = null;
   if (p > 0) {
@@ -657,6 +930,7 @@ export function createStaticEncoder(options: StaticEncoderOptions): StaticEncode
     loss: options.loss,
     optimizer: options.optimizer,
     extraConfig: { seed, init: { distribution, std } },
+    kernels,
   });
 }
 
@@ -664,7 +938,7 @@ export function createStaticEncoder(options: StaticEncoderOptions): StaticEncode
  * Loads a static encoder saved by {@linkcode StaticEncoder.save}.
  *
  * @param dir The folder holding `config.json`, `model.safetensors`, `tokenizer.json`.
- * @param options Settings for further training, not read from the folder: optimizer, loss (default: the saved temperature and symmetric weight), maxLength.
+ * @param options Settings for further training, not read from the folder: optimizer, loss (default: the saved temperature and symmetric weight), maxLength, kernels.
  * @returns The encoder, its optimizer state fresh.
  * @throws {InputError} when a file is missing or malformed, or `model_type` is not `"xlir-static"`.
  *
@@ -677,7 +951,12 @@ export function createStaticEncoder(options: StaticEncoderOptions): StaticEncode
  */
 export async function loadStaticEncoder(
   dir: string,
-  options: { optimizer?: AdamWOptions; loss?: InfoNceOptions; maxLength?: number } = {},
+  options: {
+    optimizer?: AdamWOptions;
+    loss?: InfoNceOptions;
+    maxLength?: number;
+    kernels?: StaticKernels;
+  } = {},
 ): Promise<StaticEncoder> {
   const configPath = join(dir, "config.json");
   let config: Record<string, unknown>;
@@ -741,5 +1020,6 @@ export async function loadStaticEncoder(
     },
     optimizer: options.optimizer,
     extraConfig,
+    kernels: options.kernels,
   });
 }

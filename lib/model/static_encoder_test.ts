@@ -8,7 +8,7 @@ import {
   EMBEDDINGS_NAME,
   loadStaticEncoder,
   PROJECTION_NAME,
-  type StaticEncoder,
+  StaticEncoder,
 } from "./static_encoder.ts";
 
 // ---- a tiny WordPiece tokenizer ---------------------------------------------
@@ -452,4 +452,108 @@ Deno.test("dispose() makes the encoder unusable", async () => {
   const enc: StaticEncoder = createStaticEncoder({ tokenizer, dim: 4 });
   enc.dispose();
   assert.throws(() => enc.embedIds([ids(2, 3)]), /after dispose/);
+});
+
+// ---- the WebAssembly kernels against their TypeScript twins ------------------
+
+/** Random pairs: `n` of them, lengths 1…max, ids over the vocabulary (repeats included). */
+function randomBatch(n: number, vocab: number, max: number, seed: number): PairBatch {
+  let s = seed;
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const seq = () =>
+    Int32Array.from({ length: 1 + Math.floor(next() * max) }, () => Math.floor(next() * vocab));
+  return { queries: Array.from({ length: n }, seq), passages: Array.from({ length: n }, seq) };
+}
+
+function bits(a: ArrayLike<number>): number[] {
+  return [...new Uint32Array(Float32Array.from(a).buffer)];
+}
+
+Deno.test("the wasm and js kernels train to bit-identical losses, weights and moments", async () => {
+  const tokenizer = await tinyTokenizer();
+  for (
+    const [dim, projection, sym] of [[1, 0, 0], [3, 0, 1], [8, 0, 0], [17, 4, 0.5], [37, 0, 0]]
+  ) {
+    const make = (kernels: "wasm" | "js") =>
+      createStaticEncoder({
+        tokenizer,
+        dim,
+        projection,
+        seed: dim,
+        kernels,
+        loss: { symmetricWeight: sym },
+      });
+    const a = make("wasm"), b = make("js");
+    assert.equal(a.kernels, "wasm");
+    assert.equal(b.kernels, "js");
+    assert.deepEqual(bits(a.embeddings), bits(b.embeddings));
+    // Odd and even batch sizes, growing (the scratch grows), sequences of 1 to 11 tokens.
+    for (const [step, n] of [[0, 1], [1, 3], [2, 4], [3, 9], [4, 2]]) {
+      const batch = randomBatch(n, WORDS.length, 11, 100 * dim + step);
+      const la = a.trainStep(batch, { lr: 0.05 }), lb = b.trainStep(batch, { lr: 0.05 });
+      assert.equal(la, lb, `dim ${dim}, step ${step}: loss`);
+      assert.equal(a.loss(batch), b.loss(batch));
+    }
+    const sa = a.trainingState(), sb = b.trainingState();
+    for (const name of Object.keys(sb.arrays)) {
+      assert.deepEqual(bits(sa.arrays[name]), bits(sb.arrays[name]), `dim ${dim}: ${name}`);
+    }
+    const ga = a.gradients(SMALL), gb = b.gradients(SMALL);
+    assert.deepEqual(bits(ga.embeddings), bits(gb.embeddings));
+    assert.equal(ga.loss, gb.loss);
+  }
+});
+
+Deno.test("embedIds() gives bit-identical float32 embeddings with the wasm and js kernels", async () => {
+  const tokenizer = await tinyTokenizer();
+  for (const dim of [1, 4, 6, 33, 260]) {
+    const a = createStaticEncoder({ tokenizer, dim, seed: 5, kernels: "wasm" });
+    const b = createStaticEncoder({ tokenizer, dim, seed: 5, kernels: "js" });
+    const seqs = [...randomBatch(40, WORDS.length, 13, dim).queries, ids(4), ids(2, 2, 2, 2, 2)];
+    const ea = a.embedIds(seqs), eb = b.embedIds(seqs);
+    assert.deepEqual(bits(ea), bits(eb), `dim ${dim}`);
+    // Float32 sums: within 1e-6 of the float64 mean-then-normalise.
+    const E = a.embeddings;
+    seqs.forEach((seq, i) => {
+      const h = Array.from(
+        { length: dim },
+        (_, k) => [...seq].reduce((s, id) => s + E[id * dim + k], 0),
+      );
+      const norm = Math.hypot(...h);
+      for (let k = 0; k < dim; k++) assert.ok(Math.abs(ea[i * dim + k] - h[k] / norm) < 1e-6);
+    });
+  }
+});
+
+Deno.test("embeddings stays the live view of E through training, scratch growth and in-place edits", async () => {
+  const tokenizer = await tinyTokenizer();
+  const enc = createStaticEncoder({ tokenizer, dim: 8, seed: 2 });
+  const E = enc.embeddings;
+  const before = E[10 * 8];
+  for (const n of [1, 8, 64, 300]) enc.trainStep(randomBatch(n, WORDS.length, 30, n), { lr: 0.1 });
+  assert.equal(enc.embeddings, E);
+  assert.equal(E.length, WORDS.length * 8);
+  assert.notEqual(E[10 * 8], before, "training wrote through the view");
+  // Rescaling rows in place (as the model factory does) changes what the model computes.
+  const one = enc.embedIds([ids(10, 11)]);
+  for (let k = 0; k < 8; k++) E[10 * 8 + k] *= 3;
+  assert.notDeepEqual(enc.embedIds([ids(10, 11)]), one);
+  assert.deepEqual(enc.trainingState().arrays[EMBEDDINGS_NAME], E.slice());
+});
+
+Deno.test("new StaticEncoder() copies given embeddings into the kernel memory, or takes them with js", async () => {
+  const tokenizer = await tinyTokenizer();
+  const V = WORDS.length, d = 4;
+  const given = Float32Array.from({ length: V * d }, (_, i) => Math.sin(i));
+  const settings = { vocabSize: V, hiddenSize: d, projectionSize: 0, maxLength: 8 };
+  const wasm = new StaticEncoder(tokenizer, given, null, settings);
+  assert.notEqual(wasm.embeddings, given);
+  assert.deepEqual(wasm.embeddings, given);
+  const js = new StaticEncoder(tokenizer, given, null, { ...settings, kernels: "js" });
+  assert.equal(js.embeddings, given);
+  assert.deepEqual(bits(wasm.embedIds([ids(2, 7, 9)])), bits(js.embedIds([ids(2, 7, 9)])));
+  assert.throws(
+    () => new StaticEncoder(tokenizer, given, null, { ...settings, kernels: "gpu" as "js" }),
+    /kernels is "gpu"/,
+  );
 });

@@ -22,6 +22,7 @@
 
 import { Worker } from "node:worker_threads";
 import { InputError } from "../util/errors.ts";
+import { Arena } from "./arena.ts";
 
 // Control words (Int32Array indices) at byte 0 of the memory; call arguments (float64) at byte 256.
 const GEN = 0; // futex word: bumped for every job
@@ -148,11 +149,7 @@ export class WasmThreadPool {
   #gen = 0;
   #busy = false;
   #closed = false;
-  // First-fit free list of [start, end) byte ranges; allocations keyed by start.
-  #free: [number, number][] = [];
-  #used = new Map<number, number>();
-  // Every SharedArrayBuffer object of the memory views were made on (one per growth).
-  #buffers = new WeakSet<ArrayBufferLike>();
+  #arena: Arena;
 
   private constructor(
     memory: WebAssembly.Memory,
@@ -167,7 +164,7 @@ export class WasmThreadPool {
     this.threads = workers.length + 1;
     this.#ctrl = new Int32Array(memory.buffer, 0, 16);
     this.#args = new Float64Array(memory.buffer, ARGS_AT, MAX_ARGS);
-    this.#free.push([RESERVED_BYTES, memory.buffer.byteLength]);
+    this.#arena = new Arena(memory, RESERVED_BYTES);
   }
 
   /**
@@ -273,70 +270,30 @@ export class WasmThreadPool {
    * Allocates `bytes` of the shared memory (16-byte aligned), growing it when needed.
    *
    * @returns The byte address.
+   * @throws {RangeError} past 4 GiB.
    */
   alloc(bytes: number): number {
-    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
-    for (let k = 0; k < this.#free.length; k++) {
-      const [s, e] = this.#free[k];
-      if (e - s >= size) {
-        if (e - s === size) this.#free.splice(k, 1);
-        else this.#free[k] = [s + size, e];
-        this.#used.set(s, size);
-        return s;
-      }
-    }
-    const end = this.memory.buffer.byteLength;
-    const last = this.#free.at(-1);
-    const start = last && last[1] === end ? last[0] : end;
-    const pages = Math.ceil((start + size - end) / 65536);
-    if (end / 65536 + pages > 65536) {
-      throw new RangeError(`WasmThreadPool: cannot allocate ${bytes} bytes (4 GiB memory limit)`);
-    }
-    this.memory.grow(pages);
-    this.#free.push([end, end + pages * 65536]);
-    this.#merge();
-    return this.alloc(bytes);
+    return this.#arena.alloc(bytes);
   }
 
   /** Frees what {@linkcode WasmThreadPool.alloc} returned. */
   free(at: number): void {
-    const size = this.#used.get(at);
-    if (size === undefined) throw new Error(`WasmThreadPool.free: ${at} is not allocated`);
-    this.#used.delete(at);
-    this.#free.push([at, at + size]);
-    this.#merge();
-  }
-
-  #merge(): void {
-    this.#free.sort((a, b) => a[0] - b[0]);
-    const merged: [number, number][] = [];
-    for (const r of this.#free) {
-      const last = merged.at(-1);
-      if (last && last[1] === r[0]) last[1] = r[1];
-      else merged.push([r[0], r[1]]);
-    }
-    this.#free = merged;
+    this.#arena.free(at);
   }
 
   /** A Float32Array view of `n` floats at byte `at` (valid for the pool's life, through growth). */
   f32(at: number, n: number): Float32Array {
-    return new Float32Array(this.#buffer(), at, n);
+    return this.#arena.f32(at, n);
   }
 
   /** An Int32Array view of `n` ints at byte `at`. */
   i32(at: number, n: number): Int32Array {
-    return new Int32Array(this.#buffer(), at, n);
+    return this.#arena.i32(at, n);
   }
 
   /** Whether `view` lies in this pool's memory (a view made by {@linkcode WasmThreadPool.f32}). */
   owns(view: ArrayBufferView): boolean {
-    return this.#buffers.has(view.buffer);
-  }
-
-  #buffer(): ArrayBufferLike {
-    const buf = this.memory.buffer;
-    this.#buffers.add(buf);
-    return buf;
+    return this.#arena.owns(view);
   }
 
   /** Stops the workers; the pool is unusable afterwards. */

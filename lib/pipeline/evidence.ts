@@ -13,7 +13,7 @@ import { loadXquadR } from "../data/xquad_r.ts";
 import { BatchSampler } from "../sampling/batch_sampler.ts";
 import { loadConfig } from "../train/config.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
-import type { ExperimentConfig, ExperimentResults } from "./experiment.ts";
+import type { ExperimentConfig } from "./experiment.ts";
 
 /** Loads an evaluation dataset by name. */
 export function loadEvalDataset(name: string, dataDir = resolveDataDir()): Promise<LareqaDataset> {
@@ -49,23 +49,31 @@ export async function trainingOverlap(
   return { overlapping, trainingTexts: training.size };
 }
 
-/** Languages and evaluated pairs of each dataset in the results. */
-export function datasetCoverage(
-  results: ExperimentResults,
-  datasets: Record<string, LareqaDataset>,
-) {
+/**
+ * Languages of each dataset and the (query language, candidate language)
+ * pairs the evaluation has: a pair counts when the two languages share at
+ * least one question (MLQA-R's questions exist in 2–4 of its 7 languages).
+ */
+export function datasetCoverage(datasets: Record<string, LareqaDataset>) {
   return Object.entries(datasets).map(([name, ds]) => {
-    const run = results.runs.find((r) => r.dataset === name);
-    const summary = run?.eval.summary;
-    const ids = ds.languages.map((l) => new Set(ds.byLang[l].questions.map((q) => q.qid)));
+    const ids = Object.fromEntries(
+      ds.languages.map((l) => [l, new Set(ds.byLang[l].questions.map((q) => q.qid))]),
+    );
+    let monoPairs = 0, crossPairs = 0;
+    for (const x of ds.languages) {
+      for (const y of ds.languages) {
+        const shared = [...ids[x]].some((q) => ids[y].has(q));
+        if (shared) x === y ? monoPairs++ : crossPairs++;
+      }
+    }
     // Parallel: every question id occurs in at least two languages.
     const count = new Map<string, number>();
-    for (const s of ids) for (const q of s) count.set(q, (count.get(q) ?? 0) + 1);
+    for (const s of Object.values(ids)) for (const q of s) count.set(q, (count.get(q) ?? 0) + 1);
     return {
       dataset: name,
       languages: ds.languages.length,
-      monoPairs: summary ? Object.values(summary.mono.perLang).filter((s) => s.n > 0).length : 0,
-      crossPairs: summary ? Object.values(summary.cross.perPair).filter((s) => s.n > 0).length : 0,
+      monoPairs,
+      crossPairs,
       parallel: [...count.values()].every((c) => c >= 2),
     };
   });

@@ -183,7 +183,7 @@ export function judgeClaims(e: ClaimEvidence): ClaimVerdict[] {
     6,
     pairsOk ? "supported" : "not supported",
     e.datasets.map((d) =>
-      `${d.dataset}: ${d.crossPairs} cross-lingual and ${d.monoPairs} monolingual pairs evaluated`
+      `${d.dataset}: ${d.crossPairs} cross-lingual and ${d.monoPairs} monolingual (query, candidate) language pairs with shared questions`
     ).join("; "),
     "count the evaluated (query language, candidate language) pairs",
   );

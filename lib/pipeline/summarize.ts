@@ -349,3 +349,39 @@ export function alphaSweepTable(results: ExperimentResults): Row[] {
   }
   return rows;
 }
+
+/** How long each model of the grid took to train (from its run.json), for the README's timing table. */
+export function trainingRunsTable(results: ExperimentResults): Row[] {
+  const rows: Row[] = [];
+  const seen = new Set<string>();
+  const add = (what: Row, m: RunRecord["model"]) => {
+    if (seen.has(m.key)) return;
+    seen.add(m.key);
+    const r = m.run.result;
+    rows.push({
+      ...what,
+      status: r.status,
+      steps: r.steps,
+      best_step: r.bestStep,
+      seconds: round(r.seconds, 1),
+      pairs_per_s: round(r.pairsPerSecond, 0),
+      backend: m.run.backend,
+    });
+  };
+  for (const b of results.bases) {
+    add(
+      { model: `base ${b.base}`, finetune: "—", base: b.base, strategy: "—", seed: null },
+      b.model,
+    );
+  }
+  for (const r of results.runs) {
+    add({
+      model: `${r.finetune}/${r.base}/${r.strategy}/seed${r.seed}`,
+      finetune: r.finetune,
+      base: r.base,
+      strategy: r.strategy,
+      seed: r.seed,
+    }, r.model);
+  }
+  return rows;
+}

@@ -32,7 +32,12 @@ export const NOTEBOOKS: readonly NotebookSpec[] = [
   {
     name: "01_map_table",
     title: "Table 1: mAP (mono, cross, multi) by base × strategy × protocol, with differences",
-    artifacts: [...table("table1_map"), ...table("table1_differences"), ...figure("table1_map")],
+    artifacts: [
+      ...table("table1_map"),
+      ...table("table1_differences"),
+      ...figure("table1_map"),
+      ...table("training_runs"),
+    ],
   },
   {
     name: "02_language_bias",

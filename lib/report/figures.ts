@@ -32,9 +32,10 @@ export function biasDistributionFigure(
   const data = rows.map((r) => ({ ...r, d1: (r.rank_distance as number) + 1 }));
   return renderSvg({
     title,
-    width: 640,
+    width: 680,
     height: 120 + 70 * new Set(rows.map((r) => r.base)).size,
     marginLeft: 70,
+    marginRight: 90,
     x: { type: "log", label: "rank distance + 1 (lower is better) →", grid: true },
     y: { domain: STRATEGY_ORDER, label: null },
     fy: { label: "base" },

@@ -47,3 +47,63 @@ Deno.test("loadTokenizer() names the missing file", async () => {
     (e) => e instanceof InputError && /not valid JSON/.test(e.message),
   );
 });
+
+Deno.test({
+  name: "encode() with its word and text caches equals the library's uncached encoding",
+  ignore: skipUnless(haveVocab, "the mBERT vocabulary (XLIR_DATA)"),
+  async fn() {
+    const { Tokenizer } = await import("@huggingface/tokenizers");
+    const dir = datasetPath(MBERT_VOCAB);
+    const raw = new Tokenizer(
+      JSON.parse(await Deno.readTextFile(join(dir, "tokenizer.json"))),
+      JSON.parse(await Deno.readTextFile(join(dir, "tokenizer_config.json"))),
+    );
+    const tok = await loadMbertTokenizer();
+    const texts = [
+      "Query: Wer war der erste Präsident der Vereinigten Staaten?",
+      "Passage: 北京是中华人民共和国的首都。",
+      "मैं ठीक हूँ, धन्यवाद।",
+      "ภาษาไทยง่ายนิดเดียว",
+      "Σήμερα είναι μια όμορφη μέρα.",
+      "unbelievably unbelievable believability",
+      "กรุงเทพมหานครอมรรัตนโกสินทร์มหินทรายุทธยามหาดิลกภพนพรัตน์ราชธานีบุรีรมย์", // a long run without spaces
+      "x".repeat(150), // longer than max_input_chars_per_word: [UNK]
+      "Zwölfhundertdreiundzwanzig Wörter über Straßenbahnhaltestellen",
+      "Passage: 北京是中华人民共和国的首都。", // again: from the text cache
+    ];
+    for (const t of texts) {
+      for (const add of [true, false]) {
+        const expected = raw.encode(t, { add_special_tokens: add }).ids;
+        assert.deepEqual([...tok.encode(t, { addSpecialTokens: add })], expected, t);
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "encode() equals the library on real sentences of all 11 XQuAD-R languages",
+  ignore: skipUnless(
+    haveVocab && exists(join(datasetPath("xquad-r"), "th.json")),
+    "XQuAD-R and the mBERT vocabulary",
+  ),
+  async fn() {
+    const { Tokenizer } = await import("@huggingface/tokenizers");
+    const dir = datasetPath(MBERT_VOCAB);
+    const raw = new Tokenizer(
+      JSON.parse(await Deno.readTextFile(join(dir, "tokenizer.json"))),
+      JSON.parse(await Deno.readTextFile(join(dir, "tokenizer_config.json"))),
+    );
+    const tok = await loadMbertTokenizer();
+    for (const lang of ["ar", "de", "el", "en", "es", "hi", "ru", "th", "tr", "vi", "zh"]) {
+      const data = JSON.parse(
+        await Deno.readTextFile(join(datasetPath("xquad-r"), `${lang}.json`)),
+      );
+      const sentences: string[] = data.data[0].paragraphs.flatMap((p: { sentences: string[] }) =>
+        p.sentences
+      ).slice(0, 25);
+      for (const s of sentences) {
+        assert.deepEqual([...tok.encode(s)], raw.encode(s).ids, `${lang}: ${s}`);
+      }
+    }
+  },
+});

@@ -1,0 +1,162 @@
+/**
+ * `deno task readme [--results DIR]` — rewrites the README's results and
+ * performance sections (between `<!-- RESULTS:BEGIN -->` / `<!-- RESULTS:END -->`
+ * and `<!-- PERF:BEGIN -->` / `<!-- PERF:END -->`) from the committed tables
+ * in `results/` (made by `deno task reproduce`) and `results/bench/bench.json`
+ * (made by `deno task bench`), so that no number in the README is typed by hand.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeTextFileAtomic } from "../lib/util/atomic.ts";
+import { parseFlags, runMain } from "../lib/util/cli.ts";
+import { InputError } from "../lib/util/errors.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+type Row = Record<string, string | number | boolean | null>;
+
+async function readJson<T>(path: string): Promise<T> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch (err) {
+    throw new InputError(
+      `Cannot read ${path}: ${(err as Error).message} (run deno task reproduce / bench first)`,
+    );
+  }
+}
+
+const f3 = (x: unknown) => (typeof x === "number" ? x.toFixed(3) : "");
+const ci = (
+  x: unknown,
+  c: unknown,
+) => (typeof x === "number"
+  ? `${x.toFixed(3)}${typeof c === "number" ? ` ± ${c.toFixed(3)}` : ""}`
+  : "");
+
+function replaceBlock(text: string, name: string, body: string): string {
+  const begin = `<!-- ${name}:BEGIN -->`, end = `<!-- ${name}:END -->`;
+  const i = text.indexOf(begin), j = text.indexOf(end);
+  if (i < 0 || j < i) throw new InputError(`README.md has no ${begin} … ${end} block`);
+  return text.slice(0, i + begin.length) + "\n" + body.trim() + "\n" + text.slice(j);
+}
+
+async function resultsBlock(dir: string): Promise<string> {
+  const manifest = await readJson<Record<string, unknown>>(join(dir, "manifest.json"));
+  const t1 = await readJson<Row[]>(join(dir, "tables/table1_map.json"));
+  const t2 = await readJson<Row[]>(join(dir, "tables/table2_language_bias.json"));
+  const claims = await readJson<Row[]>(join(dir, "tables/claims.json"));
+  const beir = await readJson<Row[]>(join(dir, "tables/beir_efficiency.json"));
+  const bias = new Map(t2.map((r) => [`${r.finetune}|${r.dataset}|${r.base}|${r.strategy}`, r]));
+  const lines = [
+    `## Results (${manifest.command}, ${String(manifest.created).slice(0, 10)}, revision ${
+      String(manifest.git_revision).slice(0, 10)
+    })`,
+    "",
+    "mAP per setting, mean over seeds ± 95% interval, and language bias (mean rank distance in the",
+    "multilingual pool, lower is better) — generated from `results/tables/` by `deno task readme`.",
+    "The stand-in models and training data differ from the paper's (see below), so absolute numbers are",
+    "not comparable with it; the comparisons between strategies are the point.",
+    "",
+    "| protocol | dataset | base | strategy | mono mAP | cross mAP | multi mAP | language bias |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of t1) {
+    const b = bias.get(`${r.finetune}|${r.dataset}|${r.base}|${r.strategy}`);
+    lines.push(
+      `| ${r.finetune} | ${r.dataset} | ${r.base} | ${r.strategy} | ${ci(r.mono, r.mono_ci)} | ${
+        ci(r.cross, r.cross_ci)
+      } | ${ci(r.multi, r.multi_ci)} | ${
+        b && typeof b.bias === "number" ? b.bias.toFixed(0) : ""
+      } |`,
+    );
+  }
+  lines.push("", "BEIR SciFact (notebook 04; each model in its own process, this machine):", "");
+  lines.push(
+    "| model | nDCG@10 | R@100 | docs/s | index MB | p50 ms | p95 ms | queries/s | peak RSS MB |",
+  );
+  lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of beir) {
+    lines.push(
+      `| ${r.model} | ${f3(r.ndcg_cut_10)} | ${
+        f3(r.recall_100)
+      } | ${r.corpus_docs_per_s} | ${r.index_mb} | ${r.p50_ms} | ${r.p95_ms} | ${r.batched_qps} | ${r.peak_rss_mb} |`,
+    );
+  }
+  lines.push(
+    "",
+    "The seed report's claims (notebook 06):",
+    "",
+    "| claim | verdict |",
+    "| --- | --- |",
+  );
+  for (const c of claims) {
+    lines.push(`| ${String(c.claim).replaceAll("|", "\\|")}… | **${c.verdict}** |`);
+  }
+  lines.push(
+    "",
+    "Full tables, figures, executed notebooks and `manifest.json` (sha256, config, seeds, backend and git revision of every artifact) are in `results/`.",
+  );
+  return lines.join("\n");
+}
+
+interface Side {
+  name: string;
+  perSecond: number;
+  medianMs: number;
+}
+
+async function perfBlock(path: string): Promise<string> {
+  const b = await readJson<Record<string, unknown>>(path);
+  const machine = b.machine as Record<string, unknown> | undefined;
+  const comparisons = (b.comparisons ?? []) as {
+    name: string;
+    unit: string;
+    goal: number;
+    ratio: number;
+    best: string;
+    xlir: Side;
+    peers: Side[];
+    check: { passed: boolean };
+  }[];
+  const lines = [
+    `\`deno task bench\` on ${machine?.cpu ?? "?"} (${machine?.cores ?? "?"} cores), ${
+      String(b.date ?? "").slice(0, 10)
+    }, revision ${
+      String(b.revision ?? "").slice(0, 10)
+    }; ratio = xlir throughput / the fastest peer's (higher is better), medians of alternating rounds, results checked against the peer. Generated from \`results/bench/bench.json\` by \`deno task readme\`; method and per-change history in \`bench/README.md\`.`,
+    "",
+    "| comparison | ratio | goal | xlir | fastest peer | all peers | check |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  const n = (x: number) => Math.round(x).toLocaleString("en-US");
+  for (const c of comparisons) {
+    const best = c.peers.find((p) => p.name === c.best) ?? c.peers[0];
+    lines.push(
+      `| ${c.name} | **${c.ratio.toFixed(2)}** | ≥ ${c.goal} | ${
+        n(c.xlir.perSecond)
+      } ${c.unit} | ${best.name}: ${n(best.perSecond)} | ${
+        c.peers.map((p) => `${p.name} ${n(p.perSecond)}`).join(", ")
+      } | ${c.check.passed ? "passed" : "FAILED"} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const { values } = parseFlags(
+    Deno.args,
+    { results: { type: "string" } },
+    "Usage: deno task readme [--results DIR]",
+  );
+  const dir = values.results ?? join(ROOT, "results");
+  const readmePath = join(ROOT, "README.md");
+  let text = await Deno.readTextFile(readmePath);
+  text = replaceBlock(text, "RESULTS", await resultsBlock(dir));
+  text = replaceBlock(text, "PERF", await perfBlock(join(dir, "bench/bench.json")));
+  await writeTextFileAtomic(readmePath, text);
+  console.error(`readme: updated ${readmePath}`);
+}
+
+if (import.meta.main) await runMain(main);

@@ -16,7 +16,8 @@ import { loadXquadR } from "../lib/data/xquad_r.ts";
 import { loadMbertTokenizer } from "../lib/data/tokenizer.ts";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
 import { PASSAGE_PREFIX, QUERY_PREFIX, tokenizeWithPrefix } from "../lib/model/encoder.ts";
-import { createStaticEncoder } from "../lib/model/static_encoder.ts";
+import { createStaticEncoder, startStaticThreads } from "../lib/model/static_encoder.ts";
+import { threadCount } from "../lib/wasm/thread_pool.ts";
 import { DEFAULTS } from "../lib/train/config.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { intFlag, parseFlags, runMain } from "../lib/util/cli.ts";
@@ -143,6 +144,8 @@ async function main(): Promise<void> {
   });
   try {
     if (only.has("train") || only.has("encode")) {
+      // Encoding large batches is shared with worker threads (XLIR_THREADS, default the cores).
+      await startStaticThreads();
       const tokenizer = await loadMbertTokenizer(dataDir);
       const encoder = createStaticEncoder({
         tokenizer,
@@ -277,8 +280,13 @@ async function main(): Promise<void> {
       peers: threads,
       peerSettings: "torch.set_num_threads / faiss.omp_set_num_threads, and threadpoolctl's " +
         "threadpool_limits for the BLAS, per round",
-      xlir: "1 (main thread: training and encoding are plain loops; search runs the " +
-        "tfjs-wasm XNNPACK kernel, single-threaded under Deno)",
+      xlir: {
+        threads: threadCount(),
+        setting: "XLIR_THREADS, default navigator.hardwareConcurrency",
+        train: "1 (the calling thread; WebAssembly SIMD kernels)",
+        encode: "the threads, for batches of 8192 tokens or more (WebAssembly SIMD kernels)",
+        search: "the threads (the wasm score kernel's worker pool, chunks of 96 documents)",
+      },
     },
     peers,
     loadavgEnd: Deno.loadavg().map((x) => Math.round(x * 100) / 100),

@@ -155,6 +155,7 @@ export async function benchSearch(o: SearchBenchOptions): Promise<Comparison> {
       queries: o.queries,
       k,
       xlirKernel: index.kernel.name,
+      xlirThreads: (index.kernel as { threads?: number }).threads ?? 1,
       xlirBuildMs: buildMs,
       faissIndex: "IndexFlatIP",
       warmupReps: o.warmup,

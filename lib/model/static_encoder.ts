@@ -21,8 +21,8 @@ import { loadTokenizer, type TextTokenizer } from "../data/tokenizer.ts";
 import { InputError } from "../util/errors.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
 import type { PairBatch, StepOptions, TrainableEncoder } from "./encoder.ts";
-import { copyInto } from "../wasm/arena.ts";
-import { StaticWasm } from "../wasm/static_kernels.ts";
+import { type Arena, copyInto } from "../wasm/arena.ts";
+import { startStaticThreads, StaticWasm } from "../wasm/static_kernels.ts";
 import {
   DEFAULT_TEMPERATURE,
   infoNce,
@@ -176,6 +176,8 @@ function fillRandom(
 
 // ---- the encoder ------------------------------------------------------------
 
+export { startStaticThreads } from "../wasm/static_kernels.ts";
+
 /** Which implementation of the encoder's loops runs: WebAssembly SIMD (default) or TypeScript. */
 export type StaticKernels = "wasm" | "js";
 
@@ -183,7 +185,18 @@ export type StaticKernels = "wasm" | "js";
 const homes = new WeakMap<Float32Array, StaticWasm>();
 
 /** Sequences per call of the float32 embedding kernel. */
-const EMBED_CHUNK = 1024;
+const EMBED_CHUNK = 4096;
+/** Sequences per chunk a thread claims when encoding is shared with workers. */
+const EMBED_PER_THREAD_CHUNK = 32;
+/** Fewer tokens than this are encoded on the calling thread alone. */
+const EMBED_PARALLEL_MIN_TOKENS = 8192;
+
+/** Frees an encoder's regions of the shared memory when it is collected without dispose(). */
+const regionsOf = new FinalizationRegistry<{ arena: Arena; regions: Set<number> }>(
+  ({ arena, regions }) => {
+    for (const at of regions) arena.free(at);
+  },
+);
 
 /**
  * A static embedding encoder: mean-pooled token embeddings, optional
@@ -227,6 +240,7 @@ export class StaticEncoder implements TrainableEncoder {
   readonly kernels: StaticKernels;
 
   #wasm: StaticWasm | null;
+  #regions = new Set<number>(); // what this encoder holds in the kernel memory
   #E: Float32Array;
   #W: Float32Array | null;
   #mE: Float32Array | null = null;
@@ -302,13 +316,29 @@ export class StaticEncoder implements TrainableEncoder {
       throw new InputError(`kernels is "${kernels}", expected "wasm" or "js"`);
     }
     this.kernels = kernels;
-    this.#wasm = kernels === "wasm" ? (homes.get(embeddings) ?? new StaticWasm()) : null;
-    if (this.#wasm && homes.get(embeddings) !== this.#wasm) {
-      const E = this.#f32(embeddings.length, false);
+    const home = homes.get(embeddings);
+    homes.delete(embeddings);
+    if (kernels === "js") this.#wasm = null;
+    else if (home) {
+      this.#wasm = home;
+      this.#regions.add(embeddings.byteOffset);
+    } else {
+      // Into the shared memory, or a private one when the shared one is full.
+      this.#wasm = StaticWasm.shared();
+      let E: Float32Array;
+      try {
+        E = this.#f32(embeddings.length, false);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        this.#wasm = new StaticWasm();
+        E = this.#f32(embeddings.length, false);
+      }
       copyInto(E, embeddings);
       embeddings = E;
     }
-    homes.delete(embeddings);
+    if (this.#wasm?.shared) {
+      regionsOf.register(this, { arena: this.#wasm.arena, regions: this.#regions }, this);
+    }
     this.tokenizer = tokenizer;
     this.#E = embeddings;
     this.#W = projectionSize > 0 ? projection : null;
@@ -353,26 +383,34 @@ export class StaticEncoder implements TrainableEncoder {
 
   // ---- scratch: in the kernel memory with "wasm", ordinary arrays with "js" ----
 
+  /** `bytes` in the kernel memory, recorded as this encoder's. */
+  #alloc(bytes: number): number {
+    const at = this.#wasm!.arena.alloc(bytes);
+    this.#regions.add(at);
+    return at;
+  }
+
   #f64(n: number): Float64Array {
     const w = this.#wasm;
-    return w ? w.arena.f64(w.arena.alloc(8 * n), n).fill(0) : new Float64Array(n);
+    return w ? w.arena.f64(this.#alloc(8 * n), n).fill(0) : new Float64Array(n);
   }
 
   #f32(n: number, zero = true): Float32Array {
     const w = this.#wasm;
     if (!w) return new Float32Array(n);
-    const view = w.arena.f32(w.arena.alloc(4 * n), n);
+    const view = w.arena.f32(this.#alloc(4 * n), n);
     return zero ? view.fill(0) : view;
   }
 
   #i32(n: number): Int32Array {
     const w = this.#wasm;
-    return w ? w.arena.i32(w.arena.alloc(4 * n), n).fill(0) : new Int32Array(n);
+    return w ? w.arena.i32(this.#alloc(4 * n), n).fill(0) : new Int32Array(n);
   }
 
   /** Gives a scratch array back (when it is in the kernel memory). */
   #free(view: ArrayBufferView | null): void {
-    if (view && view.byteLength > 0 && this.#wasm?.arena.owns(view)) {
+    if (view && this.#regions.has(view.byteOffset) && this.#wasm?.arena.owns(view)) {
+      this.#regions.delete(view.byteOffset);
       this.#wasm.arena.free(view.byteOffset);
     }
   }
@@ -527,7 +565,12 @@ export class StaticEncoder implements TrainableEncoder {
           this.#free(this.#embOut);
           this.#embOut = this.#f32(Math.min(chunk, seqs.length) * d);
         }
-        w.fn.embed_f32(this.#tok.byteOffset, offs.byteOffset, count, d, this.#embOut.byteOffset);
+        const args = [this.#tok.byteOffset, offs.byteOffset, count, d, this.#embOut.byteOffset];
+        if (w.threads > 1 && total >= EMBED_PARALLEL_MIN_TOKENS) {
+          // Sequences in chunks over the threads: the same bits as one call.
+          const per = EMBED_PER_THREAD_CHUNK;
+          w.run("embed_part", [...args, per], Math.ceil(count / per));
+        } else w.fn.embed_f32(...(args as [number, number, number, number, number]));
         copyInto(out, this.#embOut.subarray(0, count * d), start * d);
       } else {
         for (let i = start; i < end; i++) {
@@ -843,7 +886,12 @@ export class StaticEncoder implements TrainableEncoder {
   /** Drops the weights, moments and scratch; the encoder is unusable afterwards. */
   dispose(): void {
     this.#disposed = true;
-    this.#wasm = null; // the kernel memory goes with its last reference
+    if (this.#wasm?.shared) {
+      regionsOf.unregister(this);
+      for (const at of this.#regions) this.#wasm.arena.free(at);
+    }
+    this.#regions.clear();
+    this.#wasm = null;
     this.#E = new Float32Array(0);
     this.#W = null;
     this.#mE =
@@ -911,9 +959,16 @@ export function createStaticEncoder(options: StaticEncoderOptions): StaticEncode
   const kernels = options.kernels ?? "wasm";
   let E: Float32Array;
   if (kernels === "wasm") {
-    // Drawn straight into the kernel memory, which the encoder then adopts.
-    const wasm = new StaticWasm();
-    E = wasm.arena.f32(wasm.arena.alloc(4 * vocabSize * d), vocabSize * d);
+    // Drawn straight into the kernel memory (shared, else a private one), which the encoder adopts.
+    let wasm = StaticWasm.shared(), at: number;
+    try {
+      at = wasm.arena.alloc(4 * vocabSize * d);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      wasm = new StaticWasm();
+      at = wasm.arena.alloc(4 * vocabSize * d);
+    }
+    E = wasm.arena.f32(at, vocabSize * d);
     homes.set(E, wasm);
   } else E = new Float32Array(vocabSize * d);
   fillRandom(E, rng, distribution, std);
@@ -939,7 +994,8 @@ export function createStaticEncoder(options: StaticEncoderOptions): StaticEncode
  *
  * @param dir The folder holding `config.json`, `model.safetensors`, `tokenizer.json`.
  * @param options Settings for further training, not read from the folder: optimizer, loss (default: the saved temperature and symmetric weight), maxLength, kernels.
- * @returns The encoder, its optimizer state fresh.
+ * @returns The encoder, its optimizer state fresh. With the `"wasm"` kernels, the worker
+ *   threads of {@linkcode startStaticThreads} are started first.
  * @throws {InputError} when a file is missing or malformed, or `model_type` is not `"xlir-static"`.
  *
  * @example
@@ -1007,6 +1063,8 @@ export async function loadStaticEncoder(
   const W = p > 0 ? take(PROJECTION_NAME, p) : null;
   const extraConfig: Record<string, unknown> = {};
   for (const key of ["seed", "init"]) if (key in config) extraConfig[key] = config[key];
+  // Encoding whole collections is what loaded models do: share it with worker threads.
+  if ((options.kernels ?? "wasm") === "wasm") await startStaticThreads();
   return new StaticEncoder(tokenizer, E, W, {
     vocabSize: V,
     hiddenSize: d,

@@ -137,12 +137,12 @@ function sweepAll(rows: DenseRows, block: QueryBlock, heaps: TopK[]): void {
 
 /**
  * The same through {@linkcode QueryBlock.scoreAbove}: the kernel tests each
- * block against the heaps' minima as they stood before it. The first block
- * is taken in two parts, so that the heaps have filled (and the thresholds
- * risen) before most of it is scored.
+ * part of the corpus against the heaps' minima as they stood before it. The
+ * first rows go in parts that double — k rows, then as many as seen so far —
+ * so that the thresholds rise before most of the corpus is scored.
  */
 function sweepAbove(rows: DenseRows, block: QueryBlock, heaps: TopK[]): void {
-  const { dim, keys } = rows, nq = heaps.length, k = heaps[0].k;
+  const { dim, keys } = rows, nq = heaps.length, k = Math.max(1, heaps[0].k);
   const threshold = new Float32Array(nq).fill(-Infinity);
   let offset = 0; // row of the first document of the part being scored
   const visit = (i: number, j: number, s: number) => {
@@ -152,12 +152,13 @@ function sweepAbove(rows: DenseRows, block: QueryBlock, heaps: TopK[]): void {
   let start = 0;
   for (const docs of rows.blocks) {
     const nd = docs.length / dim;
-    const cuts = start === 0 && nd > 2 * k ? [0, k, nd] : [0, nd];
-    for (let c = 0; c + 1 < cuts.length; c++) {
-      offset = start + cuts[c];
-      const part = docs.subarray(cuts[c] * dim, cuts[c + 1] * dim);
-      block.scoreAbove!(part, cuts[c + 1] - cuts[c], threshold, visit);
+    for (let from = 0; from < nd;) {
+      const seen = start + from;
+      const to = Math.min(nd, from + Math.max(k, seen));
+      offset = seen;
+      block.scoreAbove!(docs.subarray(from * dim, to * dim), to - from, threshold, visit);
       for (let j = 0; j < nq; j++) threshold[j] = heaps[j].minScore;
+      from = to;
     }
     start += nd;
   }

@@ -6,6 +6,7 @@ import { checkKernel, randomUnitRows, seededRandom } from "./_test_fixtures.ts";
 const one = await createWasmKernel({ threads: 1 });
 const two = await createWasmKernel({ threads: 2 });
 const plain = await createWasmKernel({ threads: 2, relaxed: false });
+const f32First = await createWasmKernel({ threads: 2, firstPass: "f32" });
 
 function scores(
   kernel: typeof one,
@@ -27,6 +28,7 @@ Deno.test("wasm kernel scores match float64 dot products and are pointwise deter
   checkKernel(one);
   checkKernel(two);
   checkKernel(plain);
+  checkKernel(f32First);
 });
 
 Deno.test("wasm kernel gives bit-identical scores on 1 and 2 threads, within 1e-6 of the js kernel", () => {
@@ -47,7 +49,7 @@ Deno.test("wasm kernel scoreAbove() visits exactly the pairs score() puts at or 
   const rand = seededRandom(11);
   const nd = 700, nq = 21, dim = 64;
   const docs = randomUnitRows(nd, dim, rand), q = randomUnitRows(nq, dim, rand);
-  for (const kernel of [one, two]) {
+  for (const kernel of [one, two, plain, f32First]) {
     const block = kernel.prepare(q, nq, dim);
     const all = block.score(docs, nd).slice();
     for (const level of [-Infinity, 0.3, 0.05]) {
@@ -91,4 +93,58 @@ Deno.test("createWasmKernel() shares one kernel per setting", async () => {
   assert.equal(await createWasmKernel({ threads: 2 }), two);
   assert.equal(two.threads, 2);
   assert.equal(one.threads, 1);
+});
+
+/** The pairs scoreAbove() visits, as sorted "i,j,score" strings. */
+function visited(
+  kernel: typeof one,
+  docs: Float32Array,
+  nd: number,
+  block: ReturnType<typeof one.prepare>,
+  thr: Float32Array,
+) {
+  const got: string[] = [];
+  block.scoreAbove!(docs, nd, thr, (i, j, s) => got.push(`${i},${j},${s}`));
+  void kernel;
+  return got.sort();
+}
+
+Deno.test("the int16 first pass visits the float32 pass's pairs exactly, whatever the magnitudes", () => {
+  const rand = seededRandom(21);
+  for (const [nd, nq, dim] of [[200, 13, 7], [97, 8, 64], [300, 21, 255], [50, 3, 1]]) {
+    const docs = randomUnitRows(nd, dim, rand), q = randomUnitRows(nq, dim, rand);
+    // Rows scaled from 1e-20 to 1e20, a zero row, a row of one huge value, exact duplicates.
+    for (let i = 0; i < nd; i++) {
+      const scale = 10 ** ((i % 9) * 5 - 20);
+      for (let t = 0; t < dim; t++) docs[i * dim + t] *= scale;
+    }
+    docs.fill(0, 3 * dim, 4 * dim);
+    docs.fill(0, 5 * dim, 6 * dim);
+    docs[5 * dim] = 3e30;
+    docs.copyWithin(7 * dim, 8 * dim, 9 * dim);
+    for (let t = 0; t < dim; t++) q[t] *= 1e-3;
+    const ref = f32First.prepare(q, nq, dim), fast = two.prepare(q, nq, dim);
+    const all = ref.score(docs, nd).slice();
+    // Per query, its scores sorted descending: thresholds at the best and second best make the
+    // candidates sparse (the pairs right at the threshold then depend on the bound alone).
+    const sorted = Array.from(
+      { length: nq },
+      (_, j) => Array.from({ length: nd }, (_, i) => all[i * nq + j]).sort((a, b) => b - a),
+    );
+    for (const pick of [0, 1, 2, 3, 4, 5]) {
+      // Thresholds at an actual score (ties included), between scores, extreme, at the top scores.
+      const thr = Float32Array.from({ length: nq }, (_, j) => {
+        if (pick >= 4) return sorted[j][pick - 4];
+        const i = (j * 7 + pick * 13) % nd;
+        return pick === 3 ? (j % 2 ? -1e38 : 1e38) : all[i * nq + j] * (pick === 1 ? 0.999 : 1);
+      });
+      assert.deepEqual(
+        visited(two, docs, nd, fast, thr),
+        visited(f32First, docs, nd, ref, thr),
+        `${nd}×${nq}×${dim}, pick ${pick}`,
+      );
+    }
+    ref.dispose();
+    fast.dispose();
+  }
 });

@@ -39,20 +39,21 @@ interface OpInfo {
   align: number;
 }
 
-// mnemonic, opcode (hex; "fd:N" is the SIMD prefix and LEB128 N), immediate, natural alignment.
+// mnemonic, opcode (hex; "fd:N"/"fc:N": the SIMD/misc prefix and LEB128 N), immediate, natural alignment.
 const TABLE = `
 unreachable 00 | nop 01 | block 02 block | loop 03 block | if 04 block | else 05 | end 0b
 br 0c label | br_if 0d label | return 0f | call 10 func | drop 1a | select 1b
 local.get 20 local | local.set 21 local | local.tee 22 local
 i32.load 28 mem 2 | f32.load 2a mem 2 | f64.load 2b mem 3
-i32.store 36 mem 2 | f32.store 38 mem 2 | f64.store 39 mem 3
+i32.store 36 mem 2 | f32.store 38 mem 2 | f64.store 39 mem 3 | i32.store16 3b mem 1
+f32.nearest 90 | i32.trunc_sat_f32_s fc:00
 memory.size 3f zero | memory.grow 40 zero
 i32.const 41 i32 | f32.const 43 f32 | f64.const 44 f64
 i32.eqz 45 | i32.eq 46 | i32.ne 47 | i32.lt_s 48 | i32.lt_u 49 | i32.gt_s 4a | i32.gt_u 4b
 i32.le_s 4c | i32.le_u 4d | i32.ge_s 4e | i32.ge_u 4f
 f32.eq 5b | f32.ne 5c | f32.lt 5d | f32.gt 5e | f32.le 5f | f32.ge 60
 f64.eq 61 | f64.ne 62 | f64.lt 63 | f64.gt 64 | f64.le 65 | f64.ge 66
-i32.add 6a | i32.sub 6b | i32.mul 6c | i32.div_s 6d | i32.div_u 6e | i32.rem_s 6f | i32.rem_u 70
+i32.popcnt 69 | i32.add 6a | i32.sub 6b | i32.mul 6c | i32.div_s 6d | i32.div_u 6e | i32.rem_s 6f | i32.rem_u 70
 i32.and 71 | i32.or 72 | i32.xor 73 | i32.shl 74 | i32.shr_s 75 | i32.shr_u 76
 f32.abs 8b | f32.neg 8c | f32.sqrt 91 | f32.add 92 | f32.sub 93 | f32.mul 94 | f32.div 95
 f32.min 96 | f32.max 97
@@ -79,6 +80,9 @@ f64x2.abs fd:ec | f64x2.neg fd:ed | f64x2.sqrt fd:ef | f64x2.add fd:f0 | f64x2.s
 f64x2.mul fd:f2 | f64x2.div fd:f3 | f64x2.min fd:f4 | f64x2.max fd:f5
 f32x4.relaxed_madd fd:105 | f32x4.relaxed_nmadd fd:106
 f64x2.relaxed_madd fd:107 | f64x2.relaxed_nmadd fd:108
+i32x4.dot_i16x8_s fd:ba | i32x4.add fd:ae | i32x4.sub fd:b1
+f32x4.nearest fd:6a | i32x4.trunc_sat_f32x4_s fd:f8 | f32x4.convert_i32x4_s fd:fa
+i16x8.narrow_i32x4_s fd:85
 `;
 
 function uleb(n: number, out: number[] = []): number[] {
@@ -110,9 +114,11 @@ const OPS: Map<string, OpInfo> = (() => {
     const f = entry.trim().split(/\s+/);
     if (f[0] === "") continue;
     const [name, hex, imm = "none", align = "0"] = f;
-    const code = hex.startsWith("fd:") ? [0xfd, ...uleb(parseInt(hex.slice(3), 16))] : [
-      parseInt(hex, 16),
-    ];
+    // "fd:N" / "fc:N": the SIMD / misc prefix and LEB128 N.
+    const prefixed = /^(fd|fc):/.test(hex);
+    const code = prefixed
+      ? [parseInt(hex.slice(0, 2), 16), ...uleb(parseInt(hex.slice(3), 16))]
+      : [parseInt(hex, 16)];
     ops.set(name, { code, imm: imm as Imm, align: Number(align) });
   }
   return ops;

@@ -96,3 +96,31 @@ Deno.test("the instruction table has no duplicate names and relaxed SIMD is dete
   assert.equal(new Set(MNEMONICS).size, MNEMONICS.length);
   assert.equal(typeof hasRelaxedSimd(), "boolean");
 });
+
+Deno.test("WasmModule encodes the integer SIMD used by the int16 first pass", () => {
+  const mod = new WasmModule({ min: 1 }).func("q", {
+    body: `
+      ;; nearest, saturating truncation, narrowing to int16, int16 dot products, conversion
+      i32.const 64 i32.const 0 v128.load f32x4.nearest i32x4.trunc_sat_f32x4_s
+      i32.const 16 v128.load f32x4.nearest i32x4.trunc_sat_f32x4_s i16x8.narrow_i32x4_s v128.store
+      i32.const 80 i32.const 64 v128.load i32.const 64 v128.load i32x4.dot_i16x8_s
+      i32.const 1 i32x4.splat i32x4.add f32x4.convert_i32x4_s v128.store
+      i32.const 96 f32.const 2.5 f32.nearest i32.trunc_sat_f32_s i32.store16
+      i32.const 100 i32.const 7 i32x4.splat i32.const 2 i32x4.splat i32x4.sub i32x4.extract_lane 0 i32.store`,
+  });
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const { exports } = instantiate(mod, memory);
+  new Float32Array(memory.buffer).set([1.5, -2.5, 3.2, 1e10, -7.7, 0.49, -0.5, 2.5], 0);
+  exports.q();
+  // nearest (ties to even), saturating to int32 then to int16
+  assert.deepEqual([...new Int16Array(memory.buffer, 64, 8)], [2, -2, 3, 32767, -8, 0, 0, 2]);
+  // pairwise products: 2·2 + (−2)·(−2) + 1, 3·3 + 32767² + 1, …
+  assert.deepEqual([...new Float32Array(memory.buffer, 80, 4)], [
+    9,
+    Math.fround(9 + 32767 ** 2 + 1),
+    65,
+    5,
+  ]);
+  assert.equal(new Int16Array(memory.buffer, 96, 1)[0], 2);
+  assert.equal(new Int32Array(memory.buffer, 100, 1)[0], 5);
+});

@@ -25,6 +25,7 @@
 
 import { Arena } from "./arena.ts";
 import { WasmModule } from "./assembler.ts";
+import { RESERVED_BYTES, threadCount, WasmThreadPool } from "./thread_pool.ts";
 
 /** The `eps` of the float32 L2 normalisation (1e-12 rounded to float32). */
 export const NORM_EPS_F32: number = Math.fround(1e-12);
@@ -49,44 +50,42 @@ const inc = (local: string, n: number | string) =>
   } i32.add local.set ${local}`;
 
 /** Byte addresses of four tokens' rows, `$r0 … $r3`, from the row table at token `$t`. */
-const rows4 = range(4).map((u) =>
-  `local.get $rows local.get $t i32.const 4 i32.mul i32.add i32.load offset=${
-    4 * u
-  } local.set $r${u}`
-).join("\n");
-
 /**
  * Sums the rows of tokens `[$t0, $t1)` at column byte `$c` into the accumulators
  * `$a0 …` (already zero): four tokens at a time, `acc += (a + b) + (c + e)`,
- * then `acc += a` for the rest. `load(r, k)` pushes vector `k` of row `$r`
- * (in the accumulators' type); `add` is that type's add.
+ * then `acc += a` for the rest. `load(r, k)` pushes vector `k` of the row
+ * whose column pointer (row address + `$c`) is in local `r`, in the
+ * accumulators' type; `add` is that type's add.
  */
 function sumRows(n: number, load: (r: string, k: number) => string, add: string): string {
+  const ptr = (u: number) =>
+    `local.get $tp i32.load offset=${4 * u} local.get $c i32.add local.set $r${u}`;
   return `
-    local.get $t0 local.set $t
+    local.get $rows local.get $t0 i32.const 4 i32.mul i32.add local.set $tp
+    local.get $rows local.get $t1 i32.const 4 i32.mul i32.add local.set $te
     ${
     loop(
       "t4",
-      "local.get $t i32.const 4 i32.add local.get $t1 i32.gt_u",
-      `${rows4}
+      "local.get $tp i32.const 16 i32.add local.get $te i32.gt_u",
+      `${range(4).map(ptr).join("\n")}
        ${
         range(n).map((k) =>
           `local.get $a${k} ${load("$r0", k)} ${load("$r1", k)} ${add}
            ${load("$r2", k)} ${load("$r3", k)} ${add} ${add} ${add} local.set $a${k}`
         ).join("\n")
       }
-       ${inc("$t", 4)}`,
+       ${inc("$tp", 16)}`,
     )
   }
     ${
     loop(
       "t1",
-      "local.get $t local.get $t1 i32.ge_u",
-      `local.get $rows local.get $t i32.const 4 i32.mul i32.add i32.load local.set $r0
+      "local.get $tp local.get $te i32.ge_u",
+      `${ptr(0)}
        ${
         range(n).map((k) => `local.get $a${k} ${load("$r0", k)} ${add} local.set $a${k}`).join("\n")
       }
-       ${inc("$t", 1)}`,
+       ${inc("$tp", 4)}`,
     )
   }`;
 }
@@ -105,9 +104,8 @@ const EMBED = (() => {
   // floats. Each chunk's sums are scaled to the mean as they are stored, and
   // their squares added to the lanes of $sv (column order); the norm is
   // (l0 + l1) + (l2 + l3) of those lanes, plus the squares of the float tail.
-  const f32v = (r: string, k: number) =>
-    `local.get ${r} local.get $c i32.add v128.load offset=${16 * k}`;
-  const f32s = (r: string) => `local.get ${r} local.get $c i32.add f32.load`;
+  const f32v = (r: string, k: number) => `local.get ${r} v128.load offset=${16 * k}`;
+  const f32s = (r: string) => `local.get ${r} f32.load`;
   const chunk = (n: number) => `
     ${range(n).map((k) => `f32.const 0 f32x4.splat local.set $a${k}`).join(" ")}
     ${sumRows(n, f32v, "f32x4.add")}
@@ -173,8 +171,8 @@ const POOL_F64 = (() => {
   // Columns in chunks of 8 f64x2 vectors (16 floats), then pairs, then single
   // floats; each float32 promoted to float64 before the adds; finally ·(1/L).
   const f64v = (r: string, k: number) =>
-    `local.get ${r} local.get $c i32.add v128.load64_zero offset=${8 * k} f64x2.promote_low_f32x4`;
-  const f64s = (r: string) => `local.get ${r} local.get $c i32.add f32.load f64.promote_f32`;
+    `local.get ${r} v128.load64_zero offset=${8 * k} f64x2.promote_low_f32x4`;
+  const f64s = (r: string) => `local.get ${r} f32.load f64.promote_f32`;
   const chunk = (n: number) => `
     ${range(n).map((k) => `f64.const 0 f64x2.splat local.set $a${k}`).join(" ")}
     ${sumRows(n, f64v, "f64x2.add")}
@@ -471,7 +469,7 @@ const COMBINE = (() => {
   }`;
 })();
 
-let cached: Uint8Array<ArrayBuffer> | undefined;
+const cached = new Map<boolean, Uint8Array<ArrayBuffer>>();
 
 /**
  * The static encoder's kernel module (imports an unshared `env.memory`).
@@ -484,13 +482,29 @@ let cached: Uint8Array<ArrayBuffer> | undefined;
  * console.assert(WebAssembly.validate(staticModuleBytes()));
  * ```
  */
-export function staticModuleBytes(): Uint8Array<ArrayBuffer> {
-  if (cached) return cached;
-  const mod = new WasmModule({ min: 1 });
+export function staticModuleBytes(options: { shared?: boolean } = {}): Uint8Array<ArrayBuffer> {
+  const shared = options.shared ?? false;
+  const hit = cached.get(shared);
+  if (hit) return hit;
+  const mod = new WasmModule(shared ? { min: 1, max: 65536, shared: true } : { min: 1 });
   mod.func("embed_f32", {
     params: i32("$rows", "$offs", "$count", "$dim", "$out"),
     locals: [
-      ...i32("$s", "$t", "$t0", "$t1", "$rb", "$c", "$row", "$r0", "$r1", "$r2", "$r3"),
+      ...i32(
+        "$s",
+        "$t",
+        "$t0",
+        "$t1",
+        "$rb",
+        "$c",
+        "$row",
+        "$r0",
+        "$r1",
+        "$r2",
+        "$r3",
+        "$tp",
+        "$te",
+      ),
       ["$x", "f32"],
       ["$ss", "f32"],
       ["$inv", "f32"],
@@ -502,7 +516,21 @@ export function staticModuleBytes(): Uint8Array<ArrayBuffer> {
   mod.func("pool_f64", {
     params: i32("$rows", "$offs", "$count", "$dim", "$out"),
     locals: [
-      ...i32("$s", "$t", "$t0", "$t1", "$rb", "$c", "$row", "$r0", "$r1", "$r2", "$r3"),
+      ...i32(
+        "$s",
+        "$t",
+        "$t0",
+        "$t1",
+        "$rb",
+        "$c",
+        "$row",
+        "$r0",
+        "$r1",
+        "$r2",
+        "$r3",
+        "$tp",
+        "$te",
+      ),
       ["$inv", "f64"],
       ["$x", "f64"],
       ...v128(...range(8).map((k) => `$a${k}`)),
@@ -549,8 +577,20 @@ export function staticModuleBytes(): Uint8Array<ArrayBuffer> {
     ],
     body: COMBINE,
   });
-  cached = mod.bytes();
-  return cached;
+  mod.func("embed_part", {
+    params: i32("$rows", "$offs", "$count", "$dim", "$out", "$per", "$chunk", "$thread"),
+    locals: i32("$s0", "$n"),
+    body: `
+      local.get $chunk local.get $per i32.mul local.set $s0
+      local.get $count local.get $s0 i32.sub local.tee $n local.get $per i32.gt_s
+      if local.get $per local.set $n end
+      local.get $rows local.get $offs local.get $s0 i32.const 4 i32.mul i32.add local.get $n local.get $dim
+      local.get $out local.get $s0 local.get $dim i32.mul i32.const 4 i32.mul i32.add
+      call $embed_f32`,
+  });
+  const bytes = mod.bytes();
+  cached.set(shared, bytes);
+  return bytes;
 }
 
 /** The exports of {@linkcode staticModuleBytes} (byte addresses and counts are `i32`). */
@@ -571,6 +611,17 @@ export interface StaticExports {
     starts: number,
     count: number,
     gh: number,
+  ): void;
+  /** `embed_f32` on sequences `[chunk·per, min(count, (chunk+1)·per))` (for threads). */
+  embed_part(
+    rows: number,
+    offs: number,
+    count: number,
+    dim: number,
+    out: number,
+    per: number,
+    chunk: number,
+    thread: number,
   ): void;
   /** Lazy AdamW on rows `rows[0 … count)` of `param`/`m`/`v` with the compact gradient `grad`. */
   adamw_rows(
@@ -595,11 +646,28 @@ export interface StaticExports {
   combine(c: number, rs: number, cs: number, n: number, x: number, dim: number, out: number): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+const compiled = new Map<boolean, WebAssembly.Module>();
+
+function compiledModule(shared: boolean): WebAssembly.Module {
+  let m = compiled.get(shared);
+  if (!m) {
+    m = new WebAssembly.Module(staticModuleBytes({ shared }));
+    compiled.set(shared, m);
+  }
+  return m;
+}
+
+/** The process's shared static memory, and its worker pool once started. */
+let sharedState:
+  | { wasm: StaticWasm; pool: WasmThreadPool | null; starting: Promise<number> | null }
+  | undefined;
 
 /**
- * The static kernels instantiated over a fresh memory of their own (at most
- * 4 GiB), with an {@linkcode Arena} to place arrays in it.
+ * The static kernels and an {@linkcode Arena} over their memory: either a
+ * private (unshared) memory of their own — `new StaticWasm()` — or the
+ * process's shared memory — {@linkcode StaticWasm.shared} — which several
+ * encoders allocate in and whose kernels can also run on worker threads once
+ * {@linkcode startStaticThreads} has started them.
  *
  * @example
  * ```ts
@@ -618,14 +686,87 @@ let compiled: WebAssembly.Module | undefined;
 export class StaticWasm {
   /** Allocations in the memory. */
   readonly arena: Arena;
-  /** The kernels. */
+  /** The kernels (on the calling thread). */
   readonly fn: StaticExports;
+  /** Whether this is the process's shared memory. */
+  readonly shared: boolean;
 
-  constructor() {
+  /** @param shared Internal: the shared memory's arena and instance. */
+  constructor(shared?: { arena: Arena; instance: WebAssembly.Instance }) {
+    if (shared) {
+      this.arena = shared.arena;
+      this.fn = shared.instance.exports as unknown as StaticExports;
+      this.shared = true;
+      return;
+    }
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
     this.arena = new Arena(memory, 64); // address 0 is never handed out
-    compiled ??= new WebAssembly.Module(staticModuleBytes());
-    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+    const instance = new WebAssembly.Instance(compiledModule(false), { env: { memory } });
     this.fn = instance.exports as unknown as StaticExports;
+    this.shared = false;
   }
+
+  /** The process's shared static memory (created on first use; at most 4 GiB for all its users). */
+  static shared(): StaticWasm {
+    if (!sharedState) {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+      const arena = new Arena(memory, RESERVED_BYTES);
+      const instance = new WebAssembly.Instance(compiledModule(true), { env: { memory } });
+      sharedState = { wasm: new StaticWasm({ arena, instance }), pool: null, starting: null };
+    }
+    return sharedState.wasm;
+  }
+
+  /** Threads a {@linkcode StaticWasm.run} can use now, the caller's included. */
+  get threads(): number {
+    return this.shared ? (sharedState?.pool?.threads ?? 1) : 1;
+  }
+
+  /**
+   * Calls export `fn(...args, chunk, thread)` for every chunk in `[0, chunks)`:
+   * on the worker threads too when this is the shared memory and they are
+   * running, else on the calling thread.
+   */
+  run(fn: "embed_part", args: number[], chunks: number): void {
+    const pool = this.shared ? sharedState?.pool : null;
+    if (pool) {
+      pool.run(fn, args, chunks);
+      return;
+    }
+    const f = this.fn[fn];
+    for (let c = 0; c < chunks; c++) {
+      f(...(args as [number, number, number, number, number, number]), c, 0);
+    }
+  }
+}
+
+/**
+ * Starts the worker threads of the shared static memory (once per process):
+ * afterwards large {@linkcode StaticWasm.run} calls — encoding many texts —
+ * are shared with `threads − 1` workers. Results do not change: a sequence
+ * is always computed by one thread with the same code.
+ *
+ * @param threads Threads, the caller's included. Default `XLIR_THREADS`, else the cores.
+ * @returns The threads in use (1 when workers could not start).
+ *
+ * @example
+ * ```ts
+ * import { startStaticThreads } from "./static_kernels.ts";
+ * console.assert((await startStaticThreads(1)) === 1);
+ * ```
+ */
+export async function startStaticThreads(threads?: number): Promise<number> {
+  const n = threadCount(threads);
+  const wasm = StaticWasm.shared();
+  const state = sharedState!;
+  if (state.pool) return state.pool.threads;
+  if (n <= 1) return 1;
+  state.starting ??= WasmThreadPool.create(staticModuleBytes({ shared: true }), {
+    threads: n,
+    memory: { memory: wasm.arena.memory, arena: wasm.arena },
+  }).then((pool) => {
+    state.pool = pool;
+    return pool.threads;
+  }).finally(() => (state.starting = null));
+  return await state.starting;
 }

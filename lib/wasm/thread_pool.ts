@@ -36,8 +36,8 @@ const ERROR = 7;
 const ARGS_AT = 256;
 const MAX_ARGS = 24;
 const MAX_CHUNKS = 0xffff;
-/** Bytes at the start of the memory the pool keeps for itself. */
-export const RESERVED_BYTES = 65536;
+/** Bytes at the start of the memory the pool keeps for its control words and arguments. */
+export const RESERVED_BYTES = 1024;
 
 /** The worker: instantiate, then claim chunks of each job until told to stop. Plain JS. */
 const WORKER_SOURCE = `
@@ -76,8 +76,14 @@ for (;;) {
 export interface ThreadPoolOptions {
   /** Threads, the main one included (≥ 1). Default `XLIR_THREADS`, else the logical cores. */
   threads?: number;
-  /** Initial memory in 64 KiB pages. Default 16. */
+  /** Initial memory in 64 KiB pages, when the pool makes its memory. Default 16. */
   initialPages?: number;
+  /**
+   * A shared memory (maximum 65536 pages) to run over, with the arena that
+   * allocates in it — which must keep the first {@linkcode RESERVED_BYTES}
+   * for the pool. Default: a new memory and arena of the pool's own.
+   */
+  memory?: { memory: WebAssembly.Memory; arena: Arena };
 }
 
 /**
@@ -153,6 +159,7 @@ export class WasmThreadPool {
 
   private constructor(
     memory: WebAssembly.Memory,
+    arena: Arena,
     instance: WebAssembly.Instance,
     names: string[],
     workers: Worker[],
@@ -164,7 +171,7 @@ export class WasmThreadPool {
     this.threads = workers.length + 1;
     this.#ctrl = new Int32Array(memory.buffer, 0, 16);
     this.#args = new Float64Array(memory.buffer, ARGS_AT, MAX_ARGS);
-    this.#arena = new Arena(memory, RESERVED_BYTES);
+    this.#arena = arena;
   }
 
   /**
@@ -179,11 +186,12 @@ export class WasmThreadPool {
     options: ThreadPoolOptions = {},
   ): Promise<WasmThreadPool> {
     const threads = threadCount(options.threads);
-    const memory = new WebAssembly.Memory({
-      initial: Math.max(2, options.initialPages ?? 16),
+    const memory = options.memory?.memory ?? new WebAssembly.Memory({
+      initial: Math.max(1, options.initialPages ?? 16),
       maximum: 65536,
       shared: true,
     });
+    const arena = options.memory?.arena ?? new Arena(memory, RESERVED_BYTES);
     const module = await WebAssembly.compile(bytes);
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const names = WebAssembly.Module.exports(module)
@@ -199,7 +207,7 @@ export class WasmThreadPool {
       for (const w of workers) void w.terminate();
       workers = [];
     }
-    return new WasmThreadPool(memory, instance, names, workers);
+    return new WasmThreadPool(memory, arena, instance, names, workers);
   }
 
   /**

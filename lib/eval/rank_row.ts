@@ -30,52 +30,67 @@ import { TopK } from "../retrieval/topk.ts";
  * ```
  */
 export function ranksInRow(
-  scores: ArrayLike<number>,
-  keys: ArrayLike<number>,
+  scores: Float32Array,
+  keys: Int32Array,
   n: number,
   targets: ArrayLike<number>,
   aligned = false,
 ): Float64Array {
   const m = targets.length;
-  // Targets sorted best first: (score desc, key desc).
-  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => {
-    const sa = scores[targets[a]], sb = scores[targets[b]];
-    return sa !== sb ? sb - sa : keys[targets[b]] - keys[targets[a]];
-  });
-  const ts = new Float64Array(m);
-  const tk = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    ts[i] = scores[targets[order[i]]];
-    tk[i] = keys[targets[order[i]]];
+  if (m === 1) {
+    // One target (mono and cross settings): a tight count.
+    const t = targets[0];
+    const st = scores[t], kt = keys[t];
+    let before = 0;
+    for (let j = 0; j < n; j++) {
+      const s = scores[j];
+      if (s > st || (s === st && keys[j] > kt)) before++;
+    }
+    return Float64Array.of(before + 1);
   }
-  // beats[i]: columns (other than targets) ranking before target i, counted
-  // as "columns ranking before worst-to-best prefixes", via a difference array.
-  const before = new Float64Array(m + 1);
-  const worst = ts[m - 1];
+  // Several targets (multi setting): a histogram of the row's scores over
+  // BUCKETS equal-width buckets (floor((s − min)·scale) is monotone in s, so a
+  // column in a higher bucket than a target has a higher score); columns in a
+  // target's own bucket are compared exactly. Three linear passes instead of a
+  // search per column.
+  let lo = Infinity, hi = -Infinity;
+  for (let j = 0; j < n; j++) {
+    const v = scores[j];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const scale = hi > lo ? (BUCKETS - 1) / (hi - lo) : 0;
+  const hist = new Float64Array(BUCKETS);
+  for (let j = 0; j < n; j++) hist[Math.floor((scores[j] - lo) * scale)]++;
+  // above[b]: columns in buckets above b.
+  const above = new Float64Array(BUCKETS);
+  for (let b = BUCKETS - 2; b >= 0; b--) above[b] = above[b + 1] + hist[b + 1];
+  const tb = new Int32Array(m);
+  const inTargetBucket = new Uint8Array(BUCKETS);
+  const ranksAligned = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    tb[i] = Math.floor((scores[targets[i]] - lo) * scale);
+    inTargetBucket[tb[i]] = 1;
+    ranksAligned[i] = above[tb[i]] + 1;
+  }
   for (let j = 0; j < n; j++) {
     const s = scores[j];
-    if (s < worst) continue;
+    const b = Math.floor((s - lo) * scale);
+    if (inTargetBucket[b] === 0) continue;
     const k = keys[j];
-    // The first target that column j does NOT rank before … binary search.
-    let lo = 0, hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (s > ts[mid] || (s === ts[mid] && k > tk[mid])) hi = mid;
-      else lo = mid + 1;
+    for (let i = 0; i < m; i++) {
+      if (tb[i] !== b) continue;
+      const t = targets[i];
+      const st = scores[t];
+      if (s > st || (s === st && k > keys[t])) ranksAligned[i]++;
     }
-    // Column j ranks before targets lo … m-1.
-    before[lo]++;
   }
-  const ranks = new Float64Array(m);
-  let acc = 0;
-  for (let i = 0; i < m; i++) {
-    acc += before[i];
-    // acc counts columns before target i, including targets 0 … i-1 themselves
-    // (each target ranks before the later ones) — so rank = acc + 1.
-    ranks[aligned ? order[i] : i] = acc + 1;
-  }
-  return ranks;
+  if (aligned) return ranksAligned;
+  return ranksAligned.sort();
 }
+
+/** Histogram buckets of {@linkcode ranksInRow}'s multi-target path. */
+const BUCKETS = 4096;
 
 /**
  * Like {@linkcode ranksInRow}, but `ranks[i]` is the rank of `targets[i]`
@@ -89,8 +104,8 @@ export function ranksInRow(
  * ```
  */
 export function ranksOfTargets(
-  scores: ArrayLike<number>,
-  keys: ArrayLike<number>,
+  scores: Float32Array,
+  keys: Int32Array,
   n: number,
   targets: ArrayLike<number>,
 ): Float64Array {
@@ -110,7 +125,7 @@ export function ranksOfTargets(
  */
 export function topOfRow(
   scores: Float32Array,
-  keys: ArrayLike<number>,
+  keys: Int32Array,
   n: number,
   depth: number,
 ): Int32Array {

@@ -72,6 +72,34 @@ async function resultsBlock(dir: string): Promise<string> {
       } |`,
     );
   }
+  const runs = await readJson<Row[]>(join(dir, "tables/training_runs.json"));
+  lines.push(
+    "",
+    "Training time on this machine (2 CPU cores; from each model's `run.json`, table `training_runs`):",
+    "",
+  );
+  lines.push(
+    "| what | models | steps (mean) | seconds (mean) | seconds (total) | pairs/s (mean) |",
+    "| --- | --- | --- | --- | --- | --- |",
+  );
+  const groups = new Map<string, Row[]>();
+  for (const r of runs) {
+    const key = r.finetune === "—" ? String(r.model) : `${r.finetune} fine-tuning`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const [what, rs] of groups) {
+    const mean = (k: string) => rs.reduce((t, r) => t + Number(r[k]), 0) / rs.length;
+    lines.push(
+      `| ${what} | ${rs.length} | ${mean("steps").toFixed(0)} | ${mean("seconds").toFixed(1)} | ${
+        (mean("seconds") * rs.length).toFixed(0)
+      } | ${mean("pairs_per_s").toFixed(0)} |`,
+    );
+  }
+  lines.push(
+    `\nThe whole \`${manifest.command}\` took ${
+      (Number(manifest.seconds) / 60).toFixed(1)
+    } minutes from an empty cache.`,
+  );
   lines.push("", "BEIR SciFact (notebook 04; each model in its own process, this machine):", "");
   lines.push(
     "| model | nDCG@10 | R@100 | docs/s | index MB | p50 ms | p95 ms | queries/s | peak RSS MB |",

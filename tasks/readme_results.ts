@@ -98,7 +98,7 @@ async function resultsBlock(dir: string): Promise<string> {
   lines.push(
     `\nThe whole \`${manifest.command}\` took ${
       (Number(manifest.seconds) / 60).toFixed(1)
-    } minutes from an empty cache.`,
+    } minutes (notebooks in sequence; cached steps are reused when present).`,
   );
   lines.push("", "BEIR SciFact (notebook 04; each model in its own process, this machine):", "");
   lines.push(

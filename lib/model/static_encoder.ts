@@ -567,9 +567,13 @@ export class StaticEncoder implements TrainableEncoder {
         }
         const args = [this.#tok.byteOffset, offs.byteOffset, count, d, this.#embOut.byteOffset];
         if (w.threads > 1 && total >= EMBED_PARALLEL_MIN_TOKENS) {
-          // Sequences in chunks over the threads: the same bits as one call.
-          const per = EMBED_PER_THREAD_CHUNK;
-          w.run("embed_part", [...args, per], Math.ceil(count / per));
+          // Sequences in chunks over the threads: the same bits as one call. Meanwhile this
+          // thread writes once to every page of the (fresh) result, so that the copy below
+          // does not stall on page faults.
+          const per = EMBED_PER_THREAD_CHUNK, part = out.subarray(start * d, end * d);
+          w.run("embed_part", [...args, per], Math.ceil(count / per), () => {
+            for (let k = 0; k < part.length; k += 1024) part[k] = 0;
+          });
         } else w.fn.embed_f32(...(args as [number, number, number, number, number]));
         copyInto(out, this.#embOut.subarray(0, count * d), start * d);
       } else {

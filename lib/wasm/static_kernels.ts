@@ -725,14 +725,16 @@ export class StaticWasm {
   /**
    * Calls export `fn(...args, chunk, thread)` for every chunk in `[0, chunks)`:
    * on the worker threads too when this is the shared memory and they are
-   * running, else on the calling thread.
+   * running, else on the calling thread. `beforeWork` runs on the calling
+   * thread first (overlapped with the workers' chunks when there are workers).
    */
-  run(fn: "embed_part", args: number[], chunks: number): void {
+  run(fn: "embed_part", args: number[], chunks: number, beforeWork?: () => void): void {
     const pool = this.shared ? sharedState?.pool : null;
     if (pool) {
-      pool.run(fn, args, chunks);
+      pool.run(fn, args, chunks, { beforeWork });
       return;
     }
+    beforeWork?.();
     const f = this.fn[fn];
     for (let c = 0; c < chunks; c++) {
       f(...(args as [number, number, number, number, number, number]), c, 0);

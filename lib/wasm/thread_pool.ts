@@ -217,10 +217,17 @@ export class WasmThreadPool {
    * @param fn The export's name.
    * @param args Its leading arguments (numbers; at most 24).
    * @param chunks Number of chunks (at most 65535).
-   * @param options `threads: 1` runs every chunk on the calling thread.
+   * @param options `threads: 1` runs every chunk on the calling thread; `beforeWork` is called
+   *   on the calling thread once the workers have been woken, before it claims chunks itself
+   *   (work that does not touch the memory, overlapped with theirs).
    * @throws {Error} when a chunk trapped, or when called re-entrantly.
    */
-  run(fn: string, args: number[], chunks: number, options: { threads?: number } = {}): void {
+  run(
+    fn: string,
+    args: number[],
+    chunks: number,
+    options: { threads?: number; beforeWork?: () => void } = {},
+  ): void {
     if (this.#closed) throw new Error("WasmThreadPool used after close()");
     const f = this.exports[fn];
     if (!f) throw new Error(`WasmThreadPool: the module exports no function "${fn}"`);
@@ -232,6 +239,7 @@ export class WasmThreadPool {
     }
     if (chunks === 0) return;
     if (this.#workers.length === 0 || (options.threads ?? this.threads) <= 1 || chunks === 1) {
+      options.beforeWork?.();
       for (let c = 0; c < chunks; c++) f(...args, c, 0);
       return;
     }
@@ -250,6 +258,11 @@ export class WasmThreadPool {
       Atomics.add(ctrl, GEN, 1);
       Atomics.notify(ctrl, GEN);
       let failure: unknown;
+      try {
+        options.beforeWork?.();
+      } catch (err) {
+        failure = err;
+      }
       for (;;) {
         const w = Atomics.load(ctrl, CLAIM);
         const c = w & 0xffff;

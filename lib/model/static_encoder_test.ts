@@ -8,6 +8,7 @@ import {
   EMBEDDINGS_NAME,
   loadStaticEncoder,
   PROJECTION_NAME,
+  startStaticThreads,
   StaticEncoder,
 } from "./static_encoder.ts";
 
@@ -556,4 +557,18 @@ Deno.test("new StaticEncoder() copies given embeddings into the kernel memory, o
     () => new StaticEncoder(tokenizer, given, null, { ...settings, kernels: "gpu" as "js" }),
     /kernels is "gpu"/,
   );
+});
+
+Deno.test("embedIds() on worker threads gives the same bits as on one thread and as the js kernels", async () => {
+  const tokenizer = await tinyTokenizer();
+  const threads = await startStaticThreads(2);
+  assert.ok(threads >= 1);
+  const a = createStaticEncoder({ tokenizer, dim: 24, seed: 8 });
+  const b = createStaticEncoder({ tokenizer, dim: 24, seed: 8, kernels: "js" });
+  // Enough tokens (≥ 8192) to be shared with the workers, in many chunks of sequences.
+  const seqs = randomBatch(700, WORDS.length, 30, 99).queries;
+  assert.ok(seqs.reduce((n, s) => n + s.length, 0) >= 8192);
+  const threaded = a.embedIds(seqs);
+  assert.deepEqual(bits(threaded), bits(b.embedIds(seqs)));
+  assert.deepEqual(bits(threaded.subarray(0, 24)), bits(a.embedIds(seqs.slice(0, 1))));
 });

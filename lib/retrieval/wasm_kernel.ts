@@ -42,15 +42,17 @@ function int16Limit(dimP: number): number {
   return Math.min(32767, Math.floor(Math.sqrt((2 ** 31 - 1) / dimP)));
 }
 
+const F32_BITS = new Float32Array(1), U32_BITS = new Uint32Array(F32_BITS.buffer);
+
 /** The largest float32 value ≤ `x` (`x` itself when it is one). */
 function f32Below(x: number): number {
   const f = Math.fround(x);
   if (!(f > x)) return f;
-  const b = new Float32Array([f]), u = new Uint32Array(b.buffer);
-  if (f > 0) u[0]--;
-  else if (f < 0) u[0]++;
-  else u[0] = 0x80000001; // −(smallest subnormal)
-  return b[0];
+  F32_BITS[0] = f;
+  if (f > 0) U32_BITS[0]--;
+  else if (f < 0) U32_BITS[0]++;
+  else U32_BITS[0] = 0x80000001; // −(smallest subnormal)
+  return F32_BITS[0];
 }
 
 /** Options of {@linkcode createWasmKernel}. */

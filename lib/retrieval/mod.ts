@@ -1,7 +1,8 @@
 /**
  * Retrieval: exact dense search by inner product ({@linkcode DenseIndex},
- * blocked matrix products through a {@linkcode ScoreKernel}: tfjs-wasm
- * XNNPACK by default, plain TypeScript as the fallback), an approximate HNSW
+ * blocked matrix products through a {@linkcode ScoreKernel}: xlir's own
+ * WebAssembly SIMD kernel on worker threads by default, tfjs-wasm XNNPACK, or
+ * plain TypeScript as the reference), an approximate HNSW
  * index ({@linkcode ApproxDenseIndex}, usearch; efficiency comparisons only),
  * and Lucene's BM25 over token ids ({@linkcode Bm25Index}).
  *
@@ -33,3 +34,4 @@ export * from "./tfjs_kernel.ts";
 export * from "./topk.ts";
 export * from "./usearch_index.ts";
 export * from "./vector_index.ts";
+export * from "./wasm_kernel.ts";

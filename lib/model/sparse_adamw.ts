@@ -184,6 +184,7 @@ export function sparseAdamWStep(
   step: number,
   lr: number,
   options: Required<AdamWOptions>,
+  rowScale: Float32Array | null = null,
 ): void {
   const { decay, b1c, b2c, stepSize, invSqrtBc2 } = adamWCoefficients(step, lr, options);
   const beta2 = options.beta2, eps = options.eps;
@@ -191,6 +192,7 @@ export function sparseAdamWStep(
   // path only ever sees Float32Array gradients (monomorphic in V8).
   for (let s = 0; s < count; s++) {
     const base = rows[s] * cols, gBase = s * cols;
+    const rowStep = rowScale === null ? stepSize : stepSize * rowScale[rows[s]];
     for (let k = 0; k < cols; k++) {
       const i = base + k;
       const g = grad[gBase + k];
@@ -199,7 +201,7 @@ export function sparseAdamWStep(
       const vi = beta2 * v[i] + b2c * g * g;
       m[i] = mi;
       v[i] = vi;
-      param[i] = param[i] * decay - stepSize * mi / (Math.sqrt(vi) * invSqrtBc2 + eps);
+      param[i] = param[i] * decay - rowStep * mi / (Math.sqrt(vi) * invSqrtBc2 + eps);
     }
   }
 }

@@ -259,6 +259,7 @@ export class StaticEncoder implements TrainableEncoder {
   #ge: Float64Array = new Float64Array(0); // dL/de, S × dim (then dL/dy in place)
   #gh: Float64Array = new Float64Array(0); // dL/dh, S × d
   #gRows: Float32Array = new Float32Array(0); // dL/dE on touched rows, compact
+  #rowScale: Float32Array | null = null; // per-row AdamW step factor (setRowLearningRateScale)
   #gW: Float64Array | null = null;
   #nce: { cos: Float64Array; dcos: Float64Array } = {
     cos: new Float64Array(0),
@@ -700,6 +701,7 @@ export class StaticEncoder implements TrainableEncoder {
         step,
         lr,
         o,
+        this.#rowScale,
       );
       return;
     }
@@ -717,6 +719,7 @@ export class StaticEncoder implements TrainableEncoder {
       this.#rows.byteOffset,
       touched.count,
       this.#gRows.byteOffset,
+      this.#rowScale?.byteOffset ?? 0,
       c.decay,
       c.b1c,
       c.b2c,
@@ -803,6 +806,7 @@ export class StaticEncoder implements TrainableEncoder {
       arrays[`${PROJECTION_NAME}.exp_avg`] = this.#mW!.slice();
       arrays[`${PROJECTION_NAME}.exp_avg_sq`] = this.#vW!.slice();
     }
+    if (this.#rowScale !== null) arrays[`${EMBEDDINGS_NAME}.lr_scale`] = this.#rowScale.slice();
     return { arrays, scalars: { step: this.#step } };
   }
 
@@ -842,6 +846,33 @@ export class StaticEncoder implements TrainableEncoder {
     }
     for (const [name, target] of targets) target.set(state.arrays[name]);
     this.#step = step;
+    const scale = state.arrays[`${EMBEDDINGS_NAME}.lr_scale`];
+    this.setRowLearningRateScale(scale ?? null);
+  }
+
+  /**
+   * Scales the AdamW step of each row of `E` (one factor per token; `null`
+   * for none). With factor `c_t = |E_t| / √d` taken at the start of training,
+   * this is Adam on `U_t = E_t / c_t` — rows of any norm then move at the same
+   * relative rate — while weight decay stays decoupled on `E`. Part of the
+   * training state (checkpoints, resume).
+   *
+   * @throws {InputError} when the length is not the vocabulary size.
+   */
+  setRowLearningRateScale(scale: Float32Array | null): void {
+    this.#alive();
+    if (scale !== null && scale.length !== this.vocabSize) {
+      throw new InputError(
+        `row learning-rate scale has ${scale.length} values, expected ${this.vocabSize}`,
+      );
+    }
+    if (scale === null) {
+      this.#free(this.#rowScale);
+      this.#rowScale = null;
+      return;
+    }
+    if (this.#rowScale === null) this.#rowScale = this.#f32(this.vocabSize, false);
+    this.#rowScale.set(scale);
   }
 
   /** The `config.json` object. */

@@ -92,6 +92,12 @@ export interface OptimConfig {
   temperature: number;
   /** Weight of the symmetric passage→query term (0 = the paper's one direction). */
   symmetric: number;
+  /**
+   * Static encoder: scale each embedding row's AdamW step by its norm at the
+   * start of training over √d (Adam on `E_t / c_t`), so that rows of every
+   * norm — the idf-scaled rare tokens too — move at the same relative rate.
+   */
+  rowRelativeLr: boolean;
 }
 
 /** The loop. */
@@ -161,6 +167,7 @@ export const DEFAULTS: TrainConfig = {
     schedule: "linear",
     temperature: 0.05,
     symmetric: 0,
+    rowRelativeLr: true,
   },
   train: { epochs: 10, maxSteps: 0, evalEvery: 50, patience: 5, logEvery: 10, valBatches: 20 },
 };

@@ -16,10 +16,25 @@ import { createTransformer } from "../model/transformer.ts";
 import type { TrainConfig } from "./config.ts";
 import { corpusDocumentFrequencies, idfScales, scaleRows } from "./idf_init.ts";
 
+/** The static encoder computes with its own WebAssembly SIMD kernels. */
+const STATIC_BACKEND = "xlir-wasm-simd";
+
+/** Each row's L2 norm over √dim (1 for an N(0, 1) row): the row-relative learning-rate factors. */
+export function rowNorms(matrix: Float32Array, dim: number): Float32Array {
+  const rows = matrix.length / dim;
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let sq = 0;
+    for (let k = 0; k < dim; k++) sq += matrix[r * dim + k] ** 2;
+    out[r] = Math.sqrt(sq / dim);
+  }
+  return out;
+}
+
 /** A model ready to train, and the backend it computes on (for run.json). */
 export interface BuiltModel {
   model: TrainableEncoder;
-  /** `"js"` (hand-written TypeScript loops) or `"tfjs-<backend>"`. */
+  /** `"xlir-wasm-simd"` (the static encoder's own kernels) or `"tfjs-<backend>"`. */
   backend: string;
 }
 
@@ -39,10 +54,15 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
   if (m.initFrom) {
     const saved = await readModelConfig(m.initFrom);
     if (saved.model_type === "xlir-static") {
-      return {
-        model: await loadStaticEncoder(m.initFrom, { loss, optimizer, maxLength: m.maxLength }),
-        backend: "js",
-      };
+      const model = await loadStaticEncoder(m.initFrom, {
+        loss,
+        optimizer,
+        maxLength: m.maxLength,
+      });
+      if (config.optim.rowRelativeLr) {
+        model.setRowLearningRateScale(rowNorms(model.embeddings, model.hiddenSize));
+      }
+      return { model, backend: STATIC_BACKEND };
     }
     const model = await loadEncoder(m.initFrom, {
       ...loss,
@@ -69,7 +89,10 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
       const df = await corpusDocumentFrequencies(tokenizer, dataDir);
       scaleRows(model.embeddings, m.dim, idfScales(df, m.idfPower));
     }
-    return { model, backend: "js" };
+    if (config.optim.rowRelativeLr) {
+      model.setRowLearningRateScale(rowNorms(model.embeddings, m.dim));
+    }
+    return { model, backend: STATIC_BACKEND };
   }
   const info = await ensureBackend();
   const model = await createTransformer(

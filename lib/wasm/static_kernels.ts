@@ -282,7 +282,7 @@ const ADAMW = (() => {
       local.get $vp local.get $c i32.add local.get ${v} ${st}
       ;; θ ← θ·decay − (stepSize·m) / (√v · invSqrtBc2 + ε)
       local.get $pp local.get $c i32.add ${ld} ${k("$decay")} ${w}.mul
-      ${k("$stepSize")} local.get ${m} ${w}.mul
+      ${k("$rs")} local.get ${m} ${w}.mul
       local.get ${v} ${w}.sqrt ${k("$invSqrtBc2")} ${w}.mul ${k("$eps")} ${w}.add ${w}.div
       ${w}.sub local.set ${p}
       local.get $pp local.get $c i32.add local.get ${p} ${st}
@@ -295,7 +295,16 @@ const ADAMW = (() => {
       "row",
       "local.get $s local.get $count i32.ge_u",
       `
-    local.get $rows local.get $s i32.const 4 i32.mul i32.add i32.load local.get $rb i32.mul local.set $c
+    local.get $rows local.get $s i32.const 4 i32.mul i32.add i32.load local.set $c
+    ;; the row's step size: stepSize · scales[row] (scales = 0: no per-row scale)
+    local.get $scales
+    if (result f64)
+      local.get $stepSize local.get $scales local.get $c i32.const 4 i32.mul i32.add f32.load f64.promote_f32 f64.mul
+    else
+      local.get $stepSize
+    end
+    local.set $rs
+    local.get $c local.get $rb i32.mul local.set $c
     local.get $param local.get $c i32.add local.set $pp
     local.get $m local.get $c i32.add local.set $mp
     local.get $v local.get $c i32.add local.set $vp
@@ -544,7 +553,7 @@ export function staticModuleBytes(options: { shared?: boolean } = {}): Uint8Arra
   });
   mod.func("adamw_rows", {
     params: [
-      ...i32("$param", "$m", "$v", "$dim", "$rows", "$count", "$grad"),
+      ...i32("$param", "$m", "$v", "$dim", "$rows", "$count", "$grad", "$scales"),
       ...(["$decay", "$b1c", "$b2c", "$beta2", "$stepSize", "$invSqrtBc2", "$eps"].map((
         n,
       ) => [n, "f64"]) as Local[]),
@@ -556,6 +565,7 @@ export function staticModuleBytes(options: { shared?: boolean } = {}): Uint8Arra
       ["$ms", "f64"],
       ["$vs", "f64"],
       ["$ps", "f64"],
+      ["$rs", "f64"],
     ],
     body: ADAMW,
   });
@@ -623,7 +633,11 @@ export interface StaticExports {
     chunk: number,
     thread: number,
   ): void;
-  /** Lazy AdamW on rows `rows[0 … count)` of `param`/`m`/`v` with the compact gradient `grad`. */
+  /**
+   * Lazy AdamW on rows `rows[0 … count)` of `param`/`m`/`v` with the compact
+   * gradient `grad`; with `scales` ≠ 0 (the byte address of one float32 per
+   * row of `param`), row `r`'s step size is `stepSize · scales[r]`.
+   */
   adamw_rows(
     param: number,
     m: number,
@@ -632,6 +646,7 @@ export interface StaticExports {
     rows: number,
     count: number,
     grad: number,
+    scales: number,
     decay: number,
     b1c: number,
     b2c: number,

@@ -112,8 +112,8 @@ Deno.test("scatter_f64 adds each sequence's row to its tokens' rows in order, as
   assert.deepEqual(new Uint32Array(g.slice().buffer), new Uint32Array(ref.buffer));
 });
 
-Deno.test("adamw_rows equals sparseAdamWStep bit for bit on the selected rows", () => {
-  for (const d of [1, 6, 7, 64]) {
+Deno.test("adamw_rows equals sparseAdamWStep bit for bit on the selected rows, with and without row scales", () => {
+  for (const [d, scaled] of [[1, false], [6, true], [7, false], [7, true], [64, true]] as const) {
     const V = 9, w = new StaticWasm(), r = rng(d);
     const arr = () => {
       const a = w.arena.f32(w.arena.alloc(4 * V * d), V * d);
@@ -127,9 +127,23 @@ Deno.test("adamw_rows equals sparseAdamWStep bit for bit on the selected rows", 
     const grad = w.arena.f32(w.arena.alloc(4 * 3 * d), 3 * d);
     for (let i = 0; i < grad.length; i++) grad[i] = (r() - 0.5) * 0.1;
     const [p2, m2, v2] = [param.slice(), m.slice(), v.slice()];
+    const scales = w.arena.f32(w.arena.alloc(4 * V), V);
+    for (let i = 0; i < V; i++) scales[i] = 0.1 + 3 * r();
     const o = resolveAdamW({ weightDecay: 0.01 });
     for (const step of [1, 2, 50]) {
-      sparseAdamWStep(p2, m2, v2, d, rows.slice(), 3, grad.slice(), step, 0.05, o);
+      sparseAdamWStep(
+        p2,
+        m2,
+        v2,
+        d,
+        rows.slice(),
+        3,
+        grad.slice(),
+        step,
+        0.05,
+        o,
+        scaled ? scales.slice() : null,
+      );
       const c = adamWCoefficients(step, 0.05, o);
       w.fn.adamw_rows(
         param.byteOffset,
@@ -139,6 +153,7 @@ Deno.test("adamw_rows equals sparseAdamWStep bit for bit on the selected rows", 
         rows.byteOffset,
         3,
         grad.byteOffset,
+        scaled ? scales.byteOffset : 0,
         c.decay,
         c.b1c,
         c.b2c,

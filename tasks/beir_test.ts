@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
+import { runTask } from "./_run_task.ts";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { evaluate } from "../lib/metrics/evaluate.ts";
 import { readRun } from "../lib/metrics/trec_io.ts";
 import { tinyTokenizer, tinyTokenizerJson } from "../lib/model/_testing.ts";
 import { createStaticEncoder } from "../lib/model/static_encoder.ts";
 import { exists } from "../lib/util/testing.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** The permissions of `deno task beir` (deno.json). */
 const PERMISSIONS = [
   "--allow-read",
@@ -17,19 +16,8 @@ const PERMISSIONS = [
   "--allow-ffi",
 ];
 
-async function beirCli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, "tasks/beir.ts", ...args],
-    cwd: ROOT,
-    env: { XLIR_QUIET: "1", XLIR_SEARCH_KERNEL: "js" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+function beirCli(args: string[]) {
+  return runTask("beir.ts", args, { permissions: PERMISSIONS, env: { XLIR_SEARCH_KERNEL: "js" } });
 }
 
 /** Writes a tiny BEIR dataset (`beir/toy`) and a tiny tokenizer; returns the data directory. */

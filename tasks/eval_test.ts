@@ -1,26 +1,14 @@
 import assert from "node:assert/strict";
+import { runTask } from "./_run_task.ts";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { datasetPath } from "../lib/data/data_dir.ts";
 import { exists, skipUnless } from "../lib/util/testing.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const haveData = exists(join(datasetPath("xquad-r"), "en.json")) &&
   exists(join(datasetPath("vocab/bert-base-multilingual-cased"), "tokenizer.json"));
 
-async function evalCli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tasks/eval.ts", ...args],
-    cwd: ROOT,
-    env: { XLIR_QUIET: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+function evalCli(args: string[]) {
+  return runTask("eval.ts", args);
 }
 
 Deno.test({

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
+import { runTask } from "./_run_task.ts";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { evaluate } from "../lib/metrics/evaluate.ts";
 import { readRun } from "../lib/metrics/trec_io.ts";
 import { tinyTokenizerJson } from "../lib/model/_testing.ts";
 import { exists } from "../lib/util/testing.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** The permissions of `deno task miracl` (deno.json). */
 const PERMISSIONS = [
   "--allow-read",
@@ -17,19 +16,8 @@ const PERMISSIONS = [
   "--allow-ffi",
 ];
 
-async function miraclCli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, "tasks/miracl.ts", ...args],
-    cwd: ROOT,
-    env: { XLIR_QUIET: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+function miraclCli(args: string[]) {
+  return runTask("miracl.ts", args, { permissions: PERMISSIONS });
 }
 
 const QRELS = new Map([

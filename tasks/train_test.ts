@@ -1,26 +1,14 @@
 import assert from "node:assert/strict";
+import { runTask } from "./_run_task.ts";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { datasetPath } from "../lib/data/data_dir.ts";
 import { exists, skipUnless } from "../lib/util/testing.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const haveData = exists(join(datasetPath("parallel"), "ntrex128")) &&
   exists(join(datasetPath("vocab/bert-base-multilingual-cased"), "tokenizer.json"));
 
-async function trainCli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tasks/train.ts", ...args],
-    cwd: ROOT,
-    env: { XLIR_QUIET: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+function trainCli(args: string[]) {
+  return runTask("train.ts", args);
 }
 
 Deno.test({

@@ -7,6 +7,16 @@ import { InputError } from "../util/errors.ts";
 
 const haveVocab = exists(join(datasetPath(MBERT_VOCAB), "tokenizer.json"));
 
+/** The library's own (uncached) tokenizer over the mBERT files, as the reference. */
+async function libraryTokenizer() {
+  const { Tokenizer } = await import("@huggingface/tokenizers");
+  const dir = datasetPath(MBERT_VOCAB);
+  return new Tokenizer(
+    JSON.parse(await Deno.readTextFile(join(dir, "tokenizer.json"))),
+    JSON.parse(await Deno.readTextFile(join(dir, "tokenizer_config.json"))),
+  );
+}
+
 Deno.test({
   name: "loadMbertTokenizer() reads the real 119,547-entry vocabulary and WordPiece-splits text",
   ignore: skipUnless(haveVocab, "the mBERT vocabulary (XLIR_DATA)"),
@@ -52,12 +62,7 @@ Deno.test({
   name: "encode() with its word and text caches equals the library's uncached encoding",
   ignore: skipUnless(haveVocab, "the mBERT vocabulary (XLIR_DATA)"),
   async fn() {
-    const { Tokenizer } = await import("@huggingface/tokenizers");
-    const dir = datasetPath(MBERT_VOCAB);
-    const raw = new Tokenizer(
-      JSON.parse(await Deno.readTextFile(join(dir, "tokenizer.json"))),
-      JSON.parse(await Deno.readTextFile(join(dir, "tokenizer_config.json"))),
-    );
+    const raw = await libraryTokenizer();
     const tok = await loadMbertTokenizer();
     const texts = [
       "Query: Wer war der erste Präsident der Vereinigten Staaten?",
@@ -87,12 +92,7 @@ Deno.test({
     "XQuAD-R and the mBERT vocabulary",
   ),
   async fn() {
-    const { Tokenizer } = await import("@huggingface/tokenizers");
-    const dir = datasetPath(MBERT_VOCAB);
-    const raw = new Tokenizer(
-      JSON.parse(await Deno.readTextFile(join(dir, "tokenizer.json"))),
-      JSON.parse(await Deno.readTextFile(join(dir, "tokenizer_config.json"))),
-    );
+    const raw = await libraryTokenizer();
     const tok = await loadMbertTokenizer();
     for (const lang of ["ar", "de", "el", "en", "es", "hi", "ru", "th", "tr", "vi", "zh"]) {
       const data = JSON.parse(

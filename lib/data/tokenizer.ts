@@ -9,6 +9,7 @@
 
 import { Tokenizer } from "@huggingface/tokenizers";
 import { join } from "node:path";
+import { sha256Hex } from "../util/hash.ts";
 import { InputError } from "../util/errors.ts";
 import { datasetPath } from "./data_dir.ts";
 
@@ -188,7 +189,9 @@ class HfTokenizer implements TextTokenizer {
 
 /**
  * Loads the tokenizer in a Hugging Face folder (`tokenizer.json`, and
- * `tokenizer_config.json` when present).
+ * `tokenizer_config.json` when present). Folders holding the same files share
+ * one instance and its encoding caches within a process (every saved model
+ * carries a copy of its tokenizer).
  *
  * @param dir A folder holding `tokenizer.json`.
  * @throws {InputError} when the folder or file is missing or malformed.
@@ -208,14 +211,33 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   } catch (err) {
     throw new InputError(`Cannot read tokenizer: ${path} (${(err as Error).message})`);
   }
-  let config: Record<string, unknown> = {};
+  let configText = "{}";
   try {
-    config = JSON.parse(await Deno.readTextFile(join(dir, "tokenizer_config.json")));
+    configText = await Deno.readTextFile(join(dir, "tokenizer_config.json"));
   } catch {
     // optional
   }
-  return new HfTokenizer(dir, json, config);
+  const key = sha256Hex(`${json}\u0000${configText}`);
+  let tok = loaded.get(key);
+  if (!tok) {
+    let config: Record<string, unknown> = {};
+    try {
+      config = JSON.parse(configText);
+    } catch {
+      // a malformed optional config is ignored, as before
+    }
+    tok = new HfTokenizer(dir, json, config);
+    loaded.set(key, tok);
+  }
+  return tok;
 }
+
+/**
+ * Tokenizers already built, by the sha256 of their files: one instance (and
+ * one set of encoding caches) per distinct tokenizer and process, however
+ * many model folders carry a copy of it.
+ */
+const loaded = new Map<string, TextTokenizer>();
 
 /**
  * Loads the real mBERT cased WordPiece tokenizer from the data directory.

@@ -74,12 +74,18 @@ export async function trainCached(
     const set = await buildTrainingSet(config.data, config.seed, dataDir);
     const { model, backend } = await buildModel(config, dataDir);
     try {
-      await train({ config, outDir: dir, model, data: set, backend, checkpointSeconds: 1e9 });
+      await train({
+        config,
+        outDir: dir,
+        model,
+        data: set,
+        backend,
+        checkpointSeconds: Infinity,
+        finalCheckpoint: false,
+      });
     } finally {
       model.dispose();
     }
-    // The checkpoint is only needed to resume; the cache keeps the finished model.
-    await Deno.remove(join(dir, "checkpoint.safetensors")).catch(() => {});
   }, TRAIN_CODE);
   const run = JSON.parse(await Deno.readTextFile(join(entry.dir, "run.json")));
   return { key: entry.key, modelDir: join(entry.dir, "model"), run, fresh: entry.fresh };

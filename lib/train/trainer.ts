@@ -65,6 +65,12 @@ export interface TrainOptions {
    * interruption loses.
    */
   checkpointSeconds?: number;
+  /**
+   * Write a checkpoint when training ends (default true; lets `--resume`
+   * continue a finished run with more epochs). A cache that keeps only the
+   * model turns it off.
+   */
+  finalCheckpoint?: boolean;
 }
 
 /** What {@linkcode train} returns (also written to run.json). */
@@ -392,7 +398,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
     if (status === "finished" && validPairs.length === 0) await saveModelAtomic(model, modelDir);
-    if (status !== "interrupted") await checkpoint();
+    if (status !== "interrupted" && options.finalCheckpoint !== false) await checkpoint();
   } finally {
     logFile.close();
   }

@@ -301,7 +301,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   let lastCheckpoint = performance.now();
   const checkpointEveryMs = (options.checkpointSeconds ?? 60) * 1000;
+  // The best weights so far, held in memory until written: the model on disk
+  // is brought up to date before every checkpoint and at the end, so it
+  // always matches the checkpoint's `bestStep` without a write per improvement.
+  let unsavedBest: Awaited<ReturnType<typeof stateOf>> | null = null;
+  const writeBest = async () => {
+    if (unsavedBest === null) return;
+    const current = await stateOf();
+    model.restoreTrainingState(unsavedBest);
+    await saveModelAtomic(model, modelDir);
+    model.restoreTrainingState(current);
+    unsavedBest = null;
+  };
   const checkpoint = async () => {
+    await writeBest();
     await saveCheckpoint(outDir, { loop: { ...loop }, ...(await stateOf()) });
     lastCheckpoint = performance.now();
   };
@@ -325,7 +338,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       loop.bestValLoss = val;
       loop.bestStep = loop.step;
       loop.badEvals = 0;
-      await saveModelAtomic(model, modelDir);
+      unsavedBest = await stateOf();
     } else {
       loop.badEvals++;
     }
@@ -397,6 +410,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         if (loop.batchInEpoch === 0) continue outer;
       }
     }
+    await writeBest();
     if (status === "finished" && validPairs.length === 0) await saveModelAtomic(model, modelDir);
     if (status !== "interrupted" && options.finalCheckpoint !== false) await checkpoint();
   } finally {

@@ -71,6 +71,13 @@ export interface TrainableEncoder extends Encoder {
   trainingStateAsync?(): Promise<
     { arrays: Record<string, Float32Array>; scalars: Record<string, number> }
   >;
+  /**
+   * A copy of the weights alone (no optimizer state) and a save from it: the
+   * trainer keeps the best weights this way instead of writing the model at
+   * every improvement. Optional; without it the trainer saves at once.
+   */
+  snapshotWeights?(): unknown;
+  saveSnapshot?(dir: string, snapshot: unknown): Promise<void>;
   /** Restores what {@linkcode trainingState} returned. */
   restoreTrainingState(
     state: { arrays: Record<string, Float32Array>; scalars: Record<string, number> },

@@ -898,19 +898,31 @@ export class StaticEncoder implements TrainableEncoder {
   /** Saves `config.json`, `model.safetensors` and `tokenizer.json` into `dir`. */
   async save(dir: string): Promise<void> {
     this.#alive();
+    await this.saveSnapshot(dir, { E: this.#E, W: this.#W });
+  }
+
+  /** Copies of the weights (not the optimizer state), for {@linkcode saveSnapshot}. */
+  snapshotWeights(): { E: Float32Array; W: Float32Array | null } {
+    this.#alive();
+    return { E: this.#E.slice(), W: this.#W?.slice() ?? null };
+  }
+
+  /** Saves the model as {@linkcode save} does, with the weights of a snapshot. */
+  async saveSnapshot(dir: string, snapshot: unknown): Promise<void> {
+    this.#alive();
+    const { E, W } = snapshot as { E: Float32Array; W: Float32Array | null };
+    if (E.length !== this.#E.length || (W?.length ?? 0) !== (this.#W?.length ?? 0)) {
+      throw new InputError("saveSnapshot: the snapshot's shapes differ from this encoder's");
+    }
     await Deno.mkdir(dir, { recursive: true });
     const tensors: Record<string, { dtype: string; shape: number[]; data: Float32Array }> = {
-      [EMBEDDINGS_NAME]: {
-        dtype: "F32",
-        shape: [this.vocabSize, this.hiddenSize],
-        data: this.#E,
-      },
+      [EMBEDDINGS_NAME]: { dtype: "F32", shape: [this.vocabSize, this.hiddenSize], data: E },
     };
-    if (this.#W !== null) {
+    if (W !== null) {
       tensors[PROJECTION_NAME] = {
         dtype: "F32",
         shape: [this.projectionSize, this.hiddenSize],
-        data: this.#W,
+        data: W,
       };
     }
     await writeSafetensors(join(dir, "model.safetensors"), tensors, { format: "pt" });

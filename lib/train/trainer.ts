@@ -182,7 +182,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Saves the model into `dir` by writing `dir.new` and swapping it in. */
-async function saveModelAtomic(model: TrainableEncoder, dir: string): Promise<void> {
+async function saveModelAtomic(model: Pick<TrainableEncoder, "save">, dir: string): Promise<void> {
   const fresh = `${dir}.new`;
   const old = `${dir}.old`;
   await Deno.remove(fresh, { recursive: true }).catch(() => {});
@@ -301,16 +301,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   let lastCheckpoint = performance.now();
   const checkpointEveryMs = (options.checkpointSeconds ?? 60) * 1000;
-  // The best weights so far, held in memory until written: the model on disk
-  // is brought up to date before every checkpoint and at the end, so it
-  // always matches the checkpoint's `bestStep` without a write per improvement.
-  let unsavedBest: Awaited<ReturnType<typeof stateOf>> | null = null;
+  // The best weights so far, held in memory until written (when the encoder
+  // can snapshot its weights): the model on disk is brought up to date before
+  // every checkpoint and at the end, so it always matches the checkpoint's
+  // `bestStep`, without a write per improvement.
+  let unsavedBest: unknown = null;
+  const keepBest = async () => {
+    if (model.snapshotWeights && model.saveSnapshot) unsavedBest = model.snapshotWeights();
+    else await saveModelAtomic(model, modelDir);
+  };
   const writeBest = async () => {
     if (unsavedBest === null) return;
-    const current = await stateOf();
-    model.restoreTrainingState(unsavedBest);
-    await saveModelAtomic(model, modelDir);
-    model.restoreTrainingState(current);
+    const snapshot = unsavedBest;
+    await saveModelAtomic({ save: (dir) => model.saveSnapshot!(dir, snapshot) }, modelDir);
     unsavedBest = null;
   };
   const checkpoint = async () => {
@@ -338,7 +341,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       loop.bestValLoss = val;
       loop.bestStep = loop.step;
       loop.badEvals = 0;
-      unsavedBest = await stateOf();
+      await keepBest();
     } else {
       loop.badEvals++;
     }

@@ -47,7 +47,8 @@ const USAGE = `Usage: deno task beir --dataset NAME --model bm25|<model dir> --o
   --latency-queries  queries timed one at a time (default 200)
   --depth            run depth the metrics are computed on (default 1000)
   --tokenizer        BM25's tokenizer folder (default: the mBERT vocabulary in the data directory)
-  --kernel           dense search kernel (default: $XLIR_SEARCH_KERNEL or wasm)`;
+  --kernel           dense search kernel (default: $XLIR_SEARCH_KERNEL or wasm)
+  --name             the model's name in the results and the run id (default: from --model)`;
 
 async function main(): Promise<void> {
   const { values } = parseFlags(Deno.args, {
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     depth: { type: "string" },
     tokenizer: { type: "string" },
     kernel: { type: "string" },
+    name: { type: "string" },
   }, USAGE);
   for (const f of ["dataset", "model", "out"] as const) {
     if (!values[f]) throw new InputError(`--${f} is required\n\n${USAGE}`);
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
     dataset,
     dataDir,
     model: loaded.model,
-    name: loaded.name,
+    name: values.name ?? loaded.name,
     tokenizer: loaded.tokenizer,
     kernel,
     maxQueries,

@@ -18,7 +18,8 @@ reported at all (the cell is "ok"). This runner therefore
   and has each barrier report (and clear) what they caught;
 * fails (exit 1) on the first cell with an error reply, an error output or a
   caught asynchronous error, writing the notebook executed so far;
-* echoes the cells' stderr (progress bars) to its own stderr.
+* reads the kernel's output while a cell runs and echoes its stderr
+  (progress bars) to its own stderr as it comes.
 
 The output notebook is written atomically (temporary file + rename).
 """
@@ -66,54 +67,90 @@ def wait_reply(kc, msg_id, deadline):
             return msg["content"]
 
 
-def run_cell(kc, source, deadline, echo_stderr):
-    """Executes one cell; returns (reply content, outputs, async errors)."""
+class ProgressTail:
+    """Follows the file the kernel's progress lines go to (XLIR_PROGRESS_FILE):
+    Deno's kernel sends a cell's console output only when the cell ends, so
+    progress bars reach the terminal this way, as they happen."""
+
+    def __init__(self, path, echo):
+        self.path, self.echo, self.pos = path, echo, 0
+
+    def poll(self):
+        if not self.echo:
+            return
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except FileNotFoundError:
+            return
+        if data:
+            self.pos += len(data)
+            sys.stderr.write(data.decode("utf-8", "replace"))
+            sys.stderr.flush()
+
+
+def run_cell(kc, source, deadline, echo_stderr, tail=None):
+    """Executes one cell; returns (reply content, outputs, async errors).
+
+    iopub is read while the cell runs, so its stderr (progress bars) is echoed
+    live; everything the kernel sends before the barrier token is the cell's.
+    """
     msg_id = kc.execute(source, store_history=True, allow_stdin=False)
-    reply = wait_reply(kc, msg_id, deadline)
     token = "__xlir_barrier_" + uuid.uuid4().hex
-    barrier_id = kc.execute(barrier_code(token), store_history=False, allow_stdin=False)
-    barrier_reply = wait_reply(kc, barrier_id, deadline)
-    if barrier_reply.get("status") != "ok":
-        raise CellError("the barrier request failed: " + json.dumps(barrier_reply)[:500])
+    reply = None
+    barrier_id = None
     outputs, async_errors = [], []
     seen_token = False
+
+    def add_stream(name, text):
+        if name == "stderr" and echo_stderr:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        if outputs and outputs[-1].output_type == "stream" and outputs[-1].name == name:
+            outputs[-1].text += text
+        else:
+            outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
+
     while not seen_token:
-        remaining = deadline - time.time()
-        if remaining <= 0:
+        if time.time() > deadline:
             raise CellError("timed out waiting for the cell's outputs")
+        if reply is None:
+            try:
+                msg = kc.get_shell_msg(timeout=0.05)
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    reply = msg["content"]
+                    barrier_id = kc.execute(barrier_code(token), store_history=False, allow_stdin=False)
+            except queue.Empty:
+                pass
+        if tail is not None:
+            tail.poll()
         try:
-            msg = kc.get_iopub_msg(timeout=min(remaining, 5))
+            msg = kc.get_iopub_msg(timeout=0.2)
         except queue.Empty:
             continue
         kind, content = msg["msg_type"], msg["content"]
         if kind in ("status", "execute_input"):
             continue
         if kind == "stream":
-            text = content.get("text", "")
             kept = []
-            for line in text.splitlines(keepends=True):
+            for line in content.get("text", "").splitlines(keepends=True):
                 if line.startswith(token):
                     seen_token = True
                     async_errors.extend(json.loads(line[len(token):]))
                 else:
                     kept.append(line)
-            text = "".join(kept)
-            if not text:
-                continue
-            if content.get("name") == "stderr" and echo_stderr:
-                sys.stderr.write(text)
-                sys.stderr.flush()
-            if outputs and outputs[-1].output_type == "stream" and outputs[-1].name == content["name"]:
-                outputs[-1].text += text
-            else:
-                outputs.append(nbformat.v4.new_output("stream", name=content["name"], text=text))
+            if kept:
+                add_stream(content["name"], "".join(kept))
         elif kind == "clear_output":
             outputs = []
         elif kind in ("execute_result", "display_data", "error"):
-            if kind == "execute_result" and msg["parent_header"].get("msg_id") == barrier_id:
+            if kind == "execute_result" and barrier_id and msg["parent_header"].get("msg_id") == barrier_id:
                 continue  # the barrier's own result, if the kernel sends one
-            out = nbformat.v4.output_from_msg(msg)
-            outputs.append(out)
+            outputs.append(nbformat.v4.output_from_msg(msg))
+    barrier_reply = wait_reply(kc, barrier_id, deadline)
+    if barrier_reply.get("status") != "ok":
+        raise CellError("the barrier request failed: " + json.dumps(barrier_reply)[:500])
     return reply, outputs, async_errors
 
 
@@ -129,8 +166,12 @@ def main():
 
     nb = nbformat.read(args.input, as_version=4)
     cwd = args.cwd or os.path.dirname(os.path.abspath(args.input))
+    progress = f"{args.output}.{os.getpid()}.progress"
+    tail = ProgressTail(progress, not args.quiet)
+    env = os.environ.copy()
+    env["XLIR_PROGRESS_FILE"] = progress
     km = jupyter_client.KernelManager(kernel_name=args.kernel)
-    km.start_kernel(cwd=cwd, env=os.environ.copy())
+    km.start_kernel(cwd=cwd, env=env)
     kc = km.client()
     kc.start_channels()
     failed = None
@@ -147,7 +188,7 @@ def main():
         for i, cell in enumerate(code_cells):
             t0 = time.time()
             reply, outputs, async_errors = run_cell(
-                kc, cell.source, time.time() + args.timeout, not args.quiet)
+                kc, cell.source, time.time() + args.timeout, not args.quiet, tail)
             for err in async_errors:
                 outputs.append(nbformat.v4.new_output(
                     "error", ename="AsyncError", evalue=err.split("\n")[0], traceback=err.split("\n")))
@@ -167,8 +208,13 @@ def main():
     except CellError as err:
         failed = str(err)
     finally:
+        tail.poll()
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+        try:
+            os.remove(progress)
+        except FileNotFoundError:
+            pass
     tmp = f"{args.output}.{os.getpid()}.tmp"
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     nbformat.write(nb, tmp)

@@ -20,6 +20,8 @@ export interface BeirRunOptions {
   dataset: string;
   /** Output directory of this model's run. */
   out: string;
+  /** The model's name in the results and the run id. */
+  name?: string;
   maxQueries?: number;
   latencyQueries?: number;
   dataDir?: string;
@@ -48,6 +50,7 @@ export async function runBeir(model: string, options: BeirRunOptions): Promise<B
   if (options.maxQueries) args.push("--max-queries", String(options.maxQueries));
   if (options.latencyQueries) args.push("--latency-queries", String(options.latencyQueries));
   if (options.dataDir) args.push("--data", options.dataDir);
+  if (options.name) args.push("--name", options.name);
   const out = await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" })
     .output();
   if (!out.success) {

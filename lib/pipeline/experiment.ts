@@ -37,6 +37,7 @@ import { isAbsolute, join } from "node:path";
 import { resolveDataDir } from "../data/data_dir.ts";
 import { loadConfig, resolveConfig, type TrainConfig } from "../train/config.ts";
 import { InputError } from "../util/errors.ts";
+import { progressLine } from "../util/progress.ts";
 import {
   type EvalRecord,
   type EvalSettings,
@@ -173,7 +174,7 @@ export async function finetuneConfig(
 
 /** Progress of the grid: one line per step on stderr. */
 function say(text: string): void {
-  if (Deno.env.get("XLIR_QUIET") !== "1") console.error(text);
+  if (Deno.env.get("XLIR_QUIET") !== "1") progressLine(text);
 }
 
 /**

@@ -1,10 +1,31 @@
 /**
  * A progress line on stderr: `label  done/total  rate/s  ETA  extra`.
  * Redrawn in place on a terminal; on a pipe (CI, notebooks) it prints a line
- * at most every few seconds and at the end, so logs stay short.
+ * at most every few seconds and at the end, so logs stay short. When
+ * `XLIR_PROGRESS_FILE` is set (the notebook runner sets it: Deno's kernel
+ * sends a cell's output only when the cell ends) lines are appended to that
+ * file instead, which the runner echoes as they come.
  *
  * @module
  */
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes one progress line: to `XLIR_PROGRESS_FILE` when set, else stderr.
+ *
+ * @example
+ * ```ts
+ * import { progressLine } from "./progress.ts";
+ * progressLine("step 1 of 3");
+ * ```
+ */
+export function progressLine(text: string): void {
+  const line = encoder.encode(text.endsWith("\n") ? text : text + "\n");
+  const file = Deno.env.get("XLIR_PROGRESS_FILE");
+  if (file) Deno.writeFileSync(file, line, { append: true });
+  else Deno.stderr.writeSync(line);
+}
 
 /** Options for {@linkcode Progress}. */
 export interface ProgressOptions {
@@ -58,7 +79,7 @@ export class Progress {
     this.#unit = options.unit ?? "items";
     this.#interval = (options.pipeIntervalS ?? 5) * 1000;
     this.#quiet = options.quiet ?? Deno.env.get("XLIR_QUIET") === "1";
-    this.#tty = !this.#quiet && Deno.stderr.isTerminal();
+    this.#tty = !this.#quiet && !Deno.env.get("XLIR_PROGRESS_FILE") && Deno.stderr.isTerminal();
   }
 
   /** Items counted so far. */
@@ -101,7 +122,8 @@ export class Progress {
     } ${this.#unit}/s ${final ? `in ${fmtSeconds(elapsed)}` : `ETA ${fmtSeconds(eta)}`}${
       extra ? "  " + extra : ""
     }`;
-    const text = this.#tty ? `\r\x1b[2K${line}${final ? "\n" : ""}` : `${line}\n`;
-    Deno.stderr.writeSync(this.#encoder.encode(text));
+    if (this.#tty) {
+      Deno.stderr.writeSync(this.#encoder.encode(`\r\x1b[2K${line}${final ? "\n" : ""}`));
+    } else progressLine(line);
   }
 }

@@ -14,68 +14,42 @@
  */
 
 import { resolve } from "node:path";
-import { resolveDataDir } from "../lib/data/data_dir.ts";
 import { loadMiracl } from "../lib/data/miracl.ts";
-import {
-  checkModelSpec,
-  EXPORT_DEPTH,
-  loadModelSpec,
-  summaryRows,
-  writeRetrievalOutputs,
-} from "../lib/eval/beir_eval.ts";
 import { evaluateMiraclWithRun } from "../lib/eval/miracl_eval.ts";
 import { loadKernel } from "../lib/retrieval/kernels.ts";
-import { intFlag, parseFlags, runMain } from "../lib/util/cli.ts";
+import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
-import { gitRevision } from "../lib/util/git.ts";
+import {
+  loadRetrievalModel,
+  RETRIEVAL_FLAGS,
+  RETRIEVAL_USAGE,
+  retrievalOptions,
+  writeRetrievalTask,
+} from "./_retrieval_task.ts";
 
 const USAGE = `Usage: deno task miracl --lang xx --model bm25|<model dir> --out DIR
          [--corpus DIR] [--data DIR] [--max-queries N] [--batch N] [--latency-queries N]
-         [--depth D] [--tokenizer DIR] [--kernel wasm|tfjs-wasm|js]
+         [--depth D] [--tokenizer DIR] [--kernel wasm|tfjs-wasm|js] [--name NAME]
 
   --lang             MIRACL language code (ar bn de en es fa fi fr hi id ja ko ru sw te th yo zh)
   --model            bm25 (Lucene BM25 over WordPiece tokens) or a model directory
-  --out              output directory: run.trec (top ${EXPORT_DEPTH}), summary.tsv, metrics.json
   --corpus           folder of the corpus shards docs-{i}.jsonl.gz
                      (default: <data>/miracl/corpus/miracl-corpus-v1.0-<lang>)
   --data             data directory with miracl/topics and miracl/qrels (default: $XLIR_DATA or data/)
-  --max-queries      evaluate the first N judged topics (default: all)
-  --batch            texts per encoder batch (default 256)
-  --latency-queries  queries timed one at a time (default 200)
-  --depth            run depth the metrics are computed on (default 1000)
-  --tokenizer        BM25's tokenizer folder (default: the mBERT vocabulary in the data directory)
-  --kernel           dense search kernel (default: $XLIR_SEARCH_KERNEL or wasm)`;
+${RETRIEVAL_USAGE}`;
 
 async function main(): Promise<void> {
   const { values } = parseFlags(Deno.args, {
+    ...RETRIEVAL_FLAGS,
     lang: { type: "string" },
-    model: { type: "string" },
-    out: { type: "string" },
     corpus: { type: "string" },
-    data: { type: "string" },
-    "max-queries": { type: "string" },
-    batch: { type: "string" },
-    "latency-queries": { type: "string" },
-    depth: { type: "string" },
-    tokenizer: { type: "string" },
-    kernel: { type: "string" },
   }, USAGE);
-  for (const f of ["lang", "model", "out"] as const) {
-    if (!values[f]) throw new InputError(`--${f} is required\n\n${USAGE}`);
-  }
-  const dataDir = resolveDataDir(values.data);
+  const opts = await retrievalOptions(values, ["lang"], USAGE);
   const corpusDir = values.corpus ? resolve(values.corpus) : undefined;
-  const maxQueries = values["max-queries"] ? intFlag(values["max-queries"], "--max-queries") : 0;
-  const batchSize = values.batch ? intFlag(values.batch, "--batch", 1) : 256;
-  const latencyQueries = values["latency-queries"]
-    ? intFlag(values["latency-queries"], "--latency-queries")
-    : 200;
-  const depth = values.depth ? intFlag(values.depth, "--depth", 1) : 1000;
-  await checkModelSpec(values.model!);
   const t0 = performance.now();
   let dataset;
   try {
-    dataset = await loadMiracl(values.lang!, { dataDir, corpusDir });
+    dataset = await loadMiracl(values.lang!, { dataDir: opts.dataDir, corpusDir });
   } catch (err) {
     if (err instanceof InputError && /corpus/.test(err.message)) {
       throw new InputError(
@@ -85,47 +59,29 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const kernel = values.model === "bm25" ? undefined : await loadKernel(values.kernel);
-  const loaded = await loadModelSpec(values.model!, { dataDir, tokenizerDir: values.tokenizer });
-  const { result, run } = await evaluateMiraclWithRun({
+  const kernel = opts.model === "bm25" ? undefined : await loadKernel(opts.kernel);
+  const loaded = await loadRetrievalModel(opts);
+  const output = await evaluateMiraclWithRun({
     lang: dataset,
-    dataDir,
+    dataDir: opts.dataDir,
     model: loaded.model,
-    name: loaded.name,
+    name: opts.name ?? loaded.name,
     tokenizer: loaded.tokenizer,
     kernel,
-    maxQueries,
-    batchSize,
-    latencyQueries,
-    depth,
+    maxQueries: opts.maxQueries,
+    batchSize: opts.batchSize,
+    latencyQueries: opts.latencyQueries,
+    depth: opts.depth,
   });
-  const seconds = (performance.now() - t0) / 1000;
-  const out = resolve(values.out!);
-  await writeRetrievalOutputs(out, result, run, {
-    task: "miracl",
-    config: {
-      lang: values.lang,
-      split: "dev",
-      model: values.model,
-      corpus: corpusDir ?? null,
-      max_queries: maxQueries,
-      batch_size: batchSize,
-      latency_queries: latencyQueries,
-      depth,
-      export_depth: EXPORT_DEPTH,
-      tokenizer: values.tokenizer ?? null,
-      kernel: values.kernel ?? null,
-      seed: null,
-    },
-    model_info: loaded.info,
-    data_dir: dataDir,
-    git_revision: await gitRevision(),
-    date: new Date().toISOString(),
-    seconds,
-  });
-  if (loaded.model !== "bm25") loaded.model.dispose();
-  for (const [m, v] of summaryRows(result)) console.log(`${m}\t${v}`);
-  console.error(`miracl: wrote ${out} in ${seconds.toFixed(1)}s`);
+  const seconds = await writeRetrievalTask(
+    "miracl",
+    opts,
+    { lang: values.lang, split: "dev", corpus: corpusDir ?? null },
+    loaded,
+    output,
+    t0,
+  );
+  console.error(`miracl: wrote ${opts.out} in ${seconds.toFixed(1)}s`);
 }
 
 if (import.meta.main) await runMain(main);

@@ -1,0 +1,142 @@
+/**
+ * What `deno task beir` and `deno task miracl` share: the flags of a
+ * retrieval evaluation (model, output, depth, batching, timing, kernel), their
+ * usage lines, and writing the outputs with the provenance every result in
+ * `results/` carries.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { resolveDataDir } from "../lib/data/data_dir.ts";
+import {
+  checkModelSpec,
+  EXPORT_DEPTH,
+  type LoadedModel,
+  loadModelSpec,
+  type RetrievalResult,
+  summaryRows,
+  writeRetrievalOutputs,
+} from "../lib/eval/beir_eval.ts";
+import type { Run } from "../lib/metrics/types.ts";
+import { intFlag } from "../lib/util/cli.ts";
+import { InputError } from "../lib/util/errors.ts";
+import { gitRevision } from "../lib/util/git.ts";
+
+/** The flags both retrieval tasks take, for `parseFlags`. */
+export const RETRIEVAL_FLAGS = {
+  model: { type: "string" },
+  out: { type: "string" },
+  data: { type: "string" },
+  "max-queries": { type: "string" },
+  batch: { type: "string" },
+  "latency-queries": { type: "string" },
+  depth: { type: "string" },
+  tokenizer: { type: "string" },
+  kernel: { type: "string" },
+  name: { type: "string" },
+} as const;
+
+/** Usage lines of {@linkcode RETRIEVAL_FLAGS} after `--model` and `--data`. */
+export const RETRIEVAL_USAGE =
+  `  --out              output directory: run.trec (top ${EXPORT_DEPTH}), summary.tsv, metrics.json
+  --max-queries      evaluate the first N judged queries (default: all)
+  --batch            texts per encoder batch (default 256)
+  --latency-queries  queries timed one at a time (default 200)
+  --depth            run depth the metrics are computed on (default 1000)
+  --tokenizer        BM25's tokenizer folder (default: the mBERT vocabulary in the data directory)
+  --kernel           dense search kernel (default: $XLIR_SEARCH_KERNEL or wasm)
+  --name             the model's name in the results and the run id (default: from --model)`;
+
+/** Parsed values of {@linkcode RETRIEVAL_FLAGS}. */
+export interface RetrievalOptions {
+  model: string;
+  out: string;
+  dataDir: string;
+  maxQueries: number;
+  batchSize: number;
+  latencyQueries: number;
+  depth: number;
+  tokenizer?: string;
+  kernel?: string;
+  name?: string;
+}
+
+/**
+ * Checks the required flags (`--model`, `--out` and `required`), parses the
+ * numbers and checks that the model spec exists.
+ *
+ * @example
+ * ```ts ignore
+ * const opts = await retrievalOptions(values, ["dataset"], USAGE);
+ * ```
+ */
+export async function retrievalOptions(
+  values: { [K in keyof typeof RETRIEVAL_FLAGS]?: string } & Record<string, unknown>,
+  required: readonly string[],
+  usage: string,
+): Promise<RetrievalOptions> {
+  for (const f of [...required, "model", "out"]) {
+    if (!values[f]) throw new InputError(`--${f} is required\n\n${usage}`);
+  }
+  const num = (flag: keyof typeof RETRIEVAL_FLAGS, fallback: number, min: number) =>
+    values[flag] ? intFlag(values[flag]!, `--${flag}`, min) : fallback;
+  const opts: RetrievalOptions = {
+    model: values.model!,
+    out: resolve(values.out!),
+    dataDir: resolveDataDir(values.data),
+    maxQueries: num("max-queries", 0, 0),
+    batchSize: num("batch", 256, 1),
+    latencyQueries: num("latency-queries", 200, 0),
+    depth: num("depth", 1000, 1),
+    tokenizer: values.tokenizer,
+    kernel: values.kernel,
+    name: values.name,
+  };
+  await checkModelSpec(opts.model);
+  return opts;
+}
+
+/** Loads the model or BM25 named by `--model` (and `--tokenizer`). */
+export function loadRetrievalModel(opts: RetrievalOptions): Promise<LoadedModel> {
+  return loadModelSpec(opts.model, { dataDir: opts.dataDir, tokenizerDir: opts.tokenizer });
+}
+
+/**
+ * Writes `run.trec`, `summary.tsv` and `metrics.json` under `opts.out` with
+ * the task's config (the shared flags plus `extra`), the model's info, the git
+ * revision and the time since `t0`; prints the summary rows on stdout.
+ */
+export async function writeRetrievalTask(
+  task: string,
+  opts: RetrievalOptions,
+  extra: Record<string, unknown>,
+  loaded: LoadedModel,
+  output: { result: RetrievalResult; run: Run },
+  t0: number,
+): Promise<number> {
+  const seconds = (performance.now() - t0) / 1000;
+  await writeRetrievalOutputs(opts.out, output.result, output.run, {
+    task,
+    config: {
+      ...extra,
+      model: opts.model,
+      max_queries: opts.maxQueries,
+      batch_size: opts.batchSize,
+      latency_queries: opts.latencyQueries,
+      depth: opts.depth,
+      export_depth: EXPORT_DEPTH,
+      tokenizer: opts.tokenizer ?? null,
+      kernel: opts.kernel ?? null,
+      seed: null,
+    },
+    model_info: loaded.info,
+    data_dir: opts.dataDir,
+    git_revision: await gitRevision(),
+    date: new Date().toISOString(),
+    seconds,
+  });
+  if (loaded.model !== "bm25") loaded.model.dispose();
+  for (const [m, v] of summaryRows(output.result)) console.log(`${m}\t${v}`);
+  return seconds;
+}

@@ -10,7 +10,9 @@ let cached: string | undefined;
 
 /**
  * Returns `git rev-parse HEAD` of the xlir checkout, with `-dirty` appended
- * when tracked files differ from HEAD; `"unknown"` outside a git checkout.
+ * when tracked files differ from HEAD — except under `results/`, which the
+ * tasks themselves regenerate (a rerun rewrites committed results; they are
+ * outputs, not code); `"unknown"` outside a git checkout.
  *
  * @example
  * ```ts
@@ -21,20 +23,36 @@ let cached: string | undefined;
  */
 export async function gitRevision(): Promise<string> {
   if (cached !== undefined) return cached;
-  const cwd = fromFileUrl(new URL("../..", import.meta.url));
+  return (cached = await gitRevisionOf(fromFileUrl(new URL("../..", import.meta.url))));
+}
+
+/**
+ * {@linkcode gitRevision} of the git checkout at `dir`, uncached.
+ *
+ * @example
+ * ```ts
+ * import { gitRevisionOf } from "./git.ts";
+ * console.assert(typeof await gitRevisionOf(".") === "string");
+ * ```
+ */
+export async function gitRevisionOf(dir: string): Promise<string> {
+  const git = (args: string[]) =>
+    new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "null" }).output();
   try {
-    const head = await new Deno.Command("git", { args: ["rev-parse", "HEAD"], cwd, stderr: "null" })
-      .output();
-    if (!head.success) return (cached = "unknown");
+    const head = await git(["rev-parse", "HEAD"]);
+    if (!head.success) return "unknown";
     const rev = new TextDecoder().decode(head.stdout).trim();
-    const status = await new Deno.Command("git", {
-      args: ["status", "--porcelain", "--untracked-files=no"],
-      cwd,
-      stderr: "null",
-    }).output();
+    const status = await git([
+      "status",
+      "--porcelain",
+      "--untracked-files=no",
+      "--",
+      ".",
+      ":(exclude)results",
+    ]);
     const dirty = new TextDecoder().decode(status.stdout).trim().length > 0;
-    return (cached = dirty ? `${rev}-dirty` : rev);
+    return dirty ? `${rev}-dirty` : rev;
   } catch {
-    return (cached = "unknown");
+    return "unknown";
   }
 }

@@ -14,6 +14,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { InputError } from "../util/errors.ts";
 import "./_gradients.ts";
+import { tensorFromValues } from "./backend.ts";
 
 function swapLast(t: tf.Tensor): tf.Tensor {
   const r = t.rank;
@@ -254,5 +255,5 @@ export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     if (((t ^ (t >>> 14)) >>> 0) / 4294967296 < keep) mask[i] = scale;
   }
-  return tf.tidy(() => dropoutOp(x, tf.tensor(mask, x.shape)) as tf.Tensor);
+  return tf.tidy(() => dropoutOp(x, tensorFromValues(mask, x.shape)) as tf.Tensor);
 }

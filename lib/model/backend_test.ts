@@ -5,6 +5,7 @@ import {
   ensureBackend,
   initBackend,
   tensorflowPackage,
+  tensorFromValues,
   webgpuAdapter,
 } from "./backend.ts";
 import { InputError } from "../util/errors.ts";
@@ -106,6 +107,31 @@ Deno.test({
     assert.equal(info.adapter, adapter);
     const gpu = await matMulSum(128);
     for (let i = 0; i < cpu.length; i += 101) assert.ok(Math.abs(cpu[i] - gpu[i]) < 1e-3);
+    await initBackend("cpu");
+  },
+});
+
+Deno.test({
+  name: "tensorFromValues on webgpu: the values and dtype of tf.tensor, no tensor or buffer leaked",
+  ignore: skipUnless(adapter !== undefined, "a WebGPU adapter (Debian mesa-vulkan-drivers)"),
+  async fn() {
+    await initBackend("webgpu");
+    const before = tf.memory().numTensors;
+    const f = Float32Array.from({ length: 3 * 5 * 7 }, (_, i) => Math.sin(i) * 1e3);
+    const i32 = Int32Array.from({ length: 6 }, (_, i) => i * -7);
+    for (let round = 0; round < 3; round++) {
+      const a = tensorFromValues(f, [3, 5, 7]);
+      const b = tensorFromValues(i32, [2, 3]);
+      const sum = tf.tidy(() => tf.add(a, tf.scalar(0)));
+      assert.deepEqual(a.shape, [3, 5, 7]);
+      assert.equal(a.dtype, "float32");
+      assert.equal(b.dtype, "int32");
+      assert.deepEqual(await a.data(), f);
+      assert.deepEqual(await b.data(), i32);
+      assert.deepEqual(await sum.data(), f);
+      tf.dispose([a, b, sum]);
+    }
+    assert.equal(tf.memory().numTensors, before);
     await initBackend("cpu");
   },
 });

@@ -32,7 +32,7 @@ import type { TextTokenizer } from "../data/tokenizer.ts";
 import { InputError } from "../util/errors.ts";
 import type { PairBatch, StepOptions, TrainableEncoder } from "./encoder.ts";
 import type { NamedTensor } from "./safetensors.ts";
-import { ensureBackend } from "./backend.ts";
+import { ensureBackend, tensorFromValues } from "./backend.ts";
 import {
   activate,
   type Activation,
@@ -344,7 +344,7 @@ function encode(c: TransformerConfig, P: Params, x0: tf.Tensor, prep: Prepared, 
     c.layerNormEps,
   );
   x = drop(tf.reshape(x, [b * l, h]), c.hiddenDropout);
-  const maskBias = tf.tensor4d(prep.maskBias, [b, 1, 1, l]);
+  const maskBias = tensorFromValues(prep.maskBias, [b, 1, 1, l]);
   const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, l, nh, dh]), [0, 2, 1, 3]);
   // One tidy per layer: inference keeps a single layer's intermediates alive (training's
   // tape keeps what the backward pass needs on its own).
@@ -383,7 +383,7 @@ function encode(c: TransformerConfig, P: Params, x0: tf.Tensor, prep: Prepared, 
   if (c.pooling === "cls") {
     pooled = tf.reshape(tf.slice(hidden, [0, 0, 0], [b, 1, h]), [b, h]);
   } else {
-    const mask = tf.tensor3d(prep.poolMask, [b, l, 1]);
+    const mask = tensorFromValues(prep.poolMask, [b, l, 1]);
     pooled = tf.div(tf.sum(tf.mul(hidden, mask), 1), tf.sum(mask, 1));
   }
   const norm = tf.sqrt(tf.sum(tf.mul(pooled, pooled), 1, true));
@@ -482,7 +482,7 @@ export class TransformerEncoder implements TrainableEncoder {
     }
     this.#word = weights[WORD_EMBEDDINGS].slice();
     for (const [name, shape] of shapes.slice(1)) {
-      this.#params.set(name, tf.keep(tf.tensor(weights[name].slice(), shape, "float32")));
+      this.#params.set(name, tf.keep(tensorFromValues(weights[name].slice(), shape, "float32")));
     }
   }
 
@@ -538,7 +538,7 @@ export class TransformerEncoder implements TrainableEncoder {
   #P: Params = (name) => this.#params.get(name)!;
 
   #x0(prep: Prepared): tf.Tensor3D {
-    return tf.tensor3d(prep.x0, [prep.b, prep.l, this.config.hiddenSize]);
+    return tensorFromValues(prep.x0, [prep.b, prep.l, this.config.hiddenSize]) as tf.Tensor3D;
   }
 
   *#embedGen(seqs: Int32Array[]): Reads<Float32Array> {
@@ -861,15 +861,18 @@ export class TransformerEncoder implements TrainableEncoder {
     this.#wordV = get(`adam_v/${wordName}`, wordShape, false)?.slice();
     for (const [name, shape] of shapes.slice(1)) {
       this.#params.get(name)!.dispose();
-      this.#params.set(name, tf.keep(tf.tensor(get(`param/${name}`, shape, true)!.slice(), shape)));
+      this.#params.set(
+        name,
+        tf.keep(tensorFromValues(get(`param/${name}`, shape, true)!.slice(), shape)),
+      );
       const old = this.#moments.get(name);
       if (old) tf.dispose([old.m, old.v]);
       this.#moments.delete(name);
       const m = get(`adam_m/${name}`, shape, false), v = get(`adam_v/${name}`, shape, false);
       if (m && v) {
         this.#moments.set(name, {
-          m: tf.keep(tf.tensor(m.slice(), shape)),
-          v: tf.keep(tf.tensor(v.slice(), shape)),
+          m: tf.keep(tensorFromValues(m.slice(), shape)),
+          v: tf.keep(tensorFromValues(v.slice(), shape)),
         });
       }
     }

@@ -14,23 +14,14 @@
  * @module
  */
 
-import type { TextTokenizer } from "../lib/data/tokenizer.ts";
 import type { PairBatch } from "../lib/model/encoder.ts";
 import { createStaticEncoder } from "../lib/model/static_encoder.ts";
+import { sizeOnlyTokenizer } from "./_size_only_tokenizer.ts";
 
 const V = 119_547, D = 256, B = 64, L = 32;
 
 /** A stand-in for the mBERT tokenizer: only its size matters here. */
-const tokenizer: TextTokenizer = {
-  source: "bench",
-  vocabSize: V,
-  padId: 0,
-  specialIds: new Set([0, 100, 101, 102, 103]),
-  encode: () => new Int32Array([101, 102]),
-  tokenize: () => [],
-  idToToken: () => undefined,
-  json: "{}",
-};
+const tokenizer = sizeOnlyTokenizer(V);
 
 let seed = 12345;
 function rand(): number {

@@ -18,10 +18,10 @@
  * @module
  */
 
-import type { TextTokenizer } from "../lib/data/tokenizer.ts";
 import { initBackend } from "../lib/model/backend.ts";
 import type { PairBatch } from "../lib/model/encoder.ts";
 import { createTransformer } from "../lib/model/transformer.ts";
+import { sizeOnlyTokenizer } from "./_size_only_tokenizer.ts";
 
 const V = 119_547;
 const CONFIG = { numLayers: 4, hiddenSize: 256, numHeads: 4, intermediateSize: 1024 };
@@ -29,16 +29,7 @@ const ENCODE = { batches: 8, batch: 128, length: 64 };
 const TRAIN = { steps: 10, warmup: 2, pairs: 64, length: 32 };
 
 /** A stand-in for the mBERT tokenizer: only its size matters here. */
-const tokenizer: TextTokenizer = {
-  source: "bench",
-  vocabSize: V,
-  padId: 0,
-  specialIds: new Set([0, 100, 101, 102, 103]),
-  encode: () => new Int32Array([101, 102]),
-  tokenize: () => [],
-  idToToken: () => undefined,
-  json: "{}",
-};
+const tokenizer = sizeOnlyTokenizer(V);
 
 function ids(seed: number, n: number, length: number): Int32Array[] {
   let s = seed >>> 0 || 1;

@@ -286,20 +286,49 @@ function* runChunks(run: Run, runid: string, options: FormatRunOptions): Generat
     const { docids, scores } = columnsOf(retrieved);
     const order = rankOrder(docids, scores);
     const n = Math.min(order.length, options.depth ?? Infinity);
+    let single = true;
+    for (let k = 0; k < n && single; k++) {
+      single = Math.fround(scores[order[k]]) === scores[order[k]];
+    }
+    const format = single ? float32String : String;
     let chunk = "";
     for (let k = 0; k < n; k++) {
       const i = order[k];
-      chunk += `${qid} Q0 ${docids[i]} ${k + 1} ${scores[i]} ${runid}\n`;
+      chunk += `${qid} Q0 ${docids[i]} ${k + 1} ${format(scores[i])} ${runid}\n`;
     }
     yield chunk;
   }
 }
 
 /**
+ * The shortest decimal that reads back (rounded to float32) as the float32
+ * `x`: `0.37940985` rather than the double form `0.3794098496437073`. Rounding
+ * to float32 is monotone, so distinct float32 scores print as decimals in the
+ * same order and equal ones print identically: a query's ranking and ties are
+ * unchanged when all of its scores are float32 values.
+ *
+ * @example
+ * ```ts
+ * import { float32String } from "./trec_io.ts";
+ * console.assert(float32String(Math.fround(0.37940985)) === "0.37940985");
+ * ```
+ */
+export function float32String(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  for (let p = 1; p < 9; p++) {
+    const s = Number(x.toPrecision(p));
+    if (Math.fround(s) === x) return String(s);
+  }
+  return String(Number(x.toPrecision(9)));
+}
+
+/**
  * Formats a run as TREC run text: per query (in the run's order) the
  * documents in trec_eval's ranking, rank from 1, the score printed
- * exactly (shortest round-trip form, so trec_eval reads back the same
- * double and ranks identically).
+ * exactly: in the shortest round-trip form of the double, or, when every
+ * score of the query is a float32 value (dense retrieval's scores), of the
+ * float32 ({@linkcode float32String}) — about half the bytes, and trec_eval
+ * ranks the query identically.
  *
  * @param run The run.
  * @param runid The run id (6th column; no whitespace).

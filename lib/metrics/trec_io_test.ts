@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { InputError } from "../util/errors.ts";
-import { formatRun, parseQrels, parseRun, readQrels, readRun, writeRun } from "./trec_io.ts";
+import {
+  float32String,
+  formatRun,
+  parseQrels,
+  parseRun,
+  readQrels,
+  readRun,
+  writeRun,
+} from "./trec_io.ts";
+import { evaluate } from "./evaluate.ts";
 
 Deno.test("parseQrels() skips '#' comment lines and keeps '#' inside docids", () => {
   const q = parseQrels(
@@ -94,4 +103,53 @@ Deno.test("writeRun() round-trips through readRun() up to the depth", async () =
   const back = await readRun(`${dir}/run.txt`);
   assert.deepEqual(back.run.get("q1"), { docids: ["b", "c"], scores: [3, 2] });
   assert.equal(back.runid, "sys");
+});
+
+Deno.test("float32String: shortest decimal that rounds back to the float32, order and ties kept", () => {
+  let seed = 7;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const xs: number[] = [0, -0.5, 1, Math.fround(1e-30), Math.fround(3e30), 2 ** -149];
+  for (let i = 0; i < 5000; i++) {
+    const x = Math.fround((rand() - 0.5) * 10 ** Math.floor(rand() * 12 - 6));
+    xs.push(x, x, Math.fround(x + x * 2 ** -23)); // ties and float32 neighbours
+  }
+  const parsed = xs.map((x) => Number(float32String(x)));
+  for (let i = 0; i < xs.length; i++) {
+    assert.equal(Math.fround(parsed[i]), xs[i], `${xs[i]} -> ${float32String(xs[i])}`);
+    assert.ok(float32String(xs[i]).length <= String(xs[i]).length);
+    for (const j of [i + 1, i + 2, (i * 7919) % xs.length]) {
+      if (j >= xs.length) continue;
+      assert.equal(
+        Math.sign(parsed[i] - parsed[j]),
+        Math.sign(xs[i] - xs[j]),
+        `${xs[i]} vs ${xs[j]}`,
+      );
+    }
+  }
+  assert.equal(float32String(Math.fround(0.1)), "0.1");
+  assert.equal(float32String(Infinity), "Infinity");
+});
+
+Deno.test("formatRun prints float32 scores short and double scores exactly; metrics unchanged", () => {
+  const f = (x: number) => Math.fround(x);
+  const run = new Map([
+    ["q1", {
+      docids: ["a", "b", "c", "d"],
+      scores: [f(0.3794098), f(0.3794098), f(0.37940985), f(0.1)],
+    }],
+    ["q2", { docids: ["a", "b"], scores: [0.1, f(0.25)] }],
+  ]);
+  const text = formatRun(run, "r");
+  assert.match(text, /^q1 Q0 c 1 0\.37940985 r$/m);
+  assert.match(text, /^q1 Q0 d 4 0\.1 r$/m);
+  assert.match(text, /^q2 Q0 a 2 0\.1 r$/m, "a double score keeps its double form");
+  const qrels = new Map([["q1", new Map([["b", 1], ["d", 1]])], ["q2", new Map([["a", 1]])]]);
+  const measures = ["map", "ndcg_cut_10", "recip_rank", "P_1"];
+  assert.deepEqual(
+    evaluate(qrels, parseRun(text, "run").run, measures).aggregate,
+    evaluate(qrels, run, measures).aggregate,
+  );
 });

@@ -14,6 +14,7 @@ import {
   EXPORT_DEPTH,
   type LoadedModel,
   loadModelSpec,
+  type RetrievalEvalOptions,
   type RetrievalResult,
   summaryRows,
   writeRetrievalOutputs,
@@ -100,6 +101,25 @@ export async function retrievalOptions(
 /** Loads the model or BM25 named by `--model` (and `--tokenizer`). */
 export function loadRetrievalModel(opts: RetrievalOptions): Promise<LoadedModel> {
   return loadModelSpec(opts.model, { dataDir: opts.dataDir, tokenizerDir: opts.tokenizer });
+}
+
+/** The evaluation options the flags and the loaded model give. */
+export function retrievalEvalOptions(
+  opts: RetrievalOptions,
+  loaded: LoadedModel,
+  kernel: RetrievalEvalOptions["kernel"],
+): RetrievalEvalOptions {
+  return {
+    dataDir: opts.dataDir,
+    model: loaded.model,
+    name: opts.name ?? loaded.name,
+    tokenizer: loaded.tokenizer,
+    kernel,
+    maxQueries: opts.maxQueries,
+    batchSize: opts.batchSize,
+    latencyQueries: opts.latencyQueries,
+    depth: opts.depth,
+  };
 }
 
 /**

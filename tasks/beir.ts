@@ -24,6 +24,7 @@ import {
   loadRetrievalModel,
   RETRIEVAL_FLAGS,
   RETRIEVAL_USAGE,
+  retrievalEvalOptions,
   retrievalOptions,
   writeRetrievalTask,
 } from "./_retrieval_task.ts";
@@ -53,15 +54,7 @@ async function main(): Promise<void> {
   const loaded = await loadRetrievalModel(opts);
   const output = await evaluateBeirWithRun({
     dataset,
-    dataDir: opts.dataDir,
-    model: loaded.model,
-    name: opts.name ?? loaded.name,
-    tokenizer: loaded.tokenizer,
-    kernel,
-    maxQueries: opts.maxQueries,
-    batchSize: opts.batchSize,
-    latencyQueries: opts.latencyQueries,
-    depth: opts.depth,
+    ...retrievalEvalOptions(opts, loaded, kernel),
   });
   const seconds = await writeRetrievalTask(
     "beir",

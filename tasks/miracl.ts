@@ -23,6 +23,7 @@ import {
   loadRetrievalModel,
   RETRIEVAL_FLAGS,
   RETRIEVAL_USAGE,
+  retrievalEvalOptions,
   retrievalOptions,
   writeRetrievalTask,
 } from "./_retrieval_task.ts";
@@ -63,15 +64,7 @@ async function main(): Promise<void> {
   const loaded = await loadRetrievalModel(opts);
   const output = await evaluateMiraclWithRun({
     lang: dataset,
-    dataDir: opts.dataDir,
-    model: loaded.model,
-    name: opts.name ?? loaded.name,
-    tokenizer: loaded.tokenizer,
-    kernel,
-    maxQueries: opts.maxQueries,
-    batchSize: opts.batchSize,
-    latencyQueries: opts.latencyQueries,
-    depth: opts.depth,
+    ...retrievalEvalOptions(opts, loaded, kernel),
   });
   const seconds = await writeRetrievalTask(
     "miracl",

@@ -13,7 +13,9 @@ reported at all (the cell is "ok"). This runner therefore
 
 * executes one cell at a time, then a barrier request that prints a unique
   token; iopub is FIFO, so everything the kernel sent before the token belongs
-  to the cell, whatever parent header it carries;
+  to the cell, whatever parent header it carries (that includes the cell's
+  execute_result, which the kernel often sends stamped with the barrier's
+  header); the barrier evaluates to undefined, which sends no result;
 * installs `unhandledrejection` / `error` listeners in a hidden first request
   and has each barrier report (and clear) what they caught;
 * fails (exit 1) on the first cell with an error reply, an error output or a
@@ -145,8 +147,9 @@ def run_cell(kc, source, deadline, echo_stderr, tail=None):
         elif kind == "clear_output":
             outputs = []
         elif kind in ("execute_result", "display_data", "error"):
-            if kind == "execute_result" and barrier_id and msg["parent_header"].get("msg_id") == barrier_id:
-                continue  # the barrier's own result, if the kernel sends one
+            # No parent-header filter: the kernel stamps a late execute_result
+            # with the barrier's header, and the barrier itself (console.log,
+            # which evaluates to undefined) sends no execute_result.
             outputs.append(nbformat.v4.output_from_msg(msg))
     barrier_reply = wait_reply(kc, barrier_id, deadline)
     if barrier_reply.get("status") != "ok":

@@ -26,7 +26,7 @@ import { Arena } from "./arena.ts";
 
 // Control words (Int32Array indices) at byte 0 of the memory; call arguments (float64) at byte 256.
 const GEN = 0; // futex word: bumped for every job
-const CLAIM = 1; // (generation & 0x7fff) << 16 | next chunk
+const CLAIM = 1; // (generation & 0x7fff) << 16 | next chunk (MAX_CHUNKS: none, job being set up)
 const NCHUNKS = 2;
 const DONE = 3;
 const FN = 4;
@@ -247,13 +247,18 @@ export class WasmThreadPool {
     this.#busy = true;
     const ctrl = this.#ctrl;
     try {
+      // First close the claim word of the last job under the new generation:
+      // a worker may hold that word, exhausted, and then read this job's
+      // larger NCHUNKS; its compare-exchange must fail, or it would run a
+      // chunk twice and count a stale DONE (seen: 1 job in ~5,000).
+      this.#gen = (this.#gen + 1) & 0x7fff;
+      Atomics.store(ctrl, CLAIM, (this.#gen << 16) | MAX_CHUNKS);
       ctrl[FN] = this.#names.indexOf(fn);
       ctrl[NARGS] = args.length;
       this.#args.set(args);
       Atomics.store(ctrl, ERROR, 0);
       Atomics.store(ctrl, DONE, 0);
       Atomics.store(ctrl, NCHUNKS, chunks);
-      this.#gen = (this.#gen + 1) & 0x7fff;
       Atomics.store(ctrl, CLAIM, this.#gen << 16);
       Atomics.add(ctrl, GEN, 1);
       Atomics.notify(ctrl, GEN);

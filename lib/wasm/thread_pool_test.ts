@@ -25,12 +25,15 @@ const bytes = new WasmModule({ min: 1, max: 65536, shared: true })
   .bytes();
 const pool = await WasmThreadPool.create(bytes, { threads: 2 });
 
+// 20,000 jobs whose chunk counts rise and fall: a worker that read the last
+// job's exhausted claim word and then this job's larger chunk count once ran a
+// chunk twice (7 of 8 runs of this test failed before the fix).
 Deno.test("WasmThreadPool.run() runs every chunk exactly once, job after job", () => {
   assert.equal(pool.threads, 2);
   const at = pool.alloc(8000);
   const out = pool.i32(at, 2000);
   const seen = new Set<number>();
-  for (let job = 0; job < 200; job++) {
+  for (let job = 0; job < 20000; job++) {
     const chunks = 1 + (job % 37);
     pool.run("count", [at, job % 3 === 0 ? 20000 : 0], chunks);
     for (let c = 0; c < 1000; c++) {

@@ -4,7 +4,8 @@
  * (the static encoder's training step and encoding) and faiss (exact
  * top-k). Installs the peers (Debian packages) when missing, prints one line
  * per comparison, `ratio NAME = R` with R = xlir throughput / the fastest
- * peer's, and writes every raw timing to `results/bench/bench.json`.
+ * peer's, and writes every raw timing to `results/bench/bench.json` (a
+ * `--quick` or `--only` run: `out/bench/bench.json`).
  * See bench/README.md.
  *
  * @module
@@ -45,7 +46,9 @@ const USAGE = `deno task bench [--quick] [--only train,encode,search] [--out FIL
 
   --quick       fewer rounds and repetitions
   --only        comparisons to run (default all: train, encode, search)
-  --out         where to write the results (default results/bench/bench.json)
+  --out         where to write the results (default results/bench/bench.json for
+                the full plan; out/bench/bench.json for --quick or --only, so a
+                partial run never replaces the record the README is made from)
   --threads     the peers' thread counts, each measured as its own contender
                 (default: this machine's cores, and 1), e.g. --threads 2
   --ids         training token ids: windows over tokenized XQuAD-R text in 11
@@ -69,14 +72,15 @@ async function main(): Promise<void> {
   const { values } = parseFlags(Deno.args, {
     quick: { type: "boolean", default: false },
     only: { type: "string" },
-    out: { type: "string", default: "results/bench/bench.json" },
+    out: { type: "string" },
     threads: { type: "string" },
     ids: { type: "string", default: "text" },
     data: { type: "string" },
     "no-install": { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
   }, USAGE);
-  if (values.profile) return await profiled(values.out);
+  const out = values.out ?? defaultOut(values.quick || values.only !== undefined);
+  if (values.profile) return await profiled(out);
   const only = new Set<Which>();
   for (const name of (values.only ?? COMPARISONS.join(",")).split(",").map((s) => s.trim())) {
     if (!(COMPARISONS as readonly string[]).includes(name)) {
@@ -271,7 +275,7 @@ async function main(): Promise<void> {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 
-  await writeJsonAtomic(values.out, {
+  await writeJsonAtomic(out, {
     date: new Date().toISOString(),
     revision: await gitRevision(),
     machine,
@@ -293,11 +297,26 @@ async function main(): Promise<void> {
     plan: { quick, ...plan },
     comparisons,
   });
-  log(`wrote ${values.out}`);
+  log(`wrote ${out}`);
   if (comparisons.some((c) => !c.check.passed)) {
     console.error("error: a checksum failed: the two sides did not compute the same thing");
     Deno.exit(1);
   }
+}
+
+/**
+ * Where results go without `--out`: the committed record for the full plan,
+ * `out/` (not tracked) for a quick or partial run.
+ *
+ * @example
+ * ```ts
+ * import { defaultOut } from "./bench.ts";
+ * console.assert(defaultOut(false) === "results/bench/bench.json");
+ * console.assert(defaultOut(true) === "out/bench/bench.json");
+ * ```
+ */
+export function defaultOut(partial: boolean): string {
+  return partial ? "out/bench/bench.json" : "results/bench/bench.json";
 }
 
 /** The permissions the bench runs with (also those of the deno.json task). */

@@ -42,3 +42,9 @@ Deno.test("bench rejects an unknown --ids and a bad --threads", async () => {
   assert.equal(threads.code, 2);
   assert.match(threads.stderr, /--threads must be an integer >= 1/);
 });
+
+Deno.test("bench: a quick or partial run does not replace the committed full record", async () => {
+  const { defaultOut } = await import("./bench.ts");
+  assert.equal(defaultOut(false), "results/bench/bench.json");
+  assert.equal(defaultOut(true), "out/bench/bench.json");
+});

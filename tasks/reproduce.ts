@@ -18,7 +18,12 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
-import { buildManifest, checkNotebookRecord, type NotebookRecord } from "../lib/report/manifest.ts";
+import {
+  buildManifest,
+  checkNotebookRecord,
+  mergeManifest,
+  type NotebookRecord,
+} from "../lib/report/manifest.ts";
 import { NOTEBOOKS } from "../lib/report/notebooks.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { parseFlags, runMain } from "../lib/util/cli.ts";
@@ -31,7 +36,8 @@ const USAGE = `Usage: deno task reproduce [--quick] [--out DIR] [--only NAME,NAM
 
   --quick  the CI configuration: every notebook end to end on small settings
   --out    output directory (default: results/, or out/quick with --quick)
-  --only   run only these notebooks (e.g. 00_data,01_map_table)
+  --only   run only these notebooks (e.g. 00_data,01_map_table); the manifest keeps
+           the other notebooks' entries
   --data   data directory (default: $XLIR_DATA or data/)`;
 
 async function main(): Promise<void> {
@@ -101,21 +107,42 @@ async function main(): Promise<void> {
     });
     console.error(`reproduce: ${spec.name} done in ${seconds.toFixed(0)}s`);
   }
+  const manifestPath = join(out, "manifest.json");
+  const manifest = buildManifest(records, executed, {
+    command: `deno task reproduce${quick ? " --quick" : ""}`,
+    experiment,
+    experiment_sha256: await sha256File(join(ROOT, experiment)),
+    git_revision: await gitRevision(),
+    data_dir: dataDir,
+    created: new Date().toISOString(),
+    seconds: (performance.now() - t0) / 1000,
+  });
+  // With --only, the other notebooks' entries stay in the manifest.
   await writeJsonAtomic(
-    join(out, "manifest.json"),
-    buildManifest(records, executed, {
-      command: `deno task reproduce${quick ? " --quick" : ""}`,
-      experiment,
-      experiment_sha256: await sha256File(join(ROOT, experiment)),
-      git_revision: await gitRevision(),
-      data_dir: dataDir,
-      created: new Date().toISOString(),
-      seconds: (performance.now() - t0) / 1000,
-    }),
+    manifestPath,
+    only
+      ? mergeManifest(await readJsonOrNull(manifestPath), manifest, NOTEBOOKS.map((n) => n.name))
+      : manifest,
   );
   console.error(
-    `reproduce: all ${specs.length} notebooks ran; manifest at ${join(out, "manifest.json")}`,
+    `reproduce: all ${specs.length} notebooks ran; manifest at ${manifestPath}`,
   );
+}
+
+/** A JSON file's content, or null when there is none (a malformed file is an error naming it). */
+async function readJsonOrNull(path: string): Promise<Record<string, unknown> | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
 }
 
 if (import.meta.main) await runMain(main);

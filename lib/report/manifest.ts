@@ -94,3 +94,62 @@ export function buildManifest(
     ),
   };
 }
+
+type ManifestNotebook = { name: string; seconds: number; [k: string]: unknown };
+type ManifestArtifact = { notebook: string; [k: string]: unknown };
+
+/**
+ * The manifest after `deno task reproduce --only …`: the notebooks that ran
+ * replace their entries (and artifacts) in the previous manifest of the same
+ * output directory; the others' entries are kept as they were, each artifact
+ * with its own git revision. `seconds` becomes the sum of the notebooks'
+ * seconds, `command` stays the previous one (it still describes the whole
+ * set) and `rerun` lists what this run executed. Without a previous manifest,
+ * or with one of another experiment, the new manifest stands alone.
+ *
+ * @param previous The manifest already in the output directory, or null.
+ * @param next The manifest of the notebooks that just ran ({@linkcode buildManifest}).
+ * @param order Notebook names in execution order (entries are sorted by it).
+ * @returns The merged manifest.
+ *
+ * @example
+ * ```ts
+ * import { mergeManifest } from "./manifest.ts";
+ * const nb = (name: string, seconds: number) => ({ name, path: `notebooks/${name}.ipynb`, sha256: "", seconds });
+ * const merged = mergeManifest(
+ *   { command: "deno task reproduce", experiment: "e.json", notebooks: [nb("a", 10), nb("b", 20)], artifacts: [] },
+ *   { command: "deno task reproduce", experiment: "e.json", notebooks: [nb("b", 5)], artifacts: [] },
+ *   ["a", "b"],
+ * );
+ * console.assert(merged.seconds === 15);
+ * ```
+ */
+export function mergeManifest(
+  previous: Record<string, unknown> | null,
+  next: Record<string, unknown>,
+  order: readonly string[],
+): Record<string, unknown> {
+  if (previous === null || previous.experiment !== next.experiment) return next;
+  const rank = (name: string) => {
+    const i = order.indexOf(name);
+    return i < 0 ? order.length : i;
+  };
+  const nextNotebooks = next.notebooks as ManifestNotebook[];
+  const rerun = new Set(nextNotebooks.map((n) => n.name));
+  const notebooks = [
+    ...(previous.notebooks as ManifestNotebook[]).filter((n) => !rerun.has(n.name)),
+    ...nextNotebooks,
+  ].sort((a, b) => rank(a.name) - rank(b.name));
+  const artifacts = [
+    ...(previous.artifacts as ManifestArtifact[]).filter((a) => !rerun.has(a.notebook)),
+    ...(next.artifacts as ManifestArtifact[]),
+  ].sort((a, b) => rank(a.notebook) - rank(b.notebook));
+  return {
+    ...next,
+    command: previous.command,
+    seconds: notebooks.reduce((s, n) => s + n.seconds, 0),
+    rerun: [...rerun],
+    notebooks,
+    artifacts,
+  };
+}

@@ -26,6 +26,7 @@ import {
 } from "../lib/report/manifest.ts";
 import { NOTEBOOKS } from "../lib/report/notebooks.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
+import { readOptionalJsonObject } from "../lib/util/json.ts";
 import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
       }`,
     );
   }
+  // With --only, the manifest already there is merged into; read it first, so that a
+  // malformed one stops the run before anything is written.
+  const manifestPath = join(out, "manifest.json");
+  const previous = only ? await readOptionalJsonObject(manifestPath, "the manifest") : undefined;
   const experiment = quick ? "configs/experiment.quick.json" : "configs/experiment.json";
   const nbConfig = join(out, "notebook_config.json");
   await writeJsonAtomic(nbConfig, {
@@ -107,7 +112,6 @@ async function main(): Promise<void> {
     });
     console.error(`reproduce: ${spec.name} done in ${seconds.toFixed(0)}s`);
   }
-  const manifestPath = join(out, "manifest.json");
   const manifest = buildManifest(records, executed, {
     command: `deno task reproduce${quick ? " --quick" : ""}`,
     experiment,
@@ -117,32 +121,13 @@ async function main(): Promise<void> {
     created: new Date().toISOString(),
     seconds: (performance.now() - t0) / 1000,
   });
-  // With --only, the other notebooks' entries stay in the manifest.
   await writeJsonAtomic(
     manifestPath,
-    only
-      ? mergeManifest(await readJsonOrNull(manifestPath), manifest, NOTEBOOKS.map((n) => n.name))
-      : manifest,
+    only ? mergeManifest(previous, manifest, NOTEBOOKS.map((n) => n.name)) : manifest,
   );
   console.error(
     `reproduce: all ${specs.length} notebooks ran; manifest at ${manifestPath}`,
   );
-}
-
-/** A JSON file's content, or null when there is none (a malformed file is an error naming it). */
-async function readJsonOrNull(path: string): Promise<Record<string, unknown> | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
 }
 
 if (import.meta.main) await runMain(main);

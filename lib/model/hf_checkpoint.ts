@@ -15,6 +15,7 @@
 
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
+import { readJsonObject, readOptionalJsonObject } from "../util/json.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
 import { loadTokenizer } from "../data/tokenizer.ts";
 import type { TrainableEncoder } from "./encoder.ts";
@@ -53,34 +54,6 @@ function transpose2d(data: Float32Array, rows: number, cols: number): Float32Arr
   return out;
 }
 
-async function readJson(path: string, what: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    throw new InputError(`Cannot read ${what}: ${path} (${(err as Error).message})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InputError(`${path} is not a JSON object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-async function readOptionalJson(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    await Deno.stat(path);
-  } catch {
-    return undefined;
-  }
-  return await readJson(path, "model file");
-}
-
 /**
  * Reads `config.json` of a model folder.
  *
@@ -101,7 +74,7 @@ export async function readModelConfig(dir: string): Promise<Record<string, unkno
     throw new InputError(`Cannot load model: ${dir} (${(err as Error).message})`);
   }
   if (!info.isDirectory) throw new InputError(`Cannot load model: ${dir} is not a directory`);
-  return await readJson(join(dir, "config.json"), "model config");
+  return await readJsonObject(join(dir, "config.json"), "model config");
 }
 
 /**
@@ -242,7 +215,7 @@ export function weightsFromHf(
 
 async function poolingFromFolder(dir: string): Promise<"mean" | "cls" | undefined> {
   const path = join(dir, "1_Pooling", "config.json");
-  const pool = await readOptionalJson(path);
+  const pool = await readOptionalJsonObject(path, "model file");
   if (!pool) return undefined;
   if (pool.pooling_mode_cls_token === true) return "cls";
   if (pool.pooling_mode_mean_tokens === true) return "mean";
@@ -276,7 +249,7 @@ export async function loadTransformer(
   const { config } = configFromHf(json, configPath);
   config.pooling = options.pooling ?? (await poolingFromFolder(dir)) ?? config.pooling;
   const tokenizer = await loadTokenizer(dir);
-  const st = await readOptionalJson(join(dir, "sentence_bert_config.json"));
+  const st = await readOptionalJsonObject(join(dir, "sentence_bert_config.json"), "model file");
   const stMax = typeof st?.max_seq_length === "number" ? st.max_seq_length : undefined;
   const posMax = config.maxPositions - config.positionOffset;
   const maxLength = options.maxLength ??

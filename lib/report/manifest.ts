@@ -107,7 +107,7 @@ type ManifestArtifact = { notebook: string; [k: string]: unknown };
  * set) and `rerun` lists what this run executed. Without a previous manifest,
  * or with one of another experiment, the new manifest stands alone.
  *
- * @param previous The manifest already in the output directory, or null.
+ * @param previous The manifest already in the output directory, if any.
  * @param next The manifest of the notebooks that just ran ({@linkcode buildManifest}).
  * @param order Notebook names in execution order (entries are sorted by it).
  * @returns The merged manifest.
@@ -125,11 +125,11 @@ type ManifestArtifact = { notebook: string; [k: string]: unknown };
  * ```
  */
 export function mergeManifest(
-  previous: Record<string, unknown> | null,
+  previous: Record<string, unknown> | undefined,
   next: Record<string, unknown>,
   order: readonly string[],
 ): Record<string, unknown> {
-  if (previous === null || previous.experiment !== next.experiment) return next;
+  if (previous === undefined || previous.experiment !== next.experiment) return next;
   const rank = (name: string) => {
     const i = order.indexOf(name);
     return i < 0 ? order.length : i;

@@ -130,7 +130,7 @@ Deno.test("mergeManifest: a --only run replaces its notebooks and keeps the othe
 
 Deno.test("mergeManifest: nothing to merge with, or another experiment, leaves the new manifest", () => {
   const next = { experiment: "configs/experiment.json", notebooks: [nb("b", 5)], artifacts: [] };
-  assert.equal(mergeManifest(null, next, ["a", "b"]), next);
+  assert.equal(mergeManifest(undefined, next, ["a", "b"]), next);
   const quick = { ...next, experiment: "configs/experiment.quick.json", notebooks: [nb("a", 1)] };
   assert.equal(mergeManifest(quick, next, ["a", "b"]), next);
 });

@@ -1,0 +1,74 @@
+/**
+ * Reading JSON objects from files with errors that name the file.
+ *
+ * @module
+ */
+
+import { InputError } from "./errors.ts";
+
+/**
+ * Reads a file holding one JSON object.
+ *
+ * @param path The file.
+ * @param what What the file is, for the error message (e.g. `"model config"`).
+ * @returns The object.
+ * @throws {InputError} naming the file when it cannot be read, is not valid
+ *   JSON, or holds something other than an object.
+ *
+ * @example
+ * ```ts
+ * import { readJsonObject } from "./json.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.json`, '{"x": 1}');
+ * console.assert((await readJsonObject(`${dir}/a.json`, "test file")).x === 1);
+ * ```
+ */
+export async function readJsonObject(path: string, what: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    throw new InputError(`Cannot read ${what}: ${path} (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  return parseObject(text, path);
+}
+
+/**
+ * {@linkcode readJsonObject}, or `undefined` when the file does not exist.
+ *
+ * @example
+ * ```ts
+ * import { readOptionalJsonObject } from "./json.ts";
+ * console.assert(await readOptionalJsonObject("/nonexistent/a.json", "test file") === undefined);
+ * ```
+ */
+export async function readOptionalJsonObject(
+  path: string,
+  what: string,
+): Promise<Record<string, unknown> | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw new InputError(`Cannot read ${what}: ${path} (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  return parseObject(text, path);
+}
+
+function parseObject(text: string, path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(`${path} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const script = fileURLToPath(new URL("./reproduce.ts", import.meta.url));
+
+async function run(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("reproduce --only names an unknown notebook and exits 2", async () => {
+  const r = await run("--only", "00_data,99_nope", "--out", await Deno.makeTempDir());
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--only: unknown notebook in 00_data,99_nope; expected 00_data, /);
+});
+
+Deno.test("reproduce --only stops on a malformed manifest before writing anything", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${out}/manifest.json`, '{"notebooks": [');
+    const r = await run("--only", "00_data", "--out", out);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /manifest\.json is not valid JSON/);
+    assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name), ["manifest.json"]);
+    assert.equal(await Deno.readTextFile(`${out}/manifest.json`), '{"notebooks": [');
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { runTask } from "./_run_task.ts";
 
-const script = fileURLToPath(new URL("./reproduce.ts", import.meta.url));
-
-async function run(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
+const run = (...args: string[]) => runTask("reproduce.ts", args);
 
 Deno.test("reproduce --only names an unknown notebook and exits 2", async () => {
   const r = await run("--only", "00_data,99_nope", "--out", await Deno.makeTempDir());

@@ -12,8 +12,9 @@ import type { TextTokenizer } from "../lib/data/tokenizer.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sizeOnlyTokenizer } from "./_size_only_tokenizer.ts";
- * console.assert(sizeOnlyTokenizer(119_547).vocabSize === 119_547);
+ * assert(sizeOnlyTokenizer(119_547).vocabSize === 119_547);
  * ```
  */
 export function sizeOnlyTokenizer(vocabSize: number): TextTokenizer {

@@ -310,9 +310,10 @@ async function main(): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultOut } from "./bench.ts";
- * console.assert(defaultOut(false) === "results/bench/bench.json");
- * console.assert(defaultOut(true) === "out/bench/bench.json");
+ * assert(defaultOut(false) === "results/bench/bench.json");
+ * assert(defaultOut(true) === "out/bench/bench.json");
  * ```
  */
 export function defaultOut(partial: boolean): string {

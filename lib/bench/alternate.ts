@@ -45,11 +45,12 @@ export interface SideTimings {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { alternate } from "./alternate.ts";
  * const order: string[] = [];
  * const sides = ["a", "b"].map((name) => ({ name, round: (i: number) => (order.push(name + i), [1]) }));
  * await alternate(sides, 2);
- * console.assert(order.join() === "a0,b0,a1,b1");
+ * assert(order.join() === "a0,b0,a1,b1");
  * ```
  */
 export async function alternate(
@@ -90,9 +91,10 @@ export async function alternate(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sideTimings } from "./alternate.ts";
  * const t = sideTimings("xlir", [[10, 30], [20]], 64);
- * console.assert(t.medianMs === 20 && t.perSecond === 3200);
+ * assert(t.medianMs === 20 && t.perSecond === 3200);
  * ```
  */
 export function sideTimings(name: string, rounds: number[][], items: number): SideTimings {

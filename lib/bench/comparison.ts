@@ -53,6 +53,7 @@ export interface Comparison {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compare } from "./comparison.ts";
  * import { sideTimings } from "./alternate.ts";
  * const c = compare({
@@ -60,7 +61,7 @@ export interface Comparison {
  *   xlir: sideTimings("xlir", [[500]], 1000), peers: [sideTimings("faiss", [[250]], 1000)],
  *   check: { passed: true, summary: "ok" }, details: {},
  * });
- * console.assert(c.ratio === 0.5 && c.best === "faiss");
+ * assert(c.ratio === 0.5 && c.best === "faiss");
  * ```
  */
 export function compare(fields: Omit<Comparison, "best" | "ratio">): Comparison {
@@ -74,8 +75,9 @@ export function compare(fields: Omit<Comparison, "best" | "ratio">): Comparison 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatRate } from "./comparison.ts";
- * console.assert(formatRate(12345.6) === "12346" && formatRate(25.61) === "25.6");
+ * assert(formatRate(12345.6) === "12346" && formatRate(25.61) === "25.6");
  * ```
  */
 export function formatRate(x: number): string {
@@ -87,6 +89,7 @@ export function formatRate(x: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compare, formatComparison } from "./comparison.ts";
  * import { sideTimings } from "./alternate.ts";
  * const c = compare({
@@ -95,7 +98,7 @@ export function formatRate(x: number): string {
  *   peers: [sideTimings("torch-sparse", [[40]], 64), sideTimings("torch-dense", [[250]], 64)],
  *   check: { passed: true, summary: "" }, details: {},
  * });
- * console.assert(formatComparison(c) ===
+ * assert(formatComparison(c) ===
  *   "ratio train_pairs_per_s = 2.00  (xlir 3200 pairs/s, torch-sparse 1600, torch-dense 256; goal >= 1.0: met)");
  * ```
  */

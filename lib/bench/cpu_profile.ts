@@ -61,13 +61,14 @@ function shortUrl(url: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarizeCpuProfile } from "./cpu_profile.ts";
  * const frame = (functionName: string) => ({ functionName, url: "file:///x/lib/a.ts", lineNumber: 4 });
  * const s = summarizeCpuProfile({
  *   nodes: [{ id: 1, callFrame: frame("f") }, { id: 2, callFrame: frame("(idle)") }],
  *   samples: [1, 1, 2], timeDeltas: [1000, 3000, 5000],
  * });
- * console.assert(s.busyMs === 4 && s.entries[0].name === "f (lib/a.ts:5)" && s.entries[0].share === 1);
+ * assert(s.busyMs === 4 && s.entries[0].name === "f (lib/a.ts:5)" && s.entries[0].share === 1);
  * ```
  */
 export function summarizeCpuProfile(
@@ -126,9 +127,10 @@ export function summarizeCpuProfile(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatProfile } from "./cpu_profile.ts";
  * const text = formatProfile({ busyMs: 10, entries: [{ name: "f", selfMs: 5, share: 0.5 }] });
- * console.assert(text.includes("50.0 %"));
+ * assert(text.includes("50.0 %"));
  * ```
  */
 export function formatProfile(summary: { busyMs: number; entries: ProfileEntry[] }): string {

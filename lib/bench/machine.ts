@@ -21,9 +21,10 @@ export interface CpuInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCpuInfo } from "./machine.ts";
  * const cpu = parseCpuInfo("processor\t: 0\nmodel name\t: Xeon\nflags\t\t: fpu avx2\n");
- * console.assert(cpu.model === "Xeon" && cpu.flags.has("avx2"));
+ * assert(cpu.model === "Xeon" && cpu.flags.has("avx2"));
  * ```
  */
 export function parseCpuInfo(text: string): CpuInfo {
@@ -87,9 +88,10 @@ export interface MachineInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { machineInfo } from "./machine.ts";
  * const { machine } = machineInfo();
- * console.assert(machine.cores >= 1);
+ * assert(machine.cores >= 1);
  * ```
  */
 export function machineInfo(): { machine: MachineInfo; flags: Set<string> } {

@@ -48,9 +48,10 @@ export function peerScript(name: "torch_peer.py" | "faiss_peer.py"): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { peerEnv } from "./peer.ts";
  * const env = peerEnv({ PATH: "/bin", OPENBLAS_CORETYPE: "Haswell", OPENBLAS_L2_SIZE: "1" });
- * console.assert(env.PATH === "/bin" && !("OPENBLAS_CORETYPE" in env) && !("OPENBLAS_L2_SIZE" in env));
+ * assert(env.PATH === "/bin" && !("OPENBLAS_CORETYPE" in env) && !("OPENBLAS_L2_SIZE" in env));
  * ```
  */
 export function peerEnv(base: Record<string, string>, coretype?: string): Record<string, string> {
@@ -93,10 +94,11 @@ const KERNEL_RANK: Record<string, number> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openblasCoretypeFor } from "./peer.ts";
  * const avx512 = new Set(["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"]);
- * console.assert(openblasCoretypeFor(avx512, "Prescott") === "SkylakeX");
- * console.assert(openblasCoretypeFor(avx512, "Cooperlake") === undefined);
+ * assert(openblasCoretypeFor(avx512, "Prescott") === "SkylakeX");
+ * assert(openblasCoretypeFor(avx512, "Cooperlake") === undefined);
  * ```
  */
 export function openblasCoretypeFor(
@@ -322,8 +324,9 @@ export class PeerProcess {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { peerName } from "./peer.ts";
- * console.assert(peerName("faiss", 2, [2]) === "faiss" && peerName("faiss", 1, [2, 1]) === "faiss@1t");
+ * assert(peerName("faiss", 2, [2]) === "faiss" && peerName("faiss", 1, [2, 1]) === "faiss@1t");
  * ```
  */
 export function peerName(base: string, threads: number, all: readonly number[]): string {
@@ -352,9 +355,10 @@ export interface StartedPeer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openblasArchitecture } from "./peer.ts";
- * console.assert(openblasArchitecture([{ internal_api: "openblas", architecture: "Haswell" }]) === "Haswell");
- * console.assert(openblasArchitecture(null) === undefined);
+ * assert(openblasArchitecture([{ internal_api: "openblas", architecture: "Haswell" }]) === "Haswell");
+ * assert(openblasArchitecture(null) === undefined);
  * ```
  */
 export function openblasArchitecture(blas: unknown): string | undefined {

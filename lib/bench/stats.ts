@@ -14,8 +14,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { median } from "./stats.ts";
- * console.assert(median([3, 1, 2]) === 2 && median([4, 1, 2, 3]) === 2.5);
+ * assert(median([3, 1, 2]) === 2 && median([4, 1, 2, 3]) === 2.5);
  * ```
  */
 export function median(values: readonly number[]): number {
@@ -46,9 +47,10 @@ export interface Summary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarize } from "./stats.ts";
  * const s = summarize([5, 1, 3]);
- * console.assert(s.n === 3 && s.median === 3 && s.min === 1 && s.max === 5);
+ * assert(s.n === 3 && s.median === 3 && s.min === 1 && s.max === 5);
  * ```
  */
 export function summarize(values: readonly number[]): Summary {
@@ -70,8 +72,9 @@ export function summarize(values: readonly number[]): Summary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { perSecond } from "./stats.ts";
- * console.assert(perSecond(64, 32) === 2000);
+ * assert(perSecond(64, 32) === 2000);
  * ```
  */
 export function perSecond(items: number, ms: number): number {

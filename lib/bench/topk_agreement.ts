@@ -36,9 +36,10 @@ export interface TopkAgreement {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { topkAgreement } from "./topk_agreement.ts";
  * const r = topkAgreement(new Int32Array([1, 2, 3, 4]), new Int32Array([2, 1, 3, 5]), 2);
- * console.assert(r.shared === 0.75 && r.samePosition === 0.25 && r.identicalQueries === 1);
+ * assert(r.shared === 0.75 && r.samePosition === 0.25 && r.identicalQueries === 1);
  * ```
  */
 export function topkAgreement(a: Int32Array, b: Int32Array, k: number): TopkAgreement {

@@ -23,9 +23,10 @@ import { InputError } from "../util/errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { randomUnitVectors } from "./workload.ts";
  * const v = randomUnitVectors(2, 3, 7);
- * console.assert(Math.abs(v[0] ** 2 + v[1] ** 2 + v[2] ** 2 - 1) < 1e-6);
+ * assert(Math.abs(v[0] ** 2 + v[1] ** 2 + v[2] ** 2 - 1) < 1e-6);
  * ```
  */
 export function randomUnitVectors(n: number, d: number, seed: number): Float32Array {
@@ -69,9 +70,10 @@ export interface BatchShape {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { uniformIdBatches } from "./workload.ts";
  * const [b] = uniformIdBatches({ count: 1, batch: 2, length: 4 }, 100, 1);
- * console.assert(b.queries.length === 2 && b.passages[1].length === 4);
+ * assert(b.queries.length === 2 && b.passages[1].length === 4);
  * ```
  */
 export function uniformIdBatches(shape: BatchShape, vocab: number, seed: number): PairBatch[] {
@@ -109,10 +111,11 @@ export interface Wrap {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { windowIdBatches } from "./workload.ts";
  * const wrap = { head: new Int32Array([101]), tail: new Int32Array([102]) };
  * const [b] = windowIdBatches({ count: 1, batch: 1, length: 4 }, new Int32Array([5, 6, 7, 8]), wrap, wrap, 1);
- * console.assert(b.queries[0][0] === 101 && b.queries[0][3] === 102);
+ * assert(b.queries[0][0] === 101 && b.queries[0][3] === 102);
  * ```
  */
 export function windowIdBatches(
@@ -161,9 +164,10 @@ export function windowIdBatches(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { packBatches } from "./workload.ts";
  * const b = { queries: [new Int32Array([1, 2])], passages: [new Int32Array([3, 4])] };
- * console.assert(packBatches([b], { count: 1, batch: 1, length: 2 }).join() === "1,2,3,4");
+ * assert(packBatches([b], { count: 1, batch: 1, length: 2 }).join() === "1,2,3,4");
  * ```
  */
 export function packBatches(batches: readonly PairBatch[], shape: BatchShape): Int32Array {
@@ -203,9 +207,10 @@ export function packBatches(batches: readonly PairBatch[], shape: BatchShape): I
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { packRagged } from "./workload.ts";
  * const { ids, offsets } = packRagged([new Int32Array([1, 2]), new Int32Array([3])]);
- * console.assert(ids.join() === "1,2,3" && offsets.join() === "0,2");
+ * assert(ids.join() === "1,2,3" && offsets.join() === "0,2");
  * ```
  */
 export function packRagged(seqs: readonly Int32Array[]): { ids: Int32Array; offsets: Int32Array } {
@@ -225,8 +230,9 @@ export function packRagged(seqs: readonly Int32Array[]): { ids: Int32Array; offs
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { distinctIds } from "./workload.ts";
- * console.assert(distinctIds({ queries: [new Int32Array([1, 2])], passages: [new Int32Array([2, 3])] }) === 3);
+ * assert(distinctIds({ queries: [new Int32Array([1, 2])], passages: [new Int32Array([2, 3])] }) === 3);
  * ```
  */
 export function distinctIds(batch: PairBatch): number {
@@ -244,10 +250,11 @@ export function distinctIds(batch: PairBatch): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeRaw } from "./workload.ts";
  * const path = await Deno.makeTempFile();
  * await writeRaw(path, new Int32Array([1, 2]));
- * console.assert((await Deno.readFile(path)).length === 8);
+ * assert((await Deno.readFile(path)).length === 8);
  * ```
  */
 export async function writeRaw(path: string, data: Float32Array | Int32Array): Promise<void> {
@@ -262,10 +269,11 @@ export async function writeRaw(path: string, data: Float32Array | Int32Array): P
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readRawInt32, writeRaw } from "./workload.ts";
  * const path = await Deno.makeTempFile();
  * await writeRaw(path, new Int32Array([7, -1]));
- * console.assert((await readRawInt32(path)).join() === "7,-1");
+ * assert((await readRawInt32(path)).join() === "7,-1");
  * ```
  */
 export async function readRawInt32(path: string): Promise<Int32Array> {
@@ -282,10 +290,11 @@ export async function readRawInt32(path: string): Promise<Int32Array> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readRawFloat32, writeRaw } from "./workload.ts";
  * const path = await Deno.makeTempFile();
  * await writeRaw(path, new Float32Array([0.5]));
- * console.assert((await readRawFloat32(path))[0] === 0.5);
+ * assert((await readRawFloat32(path))[0] === 0.5);
  * ```
  */
 export async function readRawFloat32(path: string): Promise<Float32Array> {

@@ -45,8 +45,9 @@ const CRC_TABLE = (() => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crc32 } from "./archive.ts";
- * console.assert(crc32(0, new TextEncoder().encode("123456789")) === 0xcbf43926);
+ * assert(crc32(0, new TextEncoder().encode("123456789")) === 0xcbf43926);
  * ```
  */
 export function crc32(crc: number, data: Uint8Array): number {
@@ -80,11 +81,12 @@ function u64(view: DataView, at: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zipSync } from "fflate";
  * import { listZip } from "./archive.ts";
  * const path = await Deno.makeTempFile({ suffix: ".zip" });
  * await Deno.writeFile(path, zipSync({ "a/b.txt": new TextEncoder().encode("hi") }));
- * console.assert((await listZip(path))[0].name === "a/b.txt");
+ * assert((await listZip(path))[0].name === "a/b.txt");
  * ```
  */
 export async function listZip(path: string): Promise<ZipEntry[]> {
@@ -184,6 +186,7 @@ export interface ExtractResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zipSync } from "fflate";
  * import { extractZipEntry, listZip } from "./archive.ts";
  * const path = await Deno.makeTempFile({ suffix: ".zip" });
@@ -191,7 +194,7 @@ export interface ExtractResult {
  * const [entry] = await listZip(path);
  * const out = `${await Deno.makeTempDir()}/x.txt`;
  * await extractZipEntry(path, entry, out);
- * console.assert(await Deno.readTextFile(out) === "hello");
+ * assert(await Deno.readTextFile(out) === "hello");
  * ```
  */
 export async function extractZipEntry(
@@ -277,12 +280,13 @@ export async function extractZipEntry(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readLines } from "./archive.ts";
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "a\r\nb\nc");
  * const lines = [];
  * for await (const line of readLines(path)) lines.push(line);
- * console.assert(lines.join(",") === "a,b,c");
+ * assert(lines.join(",") === "a,b,c");
  * ```
  */
 export async function* readLines(path: string): AsyncGenerator<string> {

@@ -120,10 +120,11 @@ function textOf(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBeirCorpus } from "./beir.ts";
  * const p = await Deno.makeTempFile();
  * await Deno.writeTextFile(p, '{"_id": "d1", "title": "T", "text": "body"}\n');
- * console.assert((await readBeirCorpus(p)).get("d1")?.text === "body");
+ * assert((await readBeirCorpus(p)).get("d1")?.text === "body");
  * ```
  */
 export async function readBeirCorpus(path: string): Promise<Map<string, BeirDoc>> {
@@ -149,10 +150,11 @@ export async function readBeirCorpus(path: string): Promise<Map<string, BeirDoc>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBeirQueries } from "./beir.ts";
  * const p = await Deno.makeTempFile();
  * await Deno.writeTextFile(p, '{"_id": "q1", "text": "what?"}\n');
- * console.assert((await readBeirQueries(p)).get("q1") === "what?");
+ * assert((await readBeirQueries(p)).get("q1") === "what?");
  * ```
  */
 export async function readBeirQueries(path: string): Promise<Map<string, string>> {
@@ -176,10 +178,11 @@ export async function readBeirQueries(path: string): Promise<Map<string, string>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBeirQrels } from "./beir.ts";
  * const p = await Deno.makeTempFile();
  * await Deno.writeTextFile(p, "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
- * console.assert((await readBeirQrels(p)).qrels.get("q1")?.get("d1") === 1);
+ * assert((await readBeirQrels(p)).qrels.get("q1")?.get("d1") === 1);
  * ```
  */
 export async function readBeirQrels(

@@ -20,8 +20,9 @@ export const DEFAULT_DATA_DIR: string = fromFileUrl(new URL("../../data", import
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveDataDir } from "./data_dir.ts";
- * console.assert(resolveDataDir("/tmp/d") === "/tmp/d");
+ * assert(resolveDataDir("/tmp/d") === "/tmp/d");
  * ```
  */
 export function resolveDataDir(flag?: string): string {
@@ -34,8 +35,9 @@ export function resolveDataDir(flag?: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { datasetPath } from "./data_dir.ts";
- * console.assert(datasetPath("xquad-r", "/d") === "/d/xquad-r");
+ * assert(datasetPath("xquad-r", "/d") === "/d/xquad-r");
  * ```
  */
 export function datasetPath(name: string, dataDir: string = resolveDataDir()): string {

@@ -73,9 +73,10 @@ async function sizeOf(path: string): Promise<number | null> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hashFile } from "./download.ts";
  * const p = await Deno.makeTempFile();
- * console.assert(await hashFile(p, "md5") === "d41d8cd98f00b204e9800998ecf8427e");
+ * assert(await hashFile(p, "md5") === "d41d8cd98f00b204e9800998ecf8427e");
  * ```
  */
 export async function hashFile(path: string, algo: Algo): Promise<string> {
@@ -107,9 +108,10 @@ export type FileState =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkFile } from "./download.ts";
  * const p = await Deno.makeTempFile();
- * console.assert(await checkFile(p, { md5: "d41d8cd98f00b204e9800998ecf8427e" }) === "verified");
+ * assert(await checkFile(p, { md5: "d41d8cd98f00b204e9800998ecf8427e" }) === "verified");
  * ```
  */
 export async function checkFile(path: string, checksum: Checksum): Promise<FileState> {
@@ -330,10 +332,11 @@ async function dirHasFiles(path: string): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fileStatus } from "./download.ts";
  * const dir = await Deno.makeTempDir();
  * const [s] = await fileStatus({ url: "x", path: "a.txt", checksum: { sha256: null, reason: "-" } }, dir);
- * console.assert(s.state === "missing");
+ * assert(s.state === "missing");
  * ```
  */
 export async function fileStatus(file: SourceFile, dataDir: string): Promise<OutputStatus[]> {

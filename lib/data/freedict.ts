@@ -64,9 +64,10 @@ const DICTD_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeDictdNumber } from "./freedict.ts";
- * console.assert(decodeDictdNumber("B") === 1);
- * console.assert(decodeDictdNumber("BA") === 64);
+ * assert(decodeDictdNumber("B") === 1);
+ * assert(decodeDictdNumber("BA") === 64);
  * ```
  */
 export function decodeDictdNumber(text: string): number {
@@ -155,9 +156,10 @@ export interface TermOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cleanTerm } from "./freedict.ts";
- * console.assert(cleanTerm("  संचय~करना ") === "संचय करना");
- * console.assert(cleanTerm("archi‐") === undefined);
+ * assert(cleanTerm("  संचय~करना ") === "संचय करना");
+ * assert(cleanTerm("archi‐") === undefined);
  * ```
  */
 export function cleanTerm(term: string, options: TermOptions = {}): string | undefined {
@@ -204,12 +206,13 @@ function splitTerms(text: string, options: TermOptions): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFreedictEntry } from "./freedict.ts";
  * const entry = parseFreedictEntry(
  *   "Ligatur /lˌiːɡatˈuːɾ/ <fem, n, sg>\n [med.] ligation <n>, ligature <n>\n   Synonyms: {Abbinden}\n",
  * );
- * console.assert(entry?.headwords[0] === "Ligatur");
- * console.assert(entry?.translations.join("|") === "ligation|ligature");
+ * assert(entry?.headwords[0] === "Ligatur");
+ * assert(entry?.translations.join("|") === "ligation|ligature");
  * ```
  */
 export function parseFreedictEntry(
@@ -278,8 +281,9 @@ export interface FreedictOptions extends TermOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { freedictLanguages } from "./freedict.ts";
- * console.assert(freedictLanguages("ara-eng").join() === "ar,en");
+ * assert(freedictLanguages("ara-eng").join() === "ar,en");
  * ```
  */
 export function freedictLanguages(name: string): [string, string] {

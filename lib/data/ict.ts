@@ -46,9 +46,10 @@ export interface IctOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { joinSentences } from "./ict.ts";
- * console.assert(joinSentences(["A.", "B."], "en") === "A. B.");
- * console.assert(joinSentences(["甲。", "乙。"], "zh") === "甲。乙。");
+ * assert(joinSentences(["A.", "B."], "en") === "A. B.");
+ * assert(joinSentences(["甲。", "乙。"], "zh") === "甲。乙。");
  * ```
  */
 export function joinSentences(sentences: readonly string[], lang: string): string {
@@ -94,10 +95,11 @@ function documents(sentences: readonly AlignedSentence[]): AlignedSentence[][] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildIctExamples } from "./ict.ts";
  * const s = (i: number) => ({ id: `c:${i}`, doc: "d", text: { en: `S${i}.` } });
  * const ex = buildIctExamples([0, 1, 2, 3].map(s), { languages: ["en"], window: 1 });
- * console.assert(ex[1].texts.en.query === "S1." && ex[1].texts.en.passage === "S0. S2.");
+ * assert(ex[1].texts.en.query === "S1." && ex[1].texts.en.passage === "S0. S2.");
  * ```
  */
 export function buildIctExamples(
@@ -194,10 +196,11 @@ export interface SplitOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitByGroup } from "./ict.ts";
  * const items = ["a", "a", "b", "c", "d"].map((group, i) => ({ id: `${i}`, group }));
  * const { train, valid } = splitByGroup(items, { validFraction: 0.2, seed: 1 });
- * console.assert(train.length + valid.length === 5);
+ * assert(train.length + valid.length === 5);
  * ```
  */
 export function splitByGroup<T extends { group: string }>(

@@ -75,8 +75,9 @@ export const LANGUAGE_NAMES: Readonly<Record<string, string>> = Object.freeze({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkLanguages, XQUAD_R_LANGS } from "./languages.ts";
- * console.assert(checkLanguages(["en", "de", "en"], XQUAD_R_LANGS, "XQuAD-R").join() === "de,en");
+ * assert(checkLanguages(["en", "de", "en"], XQUAD_R_LANGS, "XQuAD-R").join() === "de,en");
  * ```
  */
 export function checkLanguages(

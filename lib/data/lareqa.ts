@@ -59,11 +59,12 @@ export interface RawParagraph {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readJsonFile } from "./lareqa.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/en.json`, '{"data": []}');
  * const json = await readJsonFile(`${dir}/en.json`, "XQuAD-R", "xquad-r");
- * console.assert(Array.isArray((json as { data: unknown[] }).data));
+ * assert(Array.isArray((json as { data: unknown[] }).data));
  * ```
  */
 export async function readJsonFile(path: string, what: string, download: string): Promise<unknown> {
@@ -160,13 +161,14 @@ function describe(v: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readSquadParagraphs } from "./lareqa.ts";
  * const json = { data: [{ paragraphs: [{
  *   context: "A b. C d.", sentences: ["A b.", "C d."], sentence_breaks: [[0, 4], [5, 9]],
  *   qas: [{ id: "q1", question: "C?", answers: [{ text: "C", answer_start: 5 }] }],
  * }] }] };
  * const [p] = readSquadParagraphs(json, "XQuAD-R", "en.json");
- * console.assert(p.sentences[1] === "C d." && p.questions[0].answerStarts[0] === 5);
+ * assert(p.sentences[1] === "C d." && p.questions[0].answerStarts[0] === 5);
  * ```
  */
 export function readSquadParagraphs(
@@ -262,12 +264,13 @@ export interface BuiltLanguage {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildLanguage } from "./lareqa.ts";
  * const { language } = buildLanguage("en", [{
  *   context: "A b. C d.", spans: [[0, 4], [5, 9]], sentences: ["A b.", "C d."], path: "data[0].paragraphs[0]",
  *   questions: [{ qid: "q1", text: "C?", answerStarts: [5], path: "data[0].paragraphs[0].qas[0]" }],
  * }], "XQuAD-R", "en.json");
- * console.assert(language.questions[0].answers[0] === "en:0:1");
+ * assert(language.questions[0].answers[0] === "en:0:1");
  * ```
  */
 export function buildLanguage(
@@ -365,9 +368,10 @@ function questionIndex(l: LareqaLanguage): Map<string, Question> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { datasetStats } from "./lareqa.ts";
  * const ds = { name: "x", languages: ["en"], byLang: { en: { lang: "en", questions: [], candidates: [], contexts: [] } } };
- * console.assert(datasetStats(ds).en.candidates === 0);
+ * assert(datasetStats(ds).en.candidates === 0);
  * ```
  */
 export function datasetStats(ds: LareqaDataset): Record<string, LanguageStats> {

@@ -211,10 +211,11 @@ export async function miraclCorpusShards(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readMiraclCorpus } from "./miracl.ts";
  * const p = await Deno.makeTempFile({ suffix: ".jsonl" });
  * await Deno.writeTextFile(p, '{"docid": "1#0", "title": "T", "text": "x"}\n');
- * console.assert((await readMiraclCorpus([p])).get("1#0")?.title === "T");
+ * assert((await readMiraclCorpus([p])).get("1#0")?.title === "T");
  * ```
  */
 export async function readMiraclCorpus(shards: string[]): Promise<Map<string, MiraclDoc>> {

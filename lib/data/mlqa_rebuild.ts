@@ -85,6 +85,7 @@ export interface SentenceOverlap {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareCandidates } from "./mlqa_rebuild.ts";
  * const lang = (texts: string[]) => ({
  *   lang: "en", contexts: [], questions: [],
@@ -92,7 +93,7 @@ export interface SentenceOverlap {
  * });
  * const ds = (texts: string[]) => ({ name: "x", languages: ["en"], byLang: { en: lang(texts) } });
  * const cmp = compareCandidates(ds(["A.", "B. C."]), ds(["A.", "B.", "C."]));
- * console.assert(cmp.en.common === 1 && cmp.en.overlap === 1 / 3);
+ * assert(cmp.en.common === 1 && cmp.en.overlap === 1 / 3);
  * ```
  */
 export function compareCandidates(

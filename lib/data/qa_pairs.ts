@@ -71,6 +71,7 @@ class Groups {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildQaPairs } from "./qa_pairs.ts";
  * const cand = { id: "en:0:1", lang: "en", paragraph: 0, sentence: 1, text: "Paris is big." };
  * const dataset = {
@@ -86,7 +87,7 @@ class Groups {
  *   },
  * };
  * const [ex] = buildQaPairs(dataset);
- * console.assert(ex.texts.en.passage === "Paris is big." && ex.group === "en:0:1");
+ * assert(ex.texts.en.passage === "Paris is big." && ex.group === "en:0:1");
  * ```
  */
 export function buildQaPairs(

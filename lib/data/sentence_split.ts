@@ -182,10 +182,11 @@ function adjust(text: string, b: number, lang: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sentenceSpans } from "./sentence_split.ts";
  * const text = "Dr. Smith arrived. He left.";
  * const spans = sentenceSpans(text, "en");
- * console.assert(spans.length === 2 && text.slice(...spans[1]) === "He left.");
+ * assert(spans.length === 2 && text.slice(...spans[1]) === "He left.");
  * ```
  */
 export function sentenceSpans(text: string, lang: string): Array<[number, number]> {
@@ -242,9 +243,10 @@ export function sentenceSpans(text: string, lang: string): Array<[number, number
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitSentences } from "./sentence_split.ts";
  * const s = splitSentences("Er kam am 25. Januar an. Dann ging er.", "de");
- * console.assert(s.length === 2 && s[0] === "Er kam am 25. Januar an.");
+ * assert(s.length === 2 && s[0] === "Er kam am 25. Januar an.");
  * ```
  */
 export function splitSentences(text: string, lang: string): string[] {

@@ -489,8 +489,9 @@ export const MIRACL_CORPUS_HF = "https://huggingface.co/datasets/miracl/miracl-c
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { miraclCorpusDir } from "./sources.ts";
- * console.assert(miraclCorpusDir("ar") === "miracl/corpus/miracl-corpus-v1.0-ar");
+ * assert(miraclCorpusDir("ar") === "miracl/corpus/miracl-corpus-v1.0-ar");
  * ```
  */
 export function miraclCorpusDir(lang: string): string {
@@ -734,8 +735,9 @@ export const SOURCES: Readonly<Record<string, DatasetSource>> = Object.fromEntri
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getSource } from "./sources.ts";
- * console.assert(getSource("xquad-r").files.length === 13);
+ * assert(getSource("xquad-r").files.length === 13);
  * ```
  */
 export function getSource(

@@ -130,10 +130,11 @@ interface SquadLike {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { alignedToPairs } from "./translation_pairs.ts";
  * const s = [{ id: "x:0", doc: "d", text: { en: "Hi.", de: "Hallo.", es: "Hola." } }];
- * console.assert(alignedToPairs(s, "x", ["de", "en", "es"], "english").length === 2);
- * console.assert(alignedToPairs(s, "x", ["de", "en", "es"], "all").length === 3);
+ * assert(alignedToPairs(s, "x", ["de", "en", "es"], "english").length === 2);
+ * assert(alignedToPairs(s, "x", ["de", "en", "es"], "all").length === 3);
  * ```
  */
 export function alignedToPairs(
@@ -239,10 +240,11 @@ export async function loadTranslationPairs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mergePairs } from "./translation_pairs.ts";
  * const a = { srcLang: "en", tgtLang: "de", src: "dog", tgt: "Hund", source: "x" };
  * const b = { srcLang: "de", tgtLang: "en", src: "Hund", tgt: "dog", source: "y" };
- * console.assert(mergePairs([[a], [b]]).length === 1);
+ * assert(mergePairs([[a], [b]]).length === 1);
  * ```
  */
 export function mergePairs(
@@ -276,9 +278,10 @@ export function mergePairs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { limitPerSource } from "./translation_pairs.ts";
  * const p = (src: string) => ({ srcLang: "en", tgtLang: "de", src, tgt: src, source: "s" });
- * console.assert(limitPerSource([p("a"), p("b"), p("c")], 2, 0).length === 2);
+ * assert(limitPerSource([p("a"), p("b"), p("c")], 2, 0).length === 2);
  * ```
  */
 export function limitPerSource(
@@ -323,9 +326,10 @@ export interface PairCount {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarizePairs } from "./translation_pairs.ts";
  * const p = { srcLang: "en", tgtLang: "de", src: "a", tgt: "b", source: "s" };
- * console.assert(summarizePairs([p, p])[0].count === 2);
+ * assert(summarizePairs([p, p])[0].count === 2);
  * ```
  */
 export function summarizePairs(pairs: readonly TranslationPair[]): PairCount[] {

@@ -274,9 +274,10 @@ function denseEngine(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { documentText } from "./beir_eval.ts";
- * console.assert(documentText({ title: "T", text: "body" }) === "T body");
- * console.assert(documentText({ title: "", text: "body" }) === "body");
+ * assert(documentText({ title: "T", text: "body" }) === "T body");
+ * assert(documentText({ title: "", text: "body" }) === "body");
  * ```
  */
 export function documentText(doc: { title: string; text: string }): string {
@@ -294,6 +295,7 @@ export function documentText(doc: { title: string; text: string }): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluatedQueries } from "./beir_eval.ts";
  * const c = {
  *   name: "x",
@@ -301,8 +303,8 @@ export function documentText(doc: { title: string; text: string }): string {
  *   queries: new Map([["q1", "a"], ["q2", "b"], ["q3", "c"]]),
  *   qrels: new Map([["q3", new Map([["d", 1]])], ["q1", new Map([["d", 1]])]]),
  * };
- * console.assert(evaluatedQueries(c, 0).ids.join() === "q1,q3");
- * console.assert(evaluatedQueries(c, 1).ids.join() === "q1");
+ * assert(evaluatedQueries(c, 0).ids.join() === "q1,q3");
+ * assert(evaluatedQueries(c, 1).ids.join() === "q1");
  * ```
  */
 export function evaluatedQueries(
@@ -358,6 +360,7 @@ function positiveInt(value: number | undefined, fallback: number, what: string):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateCollection } from "./beir_eval.ts";
  * import { tinyTokenizer } from "../model/_testing.ts";
  * const { result } = await evaluateCollection({
@@ -366,7 +369,7 @@ function positiveInt(value: number | undefined, fallback: number, what: string):
  *   queries: new Map([["q1", "cat"]]),
  *   qrels: new Map([["q1", new Map([["d1", 1]])]]),
  * }, { model: "bm25", tokenizer: await tinyTokenizer(), progress: false, warmupQueries: 0 });
- * console.assert(result.quality.ndcg_cut_10 === 1);
+ * assert(result.quality.ndcg_cut_10 === 1);
  * ```
  */
 export async function evaluateCollection(
@@ -521,12 +524,13 @@ export interface BeirResult extends RetrievalResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { beirCollection } from "./beir_eval.ts";
  * const c = beirCollection({
  *   name: "toy", split: "test", corpus: new Map(), queries: new Map(), qrels: new Map(),
  *   queriesInFile: 0, qrelsLines: 0,
  * });
- * console.assert(c.name === "beir/toy");
+ * assert(c.name === "beir/toy");
  * ```
  */
 export function beirCollection(ds: BeirDataset): TestCollection {

@@ -23,9 +23,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { percentile } from "./efficiency.ts";
- * console.assert(percentile([4, 1, 3, 2], 50) === 2.5);
- * console.assert(percentile([1, 2, 3, 4, 5], 95) === 4.8);
+ * assert(percentile([4, 1, 3, 2], 50) === 2.5);
+ * assert(percentile([1, 2, 3, 4, 5], 95) === 4.8);
  * ```
  */
 export function percentile(values: ArrayLike<number>, p: number): number {
@@ -64,9 +65,10 @@ export interface LatencySummary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarizeLatencies } from "./efficiency.ts";
  * const s = summarizeLatencies([1, 2, 3]);
- * console.assert(s.n === 3 && s.mean_ms === 2 && s.p50_ms === 2 && s.max_ms === 3);
+ * assert(s.n === 3 && s.mean_ms === 2 && s.p50_ms === 2 && s.max_ms === 3);
  * ```
  */
 export function summarizeLatencies(ms: ArrayLike<number>): LatencySummary {
@@ -109,13 +111,14 @@ export interface LatencyOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { measureLatencies } from "./efficiency.ts";
  * let t = 0;
  * const ms = await measureLatencies([1, 2, 3], (x) => void (t += 10 * x), {
  *   warmup: 2,
  *   now: () => t,
  * });
- * console.assert(ms.join() === "10,20,30");
+ * assert(ms.join() === "10,20,30");
  * ```
  */
 export async function measureLatencies<T>(
@@ -149,9 +152,10 @@ export async function measureLatencies<T>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timed } from "./efficiency.ts";
  * const { value, seconds } = await timed(() => 42);
- * console.assert(value === 42 && seconds >= 0);
+ * assert(value === 42 && seconds >= 0);
  * ```
  */
 export async function timed<T>(
@@ -172,9 +176,10 @@ export async function timed<T>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readProcFile } from "./efficiency.ts";
  * const text = readProcFile("/proc/self/status");
- * console.assert(text === undefined || text.includes("VmRSS"));
+ * assert(text === undefined || text.includes("VmRSS"));
  * ```
  */
 export function readProcFile(path: string): string | undefined {
@@ -208,9 +213,10 @@ export interface ProcMemory {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseProcStatus } from "./efficiency.ts";
  * const m = parseProcStatus("Name:\tdeno\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n");
- * console.assert(m.vmHwmBytes === 2048 * 1024 && m.vmRssBytes === 1024 * 1024);
+ * assert(m.vmHwmBytes === 2048 * 1024 && m.vmRssBytes === 1024 * 1024);
  * ```
  */
 export function parseProcStatus(text: string): ProcMemory {
@@ -232,9 +238,10 @@ export function parseProcStatus(text: string): ProcMemory {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readProcMemory } from "./efficiency.ts";
  * const m = readProcMemory();
- * console.assert(m.vmHwmBytes === undefined || m.vmHwmBytes > 0);
+ * assert(m.vmHwmBytes === undefined || m.vmHwmBytes > 0);
  * ```
  */
 export function readProcMemory(): ProcMemory {
@@ -260,12 +267,13 @@ export interface MemorySample {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryMonitor } from "./efficiency.ts";
  * const mem = new MemoryMonitor();
  * mem.sample("start");
  * const big = new Float64Array(1 << 20).fill(1);
  * mem.sample("allocated");
- * console.assert(mem.peakRssBytes >= mem.samples[0].rss_bytes && big[0] === 1);
+ * assert(mem.peakRssBytes >= mem.samples[0].rss_bytes && big[0] === 1);
  * ```
  */
 export class MemoryMonitor {
@@ -328,9 +336,10 @@ export interface MachineRuntime {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { machineRuntime } from "./efficiency.ts";
  * const m = machineRuntime();
- * console.assert(m.cores >= 1 && m.deno.length > 0);
+ * assert(m.cores >= 1 && m.deno.length > 0);
  * ```
  */
 export function machineRuntime(): MachineRuntime {

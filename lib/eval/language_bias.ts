@@ -25,9 +25,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rankDistance } from "./language_bias.ts";
- * console.assert(rankDistance([1, 7, 3], ["en", "de", "de"]) === 2);
- * console.assert(Number.isNaN(rankDistance([4], ["en"])));
+ * assert(rankDistance([1, 7, 3], ["en", "de", "de"]) === 2);
+ * assert(Number.isNaN(rankDistance([4], ["en"])));
  * ```
  */
 export function rankDistance(ranks: ArrayLike<number>, langs: ArrayLike<string>): number {
@@ -51,8 +52,9 @@ export function rankDistance(ranks: ArrayLike<number>, langs: ArrayLike<string>)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanDefined } from "./language_bias.ts";
- * console.assert(meanDefined([2, NaN, 4]) === 3);
+ * assert(meanDefined([2, NaN, 4]) === 3);
  * ```
  */
 export function meanDefined(values: ArrayLike<number>): number {

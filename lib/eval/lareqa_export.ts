@@ -27,9 +27,10 @@ import type { KeptRun, LareqaResult } from "./lareqa.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatKeptRun } from "./lareqa_export.ts";
  * const run = { name: "en-de", queries: [{ id: "en:q1", docs: ["de:0:1"], scores: [0.5] }], qrels: new Map() };
- * console.assert(formatKeptRun(run, "x") === "en:q1 Q0 de:0:1 1 0.5 x\n");
+ * assert(formatKeptRun(run, "x") === "en:q1 Q0 de:0:1 1 0.5 x\n");
  * ```
  */
 export function formatKeptRun(run: KeptRun, runid: string): string {
@@ -47,9 +48,10 @@ export function formatKeptRun(run: KeptRun, runid: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatKeptQrels } from "./lareqa_export.ts";
  * const run = { name: "en-de", queries: [], qrels: new Map([["en:q1", ["de:0:1"]]]) };
- * console.assert(formatKeptQrels(run) === "en:q1 0 de:0:1 1\n");
+ * assert(formatKeptQrels(run) === "en:q1 0 de:0:1 1\n");
  * ```
  */
 export function formatKeptQrels(run: KeptRun): string {

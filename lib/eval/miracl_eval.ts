@@ -42,11 +42,12 @@ export interface MiraclResult extends RetrievalResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { miraclCollection } from "./miracl_eval.ts";
  * const c = miraclCollection({
  *   lang: "sw", topics: new Map([["1", "swali"]]), qrels: new Map(), corpus: new Map(),
  * });
- * console.assert(c.name === "miracl/sw" && c.queries.get("1") === "swali");
+ * assert(c.name === "miracl/sw" && c.queries.get("1") === "swali");
  * ```
  */
 export function miraclCollection(ds: MiraclDataset): TestCollection {

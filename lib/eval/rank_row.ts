@@ -22,11 +22,12 @@ import { TopK } from "../retrieval/topk.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ranksInRow } from "./rank_row.ts";
  * const scores = new Float32Array([0.5, 0.9, 0.5, 0.1]);
  * const keys = new Int32Array([0, 1, 2, 3]);
  * // order: col1 (0.9), col2 (0.5, larger key), col0 (0.5), col3 → ranks of cols 0 and 3: 3 and 4
- * console.assert(ranksInRow(scores, keys, 4, [3, 0]).join() === "3,4");
+ * assert(ranksInRow(scores, keys, 4, [3, 0]).join() === "3,4");
  * ```
  */
 export function ranksInRow(
@@ -98,9 +99,10 @@ const BUCKETS = 4096;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ranksOfTargets } from "./rank_row.ts";
  * const r = ranksOfTargets(new Float32Array([0.5, 0.9, 0.5, 0.1]), new Int32Array([0, 1, 2, 3]), 4, [3, 0]);
- * console.assert(r.join() === "4,3");
+ * assert(r.join() === "4,3");
  * ```
  */
 export function ranksOfTargets(
@@ -118,9 +120,10 @@ export function ranksOfTargets(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { topOfRow } from "./rank_row.ts";
  * const top = topOfRow(new Float32Array([0.5, 0.9, 0.5]), new Int32Array([0, 1, 2]), 3, 2);
- * console.assert(top.join() === "1,2");
+ * assert(top.join() === "1,2");
  * ```
  */
 export function topOfRow(

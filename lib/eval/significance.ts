@@ -70,11 +70,12 @@ function quantile(sorted: Float64Array, q: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pairedCompare } from "./significance.ts";
  * const a = Array.from({ length: 50 }, (_, i) => 0.6 + (i % 5) * 0.01);
  * const b = a.map((x) => x - 0.1);
  * const r = pairedCompare(a, b, { iterations: 999 });
- * console.assert(Math.abs(r.diff - 0.1) < 1e-12 && r.p < 0.01 && r.ci95[0] > 0);
+ * assert(Math.abs(r.diff - 0.1) < 1e-12 && r.p < 0.01 && r.ci95[0] > 0);
  * ```
  */
 export function pairedCompare(
@@ -172,9 +173,10 @@ export interface MeanCi {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanCi } from "./significance.ts";
  * const r = meanCi([1, 2, 3]);
- * console.assert(r.mean === 2 && Math.abs(r.halfWidth - 4.303 / Math.sqrt(3)) < 1e-9);
+ * assert(r.mean === 2 && Math.abs(r.halfWidth - 4.303 / Math.sqrt(3)) < 1e-9);
  * ```
  */
 export function meanCi(values: readonly number[]): MeanCi {

@@ -18,10 +18,11 @@ const NAN_VIEW = new DataView(new ArrayBuffer(8));
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatFixed } from "./_format.ts";
- * console.assert(formatFixed(0.03125, 4) === "0.0312");
- * console.assert(formatFixed(0.09375, 4) === "0.0938");
- * console.assert(formatFixed(-412.66666, 4) === "-412.6667");
+ * assert(formatFixed(0.03125, 4) === "0.0312");
+ * assert(formatFixed(0.09375, 4) === "0.0938");
+ * assert(formatFixed(-412.66666, 4) === "-412.6667");
  * ```
  */
 export function formatFixed(x: number, digits: number): string {
@@ -73,8 +74,9 @@ function decrementLastDigit(s: string, digits: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { trecLine } from "./_format.ts";
- * console.assert(trecLine("map", "all", "0.1785") === "map                   \tall\t0.1785");
+ * assert(trecLine("map", "all", "0.1785") === "map                   \tall\t0.1785");
  * ```
  */
 export function trecLine(name: string, qid: string, value: string): string {

@@ -30,9 +30,10 @@ const VALID_INT = /^[+-]?\d+$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setupGains } from "./_gains.ts";
  * const g = setupGains([{ name: "1", value: 3 }], [4, 2], 2);
- * console.assert(g.map((x) => x.gain).join() === "0,3");
+ * assert(g.map((x) => x.gain).join() === "0,3");
  * ```
  */
 export function setupGains(
@@ -66,8 +67,9 @@ export function setupGains(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getGain, setupGains } from "./_gains.ts";
- * console.assert(getGain(1, setupGains([], [4, 2], 2)) === 1);
+ * assert(getGain(1, setupGains([], [4, 2], 2)) === 1);
  * ```
  */
 export function getGain(rel: number, gains: readonly RelGain[]): number {

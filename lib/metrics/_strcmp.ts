@@ -15,9 +15,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareUtf8 } from "./_strcmp.ts";
- * console.assert(compareUtf8("AP-10", "AP-9") < 0);
- * console.assert(compareUtf8("\u{1F600}", "\uFFFD") > 0);
+ * assert(compareUtf8("AP-10", "AP-9") < 0);
+ * assert(compareUtf8("\u{1F600}", "\uFFFD") > 0);
  * ```
  */
 export function compareUtf8(a: string, b: string): number {

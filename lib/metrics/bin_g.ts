@@ -19,8 +19,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binaryG } from "./bin_g.ts";
- * console.assert(binaryG([1, 0, 1], 2) === (1 + 1 / Math.log2(3)) / 2);
+ * assert(binaryG([1, 0, 1], 2) === (1 + 1 / Math.log2(3)) / 2);
  * ```
  */
 export function binaryG(rels: ArrayLike<number>, numRel: number, relevanceLevel = 1): number {
@@ -40,8 +41,9 @@ export function binaryG(rels: ArrayLike<number>, numRel: number, relevanceLevel 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binG } from "./bin_g.ts";
- * console.assert(binG.name === "binG");
+ * assert(binG.name === "binG");
  * ```
  */
 export const binG: MeasureDef = {

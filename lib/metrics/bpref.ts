@@ -23,9 +23,10 @@ import { type MeasureDef, RELVALUE_NONPOOL, RELVALUE_UNJUDGED } from "./measure.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bpref } from "./bpref.ts";
  * // rel, nonrel, rel; R = 2, N = 5: (1 + (1 - 1/2)) / 2
- * console.assert(bpref([1, 0, 1], 2, 5) === 0.75);
+ * assert(bpref([1, 0, 1], 2, 5) === 0.75);
  * ```
  */
 export function bpref(
@@ -59,8 +60,9 @@ export function bpref(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numJudgedNonrel } from "./bpref.ts";
- * console.assert(numJudgedNonrel([5, 2, 1], 2) === 7);
+ * assert(numJudgedNonrel([5, 2, 1], 2) === 7);
  * ```
  */
 export function numJudgedNonrel(relLevels: readonly number[], relevanceLevel: number): number {
@@ -74,8 +76,9 @@ export function numJudgedNonrel(relLevels: readonly number[], relevanceLevel: nu
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bprefMeasure } from "./bpref.ts";
- * console.assert(bprefMeasure.name === "bpref");
+ * assert(bprefMeasure.name === "bpref");
  * ```
  */
 export const bprefMeasure: MeasureDef = {

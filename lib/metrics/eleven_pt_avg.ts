@@ -25,8 +25,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { elevenPointAverage } from "./eleven_pt_avg.ts";
- * console.assert(elevenPointAverage([1], 1, 1, [0, 0.5, 1]) === 1);
+ * assert(elevenPointAverage([1], 1, 1, [0, 0.5, 1]) === 1);
  * ```
  */
 export function elevenPointAverage(
@@ -66,8 +67,9 @@ export function elevenPointAverage(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { elevenPtAvg } from "./eleven_pt_avg.ts";
- * console.assert(elevenPtAvg.name === "11pt_avg");
+ * assert(elevenPtAvg.name === "11pt_avg");
  * ```
  */
 export const elevenPtAvg: MeasureDef = {

@@ -47,12 +47,13 @@ export interface Evaluation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateMeasures } from "./evaluate.ts";
  * import { resolveMeasures } from "./registry.ts";
  * const qrels = new Map([["q1", new Map([["d1", 1]])]]);
  * const run = new Map([["q1", { docids: ["d0", "d1"], scores: [2, 1] }]]);
  * const ev = evaluateMeasures(qrels, run, resolveMeasures(["map"]).instances);
- * console.assert(ev.summary[0] === 0.5);
+ * assert(ev.summary[0] === 0.5);
  * ```
  */
 export function evaluateMeasures(
@@ -156,11 +157,12 @@ export interface EvalResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluate } from "./evaluate.ts";
  * const qrels = new Map([["q1", new Map([["d1", 1], ["d2", 0]])]]);
  * const run = new Map([["q1", [{ docid: "d2", score: 0.9 }, { docid: "d1", score: 0.5 }]]]);
  * const { perQuery, aggregate } = evaluate(qrels, run, ["map", "P_1", "ndcg_cut_10"]);
- * console.assert(aggregate.map === 0.5 && perQuery.get("q1")!.P_1 === 0);
+ * assert(aggregate.map === 0.5 && perQuery.get("q1")!.P_1 === 0);
  * ```
  */
 export function evaluate(

@@ -22,9 +22,10 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizedGain } from "./g.ts";
  * import { setupGains } from "./_gains.ts";
- * console.assert(normalizedGain([1], setupGains([], [0, 1], 2)) === 1);
+ * assert(normalizedGain([1], setupGains([], [0, 1], 2)) === 1);
  * ```
  */
 export function normalizedGain(rels: ArrayLike<number>, gains: readonly RelGain[]): number {
@@ -62,8 +63,9 @@ export function normalizedGain(rels: ArrayLike<number>, gains: readonly RelGain[
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { G } from "./g.ts";
- * console.assert(G.paramKind === "pairs");
+ * assert(G.paramKind === "pairs");
  * ```
  */
 export const G: MeasureDef = {

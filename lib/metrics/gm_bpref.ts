@@ -14,8 +14,9 @@ import { type MeasureDef, MIN_GEO_MEAN } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gmBpref } from "./gm_bpref.ts";
- * console.assert(gmBpref.perQuery === false);
+ * assert(gmBpref.perQuery === false);
  * ```
  */
 export const gmBpref: MeasureDef = {

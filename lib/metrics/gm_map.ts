@@ -14,8 +14,9 @@ import { type MeasureDef, MIN_GEO_MEAN } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gmMap } from "./gm_map.ts";
- * console.assert(gmMap.summary === "geometric");
+ * assert(gmMap.summary === "geometric");
  * ```
  */
 export const gmMap: MeasureDef = {

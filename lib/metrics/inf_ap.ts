@@ -25,8 +25,9 @@ const INFAP_EPSILON = 0.00001;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inferredAP } from "./inf_ap.ts";
- * console.assert(inferredAP([1], 1) === 1);
+ * assert(inferredAP([1], 1) === 1);
  * ```
  */
 export function inferredAP(rels: ArrayLike<number>, numRel: number, relevanceLevel = 1): number {
@@ -63,8 +64,9 @@ export function inferredAP(rels: ArrayLike<number>, numRel: number, relevanceLev
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { infAP } from "./inf_ap.ts";
- * console.assert(infAP.name === "infAP");
+ * assert(infAP.name === "infAP");
  * ```
  */
 export const infAP: MeasureDef = {

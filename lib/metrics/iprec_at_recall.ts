@@ -43,8 +43,9 @@ export const ELEVEN_POINTS: readonly number[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { recallCutoffs } from "./iprec_at_recall.ts";
- * console.assert(recallCutoffs([0.5, 0.6], 77).join() === "39,46");
+ * assert(recallCutoffs([0.5, 0.6], 77).join() === "39,46");
  * ```
  */
 export function recallCutoffs(points: readonly number[], numRel: number): number[] {
@@ -64,10 +65,11 @@ export function recallCutoffs(points: readonly number[], numRel: number): number
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { interpolatedPrecisionAtRecall } from "./iprec_at_recall.ts";
  * // relevant at ranks 2 and 3 of 4, R = 2
  * const v = interpolatedPrecisionAtRecall([0, 1, 1, 0], 2, 2, [0, 0.5, 1]);
- * console.assert(v.join() === [2 / 3, 2 / 3, 2 / 3].join());
+ * assert(v.join() === [2 / 3, 2 / 3, 2 / 3].join());
  * ```
  */
 export function interpolatedPrecisionAtRecall(
@@ -101,8 +103,9 @@ export function interpolatedPrecisionAtRecall(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { iprecAtRecall } from "./iprec_at_recall.ts";
- * console.assert(iprecAtRecall.defaults?.length === 11);
+ * assert(iprecAtRecall.defaults?.length === 11);
  * ```
  */
 export const iprecAtRecall: MeasureDef = {

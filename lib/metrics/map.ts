@@ -21,9 +21,10 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { averagePrecision } from "./map.ts";
  * // relevant at ranks 1 and 3, R = 3: (1/1 + 2/3) / 3
- * console.assert(averagePrecision([1, 0, 1], 3) === (1 + 2 / 3) / 3);
+ * assert(averagePrecision([1, 0, 1], 3) === (1 + 2 / 3) / 3);
  * ```
  */
 export function averagePrecision(
@@ -55,8 +56,9 @@ export function averagePrecision(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { averagePrecisionFromRanks } from "./map.ts";
- * console.assert(averagePrecisionFromRanks([1, 3], 3) === (1 + 2 / 3) / 3);
+ * assert(averagePrecisionFromRanks([1, 3], 3) === (1 + 2 / 3) / 3);
  * ```
  */
 export function averagePrecisionFromRanks(ranks: ArrayLike<number>, numRel: number): number {
@@ -78,8 +80,9 @@ export function averagePrecisionFromRanks(ranks: ArrayLike<number>, numRel: numb
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { map } from "./map.ts";
- * console.assert(map.summary === "mean");
+ * assert(map.summary === "mean");
  * ```
  */
 export const map: MeasureDef = {

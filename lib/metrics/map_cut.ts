@@ -22,8 +22,9 @@ import { DEFAULT_CUTOFFS } from "./precision.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { averagePrecisionAtCutoffs } from "./map_cut.ts";
- * console.assert(averagePrecisionAtCutoffs([1, 0, 1], 2, [1, 3]).join() === [0.5, (1 + 2 / 3) / 2].join());
+ * assert(averagePrecisionAtCutoffs([1, 0, 1], 2, [1, 3]).join() === [0.5, (1 + 2 / 3) / 2].join());
  * ```
  */
 export function averagePrecisionAtCutoffs(
@@ -56,8 +57,9 @@ export function averagePrecisionAtCutoffs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mapCut } from "./map_cut.ts";
- * console.assert(mapCut.name === "map_cut");
+ * assert(mapCut.name === "map_cut");
  * ```
  */
 export const mapCut: MeasureDef = {

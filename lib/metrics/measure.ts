@@ -138,8 +138,9 @@ const LONG_PREFIX = /^\s*[+-]?\d+/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseAtof } from "./measure.ts";
- * console.assert(parseAtof(".25", "x") === 0.25);
+ * assert(parseAtof(".25", "x") === 0.25);
  * ```
  */
 export function parseAtof(text: string, what: string): number {
@@ -158,8 +159,9 @@ export function parseAtof(text: string, what: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseAtol } from "./measure.ts";
- * console.assert(parseAtol("23.4", "cutoff") === 23);
+ * assert(parseAtol("23.4", "cutoff") === 23);
  * ```
  */
 export function parseAtol(text: string, what: string): number {
@@ -180,9 +182,10 @@ export function parseAtol(text: string, what: string): number {
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { resolveParams } from "./measure.ts";
  * import { P } from "./precision.ts";
- * console.assert(resolveParams(P, "5,7,3").names.join() === "P_3,P_5,P_7");
+ * assert(resolveParams(P, "5,7,3").names.join() === "P_3,P_5,P_7");
  * ```
  */
 export function resolveParams(def: MeasureDef, text: string | undefined): MeasureInstance {

@@ -32,11 +32,12 @@ export interface DcgPair {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dcgPair } from "./ndcg.ts";
  * import { setupGains } from "./_gains.ts";
  * // qrels: one doc of relevance 2, one of relevance 1; ranking: rel 1, rel 2
  * const { dcg, idealDcg } = dcgPair([1, 2], setupGains([], [0, 1, 1], 3));
- * console.assert(dcg === 1 + 2 / Math.log2(3) && idealDcg === 2 + 1 / Math.log2(3));
+ * assert(dcg === 1 + 2 / Math.log2(3) && idealDcg === 2 + 1 / Math.log2(3));
  * ```
  */
 export function dcgPair(rels: ArrayLike<number>, gains: readonly RelGain[]): DcgPair {
@@ -73,9 +74,10 @@ function gainsOf(rr: RankedRels, p: MeasureParams): RelGain[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ndcgOf } from "./ndcg.ts";
  * import { setupGains } from "./_gains.ts";
- * console.assert(ndcgOf([2, 1], setupGains([], [0, 1, 1], 3)) === 1);
+ * assert(ndcgOf([2, 1], setupGains([], [0, 1, 1], 3)) === 1);
  * ```
  */
 export function ndcgOf(rels: ArrayLike<number>, gains: readonly RelGain[]): number {
@@ -95,8 +97,9 @@ const base = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ndcg } from "./ndcg.ts";
- * console.assert(ndcg.paramKind === "pairs");
+ * assert(ndcg.paramKind === "pairs");
  * ```
  */
 export const ndcg: MeasureDef = {
@@ -112,8 +115,9 @@ export const ndcg: MeasureDef = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dcg } from "./ndcg.ts";
- * console.assert(dcg.name === "dcg");
+ * assert(dcg.name === "dcg");
  * ```
  */
 export const dcg: MeasureDef = {
@@ -129,8 +133,9 @@ export const dcg: MeasureDef = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { idealDcg } from "./ndcg.ts";
- * console.assert(idealDcg.name === "ideal_dcg");
+ * assert(idealDcg.name === "ideal_dcg");
  * ```
  */
 export const idealDcg: MeasureDef = {

@@ -24,10 +24,11 @@ import { DEFAULT_CUTOFFS } from "./precision.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ndcgAtCutoffs } from "./ndcg_cut.ts";
  * // qrels: one doc of relevance 1; ranking: non-relevant, relevant
  * const v = ndcgAtCutoffs([0, 1], [5, 1], 2, [1, 2]);
- * console.assert(v[0] === 0 && v[1] === 1 / Math.log2(3));
+ * assert(v[0] === 0 && v[1] === 1 / Math.log2(3));
  * ```
  */
 export function ndcgAtCutoffs(
@@ -79,8 +80,9 @@ export function ndcgAtCutoffs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ndcgCut } from "./ndcg_cut.ts";
- * console.assert(ndcgCut.name === "ndcg_cut");
+ * assert(ndcgCut.name === "ndcg_cut");
  * ```
  */
 export const ndcgCut: MeasureDef = {

@@ -19,9 +19,10 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ndcgOverRelevant } from "./ndcg_rel.ts";
  * import { setupGains } from "./_gains.ts";
- * console.assert(ndcgOverRelevant([1], setupGains([], [0, 1], 2)) === 1);
+ * assert(ndcgOverRelevant([1], setupGains([], [0, 1], 2)) === 1);
  * ```
  */
 export function ndcgOverRelevant(rels: ArrayLike<number>, gains: readonly RelGain[]): number {
@@ -68,8 +69,9 @@ export function ndcgOverRelevant(rels: ArrayLike<number>, gains: readonly RelGai
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ndcgRel } from "./ndcg_rel.ts";
- * console.assert(ndcgRel.name === "ndcg_rel");
+ * assert(ndcgRel.name === "ndcg_rel");
  * ```
  */
 export const ndcgRel: MeasureDef = {

@@ -12,8 +12,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numNonrelJudgedRet } from "./num_nonrel_judged_ret.ts";
- * console.assert(numNonrelJudgedRet.summary === "sum");
+ * assert(numNonrelJudgedRet.summary === "sum");
  * ```
  */
 export const numNonrelJudgedRet: MeasureDef = {

@@ -12,10 +12,11 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numQ } from "./num_q.ts";
  * const out = new Float64Array(1);
  * numQ.compute({} as never, { values: [], pairs: [] }, {} as never, out, 0);
- * console.assert(out[0] === 1);
+ * assert(out[0] === 1);
  * ```
  */
 export const numQ: MeasureDef = {

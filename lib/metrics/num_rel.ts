@@ -12,8 +12,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numRel } from "./num_rel.ts";
- * console.assert(numRel.valueType === "long");
+ * assert(numRel.valueType === "long");
  * ```
  */
 export const numRel: MeasureDef = {

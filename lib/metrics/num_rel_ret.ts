@@ -12,8 +12,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numRelRet } from "./num_rel_ret.ts";
- * console.assert(numRelRet.name === "num_rel_ret");
+ * assert(numRelRet.name === "num_rel_ret");
  * ```
  */
 export const numRelRet: MeasureDef = {

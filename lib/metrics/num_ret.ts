@@ -12,8 +12,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numRet } from "./num_ret.ts";
- * console.assert(numRet.summary === "sum");
+ * assert(numRet.summary === "sum");
  * ```
  */
 export const numRet: MeasureDef = {

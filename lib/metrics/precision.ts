@@ -24,8 +24,9 @@ export const DEFAULT_CUTOFFS: readonly number[] = [5, 10, 15, 20, 30, 100, 200, 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { relevantAtCutoffs } from "./precision.ts";
- * console.assert(relevantAtCutoffs([1, 0, 1], [1, 2, 5], 1).join() === "1,1,2");
+ * assert(relevantAtCutoffs([1, 0, 1], [1, 2, 5], 1).join() === "1,1,2");
  * ```
  */
 export function relevantAtCutoffs(
@@ -54,8 +55,9 @@ export function relevantAtCutoffs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { precisionAtCutoffs } from "./precision.ts";
- * console.assert(precisionAtCutoffs([1, 0, 1], [2, 4]).join() === "0.5,0.5");
+ * assert(precisionAtCutoffs([1, 0, 1], [2, 4]).join() === "0.5,0.5");
  * ```
  */
 export function precisionAtCutoffs(
@@ -71,8 +73,9 @@ export function precisionAtCutoffs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { P } from "./precision.ts";
- * console.assert(P.defaults?.length === 9);
+ * assert(P.defaults?.length === 9);
  * ```
  */
 export const P: MeasureDef = {

@@ -21,9 +21,10 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rNdcg } from "./r_ndcg.ts";
  * import { setupGains } from "./_gains.ts";
- * console.assert(rNdcg([1], 1, setupGains([], [0, 1], 2)) === 1);
+ * assert(rNdcg([1], 1, setupGains([], [0, 1], 2)) === 1);
  * ```
  */
 export function rNdcg(rels: ArrayLike<number>, numRel: number, gains: readonly RelGain[]): number {
@@ -78,8 +79,9 @@ export function rNdcg(rels: ArrayLike<number>, numRel: number, gains: readonly R
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rndcg } from "./r_ndcg.ts";
- * console.assert(Rndcg.name === "Rndcg");
+ * assert(Rndcg.name === "Rndcg");
  * ```
  */
 export const Rndcg: MeasureDef = {

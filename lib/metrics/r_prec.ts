@@ -18,8 +18,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rPrecision } from "./r_prec.ts";
- * console.assert(rPrecision([1, 0, 1], 2) === 0.5);
+ * assert(rPrecision([1, 0, 1], 2) === 0.5);
  * ```
  */
 export function rPrecision(rels: ArrayLike<number>, numRel: number, relevanceLevel = 1): number {
@@ -35,8 +36,9 @@ export function rPrecision(rels: ArrayLike<number>, numRel: number, relevanceLev
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rprec } from "./r_prec.ts";
- * console.assert(Rprec.name === "Rprec");
+ * assert(Rprec.name === "Rprec");
  * ```
  */
 export const Rprec: MeasureDef = {

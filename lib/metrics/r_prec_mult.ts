@@ -22,8 +22,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { precisionAtRMultiples } from "./r_prec_mult.ts";
- * console.assert(precisionAtRMultiples([1, 0, 1, 0], 2, 2, [1, 2]).join() === "0.5,0.5");
+ * assert(precisionAtRMultiples([1, 0, 1, 0], 2, 2, [1, 2]).join() === "0.5,0.5");
  * ```
  */
 export function precisionAtRMultiples(
@@ -55,8 +56,9 @@ export function precisionAtRMultiples(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RprecMult } from "./r_prec_mult.ts";
- * console.assert(RprecMult.defaults?.length === 10);
+ * assert(RprecMult.defaults?.length === 10);
  * ```
  */
 export const RprecMult: MeasureDef = {

@@ -46,9 +46,10 @@ const statsCache = new WeakMap<ReadonlyMap<string, number>, QrelsStats>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { qrelsStats } from "./ranking.ts";
  * const s = qrelsStats(new Map([["a", 0], ["b", 2], ["c", -1]]));
- * console.assert(s.relLevels.join() === "1,0,1" && s.numRelLevels === 3);
+ * assert(s.relLevels.join() === "1,0,1" && s.numRelLevels === 3);
  * ```
  */
 export function qrelsStats(judgments: ReadonlyMap<string, number>): QrelsStats {
@@ -74,9 +75,10 @@ export function qrelsStats(judgments: ReadonlyMap<string, number>): QrelsStats {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rankOrder } from "./ranking.ts";
  * // equal scores: "b" before "a" (docid descending)
- * console.assert([...rankOrder(["a", "b", "c"], [1, 1, 2])].join() === "2,1,0");
+ * assert([...rankOrder(["a", "b", "c"], [1, 1, 2])].join() === "2,1,0");
  * ```
  */
 export function rankOrder(docids: readonly string[], scores: ArrayLike<number>): Uint32Array {
@@ -116,10 +118,11 @@ export function rankOrder(docids: readonly string[], scores: ArrayLike<number>):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rankQuery } from "./ranking.ts";
  * const rr = rankQuery("q1", { docids: ["a", "b", "c"], scores: [0.5, 0.9, 0.1] },
  *   new Map([["a", 1], ["c", 0]]));
- * console.assert([...rr.rels].join() === "-1,1,0" && rr.numRel === 1 && rr.numRelRet === 1);
+ * assert([...rr.rels].join() === "-1,1,0" && rr.numRel === 1 && rr.numRelRet === 1);
  * ```
  */
 export function rankQuery(

@@ -34,9 +34,10 @@ function persistence(params: MeasureParams): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rankBiasedPrecision } from "./rbp.ts";
  * const v = rankBiasedPrecision([1, 0], [1, 1], 2, { values: [], pairs: [] });
- * console.assert(Math.abs(v - 0.1) < 1e-12);
+ * assert(Math.abs(v - 0.1) < 1e-12);
  * ```
  */
 export function rankBiasedPrecision(
@@ -74,8 +75,9 @@ export function rankBiasedPrecision(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rbpResidual } from "./rbp.ts";
- * console.assert(rbpResidual([1], { values: [], pairs: [] }) === 0);
+ * assert(rbpResidual([1], { values: [], pairs: [] }) === 0);
  * ```
  */
 export function rbpResidual(rels: ArrayLike<number>, params: MeasureParams): number {
@@ -98,8 +100,9 @@ export function rbpResidual(rels: ArrayLike<number>, params: MeasureParams): num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rbp } from "./rbp.ts";
- * console.assert(rbp.name === "rbp");
+ * assert(rbp.name === "rbp");
  * ```
  */
 export const rbp: MeasureDef = {
@@ -118,8 +121,9 @@ export const rbp: MeasureDef = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rbpResid } from "./rbp.ts";
- * console.assert(rbpResid.name === "rbp_resid");
+ * assert(rbpResid.name === "rbp_resid");
  * ```
  */
 export const rbpResid: MeasureDef = {

@@ -22,8 +22,9 @@ import { DEFAULT_CUTOFFS, relevantAtCutoffs } from "./precision.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { recallAtCutoffs } from "./recall.ts";
- * console.assert(recallAtCutoffs([1, 0, 1], 4, [1, 3]).join() === "0.25,0.5");
+ * assert(recallAtCutoffs([1, 0, 1], 4, [1, 3]).join() === "0.25,0.5");
  * ```
  */
 export function recallAtCutoffs(
@@ -41,8 +42,9 @@ export function recallAtCutoffs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { recall } from "./recall.ts";
- * console.assert(recall.name === "recall");
+ * assert(recall.name === "recall");
  * ```
  */
 export const recall: MeasureDef = {

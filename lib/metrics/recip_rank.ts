@@ -17,8 +17,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reciprocalRank } from "./recip_rank.ts";
- * console.assert(reciprocalRank([0, 0, 1]) === 1 / 3);
+ * assert(reciprocalRank([0, 0, 1]) === 1 / 3);
  * ```
  */
 export function reciprocalRank(rels: ArrayLike<number>, relevanceLevel = 1): number {
@@ -31,8 +32,9 @@ export function reciprocalRank(rels: ArrayLike<number>, relevanceLevel = 1): num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { recipRank } from "./recip_rank.ts";
- * console.assert(recipRank.name === "recip_rank");
+ * assert(recipRank.name === "recip_rank");
  * ```
  */
 export const recipRank: MeasureDef = {

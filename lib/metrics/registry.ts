@@ -201,8 +201,9 @@ const BY_NAME = new Map(MEASURES.map((m) => [m.name, m]));
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { measureByName } from "./registry.ts";
- * console.assert(measureByName("P")?.name === "P");
+ * assert(measureByName("P")?.name === "P");
  * ```
  */
 export function measureByName(name: string): MeasureDef | undefined {
@@ -233,9 +234,10 @@ export interface ResolvedMeasures {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveMeasures } from "./registry.ts";
  * const { instances } = resolveMeasures(["P.5,7,3", "map"]);
- * console.assert(instances.flatMap((i) => i.names).join() === "map,P_3,P_5,P_7");
+ * assert(instances.flatMap((i) => i.names).join() === "map,P_3,P_5,P_7");
  * ```
  */
 export function resolveMeasures(specs: readonly string[], merge = false): ResolvedMeasures {

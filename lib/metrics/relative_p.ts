@@ -23,8 +23,9 @@ import { DEFAULT_CUTOFFS, relevantAtCutoffs } from "./precision.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { relativePrecisionAtCutoffs } from "./relative_p.ts";
- * console.assert(relativePrecisionAtCutoffs([1, 0, 1], 1, [2]).join() === "1");
+ * assert(relativePrecisionAtCutoffs([1, 0, 1], 1, [2]).join() === "1");
  * ```
  */
 export function relativePrecisionAtCutoffs(
@@ -44,8 +45,9 @@ export function relativePrecisionAtCutoffs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { relativeP } from "./relative_p.ts";
- * console.assert(relativeP.name === "relative_P");
+ * assert(relativeP.name === "relative_P");
  * ```
  */
 export const relativeP: MeasureDef = {

@@ -12,8 +12,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runid } from "./runid.ts";
- * console.assert(runid.summary === "runid");
+ * assert(runid.summary === "runid");
  * ```
  */
 export const runid: MeasureDef = {

@@ -25,8 +25,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setF } from "./set_measures.ts";
- * console.assert(setF(4, 4, 2) === 0.5);
+ * assert(setF(4, 4, 2) === 0.5);
  * ```
  */
 export function setF(numRet: number, numRel: number, numRelRet: number, x = 1.0): number {
@@ -52,8 +53,9 @@ function single(name: string, f: MeasureDef["compute"]): MeasureDef {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setP } from "./set_measures.ts";
- * console.assert(setP.name === "set_P");
+ * assert(setP.name === "set_P");
  * ```
  */
 export const setP: MeasureDef = single("set_P", (rr, _p, _c, out, at) => {
@@ -65,8 +67,9 @@ export const setP: MeasureDef = single("set_P", (rr, _p, _c, out, at) => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setRelativeP } from "./set_measures.ts";
- * console.assert(setRelativeP.name === "set_relative_P");
+ * assert(setRelativeP.name === "set_relative_P");
  * ```
  */
 export const setRelativeP: MeasureDef = single("set_relative_P", (rr, _p, _c, out, at) => {
@@ -78,8 +81,9 @@ export const setRelativeP: MeasureDef = single("set_relative_P", (rr, _p, _c, ou
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setRecall } from "./set_measures.ts";
- * console.assert(setRecall.name === "set_recall");
+ * assert(setRecall.name === "set_recall");
  * ```
  */
 export const setRecall: MeasureDef = single("set_recall", (rr, _p, _c, out, at) => {
@@ -91,8 +95,9 @@ export const setRecall: MeasureDef = single("set_recall", (rr, _p, _c, out, at) 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setMap } from "./set_measures.ts";
- * console.assert(setMap.name === "set_map");
+ * assert(setMap.name === "set_map");
  * ```
  */
 export const setMap: MeasureDef = single("set_map", (rr, _p, _c, out, at) => {
@@ -104,8 +109,9 @@ export const setMap: MeasureDef = single("set_map", (rr, _p, _c, out, at) => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setFMeasure } from "./set_measures.ts";
- * console.assert(setFMeasure.defaults?.join() === "1");
+ * assert(setFMeasure.defaults?.join() === "1");
  * ```
  */
 export const setFMeasure: MeasureDef = {

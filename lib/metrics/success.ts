@@ -18,8 +18,9 @@ import { relevantAtCutoffs } from "./precision.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { successAtCutoffs } from "./success.ts";
- * console.assert(successAtCutoffs([0, 1], [1, 2]).join() === "0,1");
+ * assert(successAtCutoffs([0, 1], [1, 2]).join() === "0,1");
  * ```
  */
 export function successAtCutoffs(
@@ -35,8 +36,9 @@ export function successAtCutoffs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { success } from "./success.ts";
- * console.assert(success.defaults?.join() === "1,5,10");
+ * assert(success.defaults?.join() === "1,5,10");
  * ```
  */
 export const success: MeasureDef = {

@@ -86,9 +86,10 @@ const LONG: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseTrecEvalArgs } from "./trec_eval.ts";
  * const a = parseTrecEvalArgs(["-q", "-M100", "-mP.5", "qrels", "run"]);
- * console.assert(a !== "help" && a !== "version" && a.options.maxRetrieved === 100);
+ * assert(a !== "help" && a !== "version" && a.options.maxRetrieved === 100);
  * ```
  */
 export function parseTrecEvalArgs(argv: readonly string[]): TrecEvalArgs | "help" | "version" {
@@ -199,13 +200,14 @@ function formatValue(ev: Evaluation, k: number, v: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTrecEval } from "./trec_eval.ts";
  * import { evaluateMeasures } from "./evaluate.ts";
  * import { resolveMeasures } from "./registry.ts";
  * const qrels = new Map([["q1", new Map([["d1", 1]])]]);
  * const run = new Map([["q1", { docids: ["d1"], scores: [1] }]]);
  * const ev = evaluateMeasures(qrels, run, resolveMeasures(["num_q", "map"]).instances);
- * console.assert(formatTrecEval(ev, "r") === "num_q                 \tall\t1\nmap                   \tall\t1.0000\n");
+ * assert(formatTrecEval(ev, "r") === "num_q                 \tall\t1\nmap                   \tall\t1.0000\n");
  * ```
  */
 export function formatTrecEval(

@@ -199,9 +199,10 @@ async function forEachLineIn(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseQrels } from "./trec_io.ts";
  * const q = parseQrels("# judged by NIST\n301 0 FT-1 1\n301 0 FT-2 0\n");
- * console.assert(q.get("301")!.get("FT-1") === 1);
+ * assert(q.get("301")!.get("FT-1") === 1);
  * ```
  */
 export function parseQrels(text: string, source = "qrels"): Qrels {
@@ -238,9 +239,10 @@ export async function readQrels(path: string): Promise<Qrels> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRun } from "./trec_io.ts";
  * const { run, runid } = parseRun("301 Q0 FT-1 1 2.5 bm25\n301 Q0 FT-2 2 1.5 bm25\n");
- * console.assert(runid === "bm25" && run.get("301")!.docids.length === 2);
+ * assert(runid === "bm25" && run.get("301")!.docids.length === 2);
  * ```
  */
 export function parseRun(text: string, source = "run"): ParsedRun {
@@ -309,8 +311,9 @@ function* runChunks(run: Run, runid: string, options: FormatRunOptions): Generat
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { float32String } from "./trec_io.ts";
- * console.assert(float32String(Math.fround(0.37940985)) === "0.37940985");
+ * assert(float32String(Math.fround(0.37940985)) === "0.37940985");
  * ```
  */
 export function float32String(x: number): string {
@@ -338,9 +341,10 @@ export function float32String(x: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatRun } from "./trec_io.ts";
  * const text = formatRun(new Map([["q1", { docids: ["a", "b"], scores: [0.1, 0.7] }]]), "dense");
- * console.assert(text === "q1 Q0 b 1 0.7 dense\nq1 Q0 a 2 0.1 dense\n");
+ * assert(text === "q1 Q0 b 1 0.7 dense\nq1 Q0 a 2 0.1 dense\n");
  * ```
  */
 export function formatRun(run: Run, runid: string, options: FormatRunOptions = {}): string {
@@ -360,10 +364,11 @@ export function formatRun(run: Run, runid: string, options: FormatRunOptions = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readRun, writeRun } from "./trec_io.ts";
  * const dir = await Deno.makeTempDir();
  * await writeRun(`${dir}/run.txt`, new Map([["q1", [{ docid: "a", score: 1 }]]]), "x");
- * console.assert((await readRun(`${dir}/run.txt`)).runid === "x");
+ * assert((await readRun(`${dir}/run.txt`)).runid === "x");
  * ```
  */
 export async function writeRun(

@@ -20,8 +20,9 @@ import { type MeasureDef, RELVALUE_NONPOOL, RELVALUE_UNJUDGED } from "./measure.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unjudgedAtCutoffs } from "./unj.ts";
- * console.assert(unjudgedAtCutoffs([-1, 0, 1, 1], [2, 4]).join() === "0.5,0.25");
+ * assert(unjudgedAtCutoffs([-1, 0, 1, 1], [2, 4]).join() === "0.5,0.25");
  * ```
  */
 export function unjudgedAtCutoffs(rels: ArrayLike<number>, cutoffs: readonly number[]): number[] {
@@ -47,8 +48,9 @@ export function unjudgedAtCutoffs(rels: ArrayLike<number>, cutoffs: readonly num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unj } from "./unj.ts";
- * console.assert(unj.defaults?.join() === "5,10,20");
+ * assert(unj.defaults?.join() === "5,10,20");
  * ```
  */
 export const unj: MeasureDef = {

@@ -25,8 +25,9 @@ import type { MeasureDef } from "./measure.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setUtility } from "./utility.ts";
- * console.assert(setUtility([1, -1, 0, 0], 10, 5, 3, 0) === -4);
+ * assert(setUtility([1, -1, 0, 0], 10, 5, 3, 0) === -4);
  * ```
  */
 export function setUtility(
@@ -48,8 +49,9 @@ export function setUtility(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { utility } from "./utility.ts";
- * console.assert(utility.defaults?.join() === "1,-1,0,0");
+ * assert(utility.defaults?.join() === "1,-1,0,0");
  * ```
  */
 export const utility: MeasureDef = {

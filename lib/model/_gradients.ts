@@ -167,9 +167,10 @@ const CONFIGS: tf.GradConfig[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { registerGradients } from "./_gradients.ts";
  * registerGradients();
- * console.assert(registerGradients().length === 0); // already there
+ * assert(registerGradients().length === 0); // already there
  * ```
  */
 export function registerGradients(): string[] {

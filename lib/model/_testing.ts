@@ -61,8 +61,9 @@ const SPECIALS = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tinyTokenizerJson } from "./_testing.ts";
- * console.assert(JSON.parse(tinyTokenizerJson("bert")).model.vocab["[PAD]"] === 0);
+ * assert(JSON.parse(tinyTokenizerJson("bert")).model.vocab["[PAD]"] === 0);
  * ```
  */
 export function tinyTokenizerJson(style: "bert" | "roberta" = "bert"): string {
@@ -124,9 +125,10 @@ export function tinyTokenizerJson(style: "bert" | "roberta" = "bert"): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tinyTokenizer } from "./_testing.ts";
  * const tok = await tinyTokenizer("roberta");
- * console.assert(tok.padId === 1 && tok.encode("the cat")[0] === 0);
+ * assert(tok.padId === 1 && tok.encode("the cat")[0] === 0);
  * ```
  */
 export async function tinyTokenizer(style: "bert" | "roberta" = "bert"): Promise<TextTokenizer> {
@@ -162,9 +164,10 @@ const PASSAGES = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tinyBatch, tinyTokenizer } from "./_testing.ts";
  * const batch = tinyBatch(await tinyTokenizer(), 4);
- * console.assert(batch.queries.length === 4);
+ * assert(batch.queries.length === 4);
  * ```
  */
 export function tinyBatch(tok: TextTokenizer, n = 4, offset = 0): PairBatch {

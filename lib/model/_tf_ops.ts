@@ -48,11 +48,12 @@ const mmGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { mm } from "./_tf_ops.ts";
  * await tf.setBackend("cpu");
- * console.assert(mm(tf.ones([2, 3]), tf.ones([3, 1])).dataSync()[0] === 3);
+ * assert(mm(tf.ones([2, 3]), tf.ones([3, 1])).dataSync()[0] === 3);
  * ```
  */
 export function mm(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -64,11 +65,12 @@ export function mm(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { linear } from "./_tf_ops.ts";
  * await tf.setBackend("cpu");
- * console.assert(linear(tf.ones([1, 2]), tf.ones([2, 1]), tf.ones([1])).dataSync()[0] === 3);
+ * assert(linear(tf.ones([1, 2]), tf.ones([2, 1]), tf.ones([1])).dataSync()[0] === 3);
  * ```
  */
 export function linear(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -111,12 +113,13 @@ const layerNormOps = new Map<number, ReturnType<typeof layerNormOp>>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { layerNorm } from "./_tf_ops.ts";
  * await tf.setBackend("cpu");
  * const y = layerNorm(tf.tensor2d([[1, 3]]), tf.ones([2]), tf.zeros([2]), 0).dataSync();
- * console.assert(Math.abs(y[0] + 1) < 1e-6 && Math.abs(y[1] - 1) < 1e-6);
+ * assert(Math.abs(y[0] + 1) < 1e-6 && Math.abs(y[1] - 1) < 1e-6);
  * ```
  */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
@@ -138,8 +141,9 @@ export type Activation = typeof ACTIVATIONS[number];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkActivation } from "./_tf_ops.ts";
- * console.assert(checkActivation("gelu", "config.json: hidden_act") === "gelu");
+ * assert(checkActivation("gelu", "config.json: hidden_act") === "gelu");
  * ```
  */
 export function checkActivation(name: unknown, where: string): Activation {
@@ -195,11 +199,12 @@ const geluTanh = geluOp(true);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { activate } from "./_tf_ops.ts";
  * await tf.setBackend("cpu");
- * console.assert(Math.abs(activate(tf.scalar(1), "gelu").dataSync()[0] - 0.8413447) < 1e-5);
+ * assert(Math.abs(activate(tf.scalar(1), "gelu").dataSync()[0] - 0.8413447) < 1e-5);
  * ```
  */
 export function activate(x: tf.Tensor, name: Activation): tf.Tensor {
@@ -235,12 +240,13 @@ const dropoutOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { dropout } from "./_tf_ops.ts";
  * await tf.setBackend("cpu");
  * const y = dropout(tf.ones([1000]), 0.5, 7).dataSync();
- * console.assert(y.every((v) => v === 0 || v === 2));
+ * assert(y.every((v) => v === 0 || v === 2));
  * ```
  */
 export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {

@@ -49,8 +49,9 @@ export interface AdamWStep {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adamWDefaults } from "./adamw_tf.ts";
- * console.assert(adamWDefaults({}).beta2 === 0.999);
+ * assert(adamWDefaults({}).beta2 === 0.999);
  * ```
  */
 export function adamWDefaults(options: AdamWOptions): Required<AdamWOptions> {
@@ -74,6 +75,7 @@ export function adamWDefaults(options: AdamWOptions): Required<AdamWOptions> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { adamWUpdate } from "./adamw_tf.ts";
@@ -81,7 +83,7 @@ export function adamWDefaults(options: AdamWOptions): Required<AdamWOptions> {
  * const p = tf.tensor1d([1]), z = tf.zeros([1]);
  * const out = adamWUpdate(p, tf.tensor1d([0.5]), z, z,
  *   { lr: 0.1, step: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
- * console.assert(Math.abs(out.p.dataSync()[0] - 0.9) < 1e-6); // first step moves by lr
+ * assert(Math.abs(out.p.dataSync()[0] - 0.9) < 1e-6); // first step moves by lr
  * ```
  */
 export function adamWUpdate(
@@ -120,11 +122,12 @@ export function adamWUpdate(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adamWRows } from "./adamw_tf.ts";
  * const p = new Float32Array([1, 1, 1, 1]), m = new Float32Array(4), v = new Float32Array(4);
  * const h = { lr: 0.1, step: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
  * adamWRows(p, m, v, 2, Int32Array.of(1), new Float32Array([0.5, -0.5]), h, false);
- * console.assert(p[0] === 1 && Math.abs(p[2] - 0.9) < 1e-6 && Math.abs(p[3] - 1.1) < 1e-6);
+ * assert(p[0] === 1 && Math.abs(p[2] - 0.9) < 1e-6 && Math.abs(p[3] - 1.1) < 1e-6);
  * ```
  */
 export function adamWRows(

@@ -154,9 +154,10 @@ async function importTfjsNode(): Promise<{ pkg: string; gpu: boolean }> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initBackend } from "./backend.ts";
  * const info = await initBackend("cpu");
- * console.assert(info.name === "cpu" && info.threads === 1);
+ * assert(info.name === "cpu" && info.threads === 1);
  * ```
  */
 export async function initBackend(name?: string): Promise<BackendInfo> {
@@ -225,9 +226,10 @@ export async function initBackend(name?: string): Promise<BackendInfo> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ensureBackend } from "./backend.ts";
  * const info = await ensureBackend();
- * console.assert(info.name.length > 0);
+ * assert(info.name.length > 0);
  * ```
  */
 export async function ensureBackend(): Promise<BackendInfo> {
@@ -242,9 +244,10 @@ export async function ensureBackend(): Promise<BackendInfo> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { backendInfo, initBackend } from "./backend.ts";
  * await initBackend("cpu");
- * console.assert(backendInfo()?.name === "cpu");
+ * assert(backendInfo()?.name === "cpu");
  * ```
  */
 export function backendInfo(): BackendInfo | undefined {
@@ -261,11 +264,12 @@ export function backendInfo(): BackendInfo | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import { initBackend, tensorFromValues } from "./backend.ts";
  * await initBackend("cpu");
  * const t = tensorFromValues(Float32Array.of(1, 2, 3, 4), [2, 2]);
- * console.assert(t.shape[1] === 2 && (await t.data())[3] === 4);
+ * assert(t.shape[1] === 2 && (await t.data())[3] === 4);
  * t.dispose();
  * ```
  */

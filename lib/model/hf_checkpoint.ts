@@ -88,11 +88,12 @@ export async function readModelConfig(dir: string): Promise<Record<string, unkno
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { configFromHf } from "./hf_checkpoint.ts";
  * const { config, layout } = configFromHf({ model_type: "xlm-roberta", vocab_size: 250002,
  *   hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12, intermediate_size: 3072,
  *   max_position_embeddings: 514, type_vocab_size: 1, pad_token_id: 1, layer_norm_eps: 1e-5 });
- * console.assert(layout === "roberta" && config.positionOffset === 2);
+ * assert(layout === "roberta" && config.positionOffset === 2);
  * ```
  */
 export function configFromHf(
@@ -265,10 +266,11 @@ export async function loadTransformer(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hfConfigJson } from "./hf_checkpoint.ts";
  * import { transformerConfig } from "./transformer.ts";
  * const json = hfConfigJson(transformerConfig({ vocabSize: 10, positionOffset: 2, maxPositions: 514 }));
- * console.assert(json.max_position_embeddings === 512 && json.model_type === "bert");
+ * assert(json.max_position_embeddings === 512 && json.model_type === "bert");
  * ```
  */
 export function hfConfigJson(c: TransformerConfig): Record<string, unknown> {

@@ -40,10 +40,11 @@ export const DEFAULT_TEMPERATURE = 0.05;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { infoNceFromCosines } from "./infonce.ts";
  * // Two pairs, each query exactly on its passage and orthogonal to the other.
  * const loss = infoNceFromCosines(new Float64Array([1, 0, 0, 1]), 2, { temperature: 1 });
- * console.assert(Math.abs(loss - Math.log(1 + Math.exp(-1))) < 1e-12);
+ * assert(Math.abs(loss - Math.log(1 + Math.exp(-1))) < 1e-12);
  * ```
  */
 export function infoNceFromCosines(
@@ -118,11 +119,12 @@ export interface InfoNceScratch {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { infoNce } from "./infonce.ts";
  * const q = new Float64Array([1, 0, 0, 1]);
  * const gq = new Float64Array(4), gp = new Float64Array(4);
  * const loss = infoNce(q, q, 2, 2, {}, { q: gq, p: gp });
- * console.assert(loss < 1e-8 && Math.abs(gq[0]) < 1e-6);
+ * assert(loss < 1e-8 && Math.abs(gq[0]) < 1e-6);
  * ```
  */
 export function infoNce(

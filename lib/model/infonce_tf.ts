@@ -51,6 +51,7 @@ function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { infoNceLoss } from "./infonce_tf.ts";
@@ -58,7 +59,7 @@ function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
  * const eye = tf.eye(2);
  * const loss = infoNceLoss(eye as tf.Tensor2D, eye as tf.Tensor2D, { temperature: 1 });
  * // log(1 + e^-1): each query is closer to its own passage
- * console.assert(Math.abs(loss.dataSync()[0] - Math.log(1 + Math.exp(-1))) < 1e-6);
+ * assert(Math.abs(loss.dataSync()[0] - Math.log(1 + Math.exp(-1))) < 1e-6);
  * ```
  */
 export function infoNceLoss(

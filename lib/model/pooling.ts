@@ -29,10 +29,11 @@ export const NORM_EPS_F32: number = Math.fround(NORM_EPS);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanPool } from "./pooling.ts";
  * const out = new Float64Array(2);
  * meanPool(new Float32Array([1, 2, 3, 4]), 2, new Int32Array([0, 1]), out, 0);
- * console.assert(out[0] === 2 && out[1] === 3);
+ * assert(out[0] === 2 && out[1] === 3);
  * ```
  */
 export function meanPool(
@@ -76,10 +77,11 @@ export function meanPool(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanPoolF32 } from "./pooling.ts";
  * const out = new Float32Array(2);
  * meanPoolF32(new Float32Array([1, 2, 3, 4]), 2, new Int32Array([0, 1]), out, 0);
- * console.assert(out[0] === 2 && out[1] === 3);
+ * assert(out[0] === 2 && out[1] === 3);
  * ```
  */
 export function meanPoolF32(
@@ -120,9 +122,10 @@ export function meanPoolF32(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { l2NormalizeF32 } from "./pooling.ts";
  * const x = new Float32Array([3, 4]);
- * console.assert(l2NormalizeF32(x, 0, 2) === 5 && x[1] === Math.fround(0.8));
+ * assert(l2NormalizeF32(x, 0, 2) === 5 && x[1] === Math.fround(0.8));
  * ```
  */
 export function l2NormalizeF32(x: Float32Array, offset: number, n: number): number {
@@ -157,10 +160,11 @@ export function l2NormalizeF32(x: Float32Array, offset: number, n: number): numb
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { project } from "./pooling.ts";
  * const y = new Float64Array(1);
  * project(new Float32Array([2, 3]), 1, 2, new Float64Array([1, 1]), 0, y, 0);
- * console.assert(y[0] === 5);
+ * assert(y[0] === 5);
  * ```
  */
 export function project(
@@ -196,10 +200,11 @@ export function project(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { projectBackward } from "./pooling.ts";
  * const gw = new Float64Array(2), gx = new Float64Array(2);
  * projectBackward(new Float32Array([2, 3]), 1, 2, new Float64Array([1, 4]), 0, new Float64Array([1]), 0, gw, gx, 0);
- * console.assert(gw[1] === 4 && gx[1] === 3);
+ * assert(gw[1] === 4 && gx[1] === 3);
  * ```
  */
 export function projectBackward(
@@ -237,9 +242,10 @@ export function projectBackward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { l2Normalize } from "./pooling.ts";
  * const e = new Float64Array(2);
- * console.assert(l2Normalize(new Float64Array([3, 4]), 0, 2, e, 0) === 5 && e[1] === 0.8);
+ * assert(l2Normalize(new Float64Array([3, 4]), 0, 2, e, 0) === 5 && e[1] === 0.8);
  * ```
  */
 export function l2Normalize(
@@ -272,11 +278,12 @@ export function l2Normalize(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { l2NormalizeBackward } from "./pooling.ts";
  * const gy = new Float64Array(2);
  * // Moving along e does not change the direction: the gradient is zero.
  * l2NormalizeBackward(new Float64Array([0.6, 0.8]), 0, 2, 5, new Float64Array([0.6, 0.8]), 0, gy, 0);
- * console.assert(Math.abs(gy[0]) < 1e-15 && Math.abs(gy[1]) < 1e-15);
+ * assert(Math.abs(gy[0]) < 1e-15 && Math.abs(gy[1]) < 1e-15);
  * ```
  */
 export function l2NormalizeBackward(
@@ -310,12 +317,13 @@ export function l2NormalizeBackward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TouchedRows } from "./pooling.ts";
  * const t = new TouchedRows(10);
  * t.add(7); t.add(3); t.add(7);
- * console.assert(t.count === 2 && t.slot[7] === 0 && t.rows[1] === 3);
+ * assert.deepEqual([t.count, t.slot[7], t.rows[1]], [2, 0, 3]);
  * t.reset();
- * console.assert(t.count === 0 && t.slot[7] === -1);
+ * assert.deepEqual([t.count, t.slot[7]], [0, -1]);
  * ```
  */
 export class TouchedRows {

@@ -39,9 +39,10 @@ function f16ToF32(h: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
  * const bytes = encodeSafetensors({ w: { dtype: "F32", shape: [2], data: new Float32Array([1, 2]) } });
- * console.assert(decodeSafetensors(bytes).tensors.w.data[1] === 2);
+ * assert(decodeSafetensors(bytes).tensors.w.data[1] === 2);
  * ```
  */
 export function decodeSafetensors(
@@ -124,9 +125,10 @@ export function decodeSafetensors(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeSafetensors } from "./safetensors.ts";
  * const bytes = encodeSafetensors({ b: { dtype: "F32", shape: [1], data: new Float32Array([0.5]) } });
- * console.assert(bytes.byteLength % 8 === 4);
+ * assert(bytes.byteLength % 8 === 4);
  * ```
  */
 export function encodeSafetensors(
@@ -192,10 +194,11 @@ export async function readSafetensors(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readSafetensors, writeSafetensors } from "./safetensors.ts";
  * const dir = await Deno.makeTempDir();
  * await writeSafetensors(`${dir}/m.safetensors`, { w: { dtype: "F32", shape: [1], data: new Float32Array([3]) } });
- * console.assert((await readSafetensors(`${dir}/m.safetensors`)).tensors.w.data[0] === 3);
+ * assert((await readSafetensors(`${dir}/m.safetensors`)).tensors.w.data[0] === 3);
  * ```
  */
 export async function writeSafetensors(

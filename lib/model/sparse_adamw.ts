@@ -52,8 +52,9 @@ export const ADAMW_DEFAULTS: Readonly<Required<AdamWOptions>> = Object.freeze({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveAdamW } from "./sparse_adamw.ts";
- * console.assert(resolveAdamW({ weightDecay: 0 }).beta2 === 0.999);
+ * assert(resolveAdamW({ weightDecay: 0 }).beta2 === 0.999);
  * ```
  */
 export function resolveAdamW(options: AdamWOptions = {}): Required<AdamWOptions> {
@@ -86,8 +87,9 @@ export interface AdamWCoefficients {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adamWCoefficients, resolveAdamW } from "./sparse_adamw.ts";
- * console.assert(adamWCoefficients(1, 0.1, resolveAdamW()).stepSize === 0.1 / (1 - 0.9));
+ * assert(adamWCoefficients(1, 0.1, resolveAdamW()).stepSize === 0.1 / (1 - 0.9));
  * ```
  */
 export function adamWCoefficients(
@@ -120,11 +122,12 @@ export function adamWCoefficients(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adamWStep, resolveAdamW } from "./sparse_adamw.ts";
  * const w = new Float32Array([1]), m = new Float32Array(1), v = new Float32Array(1);
  * adamWStep(w, new Float64Array([0.5]), m, v, 1, 0.1, resolveAdamW({ weightDecay: 0 }));
  * // The first step moves each weight by about lr against the gradient's sign.
- * console.assert(Math.abs(w[0] - 0.9) < 1e-6);
+ * assert(Math.abs(w[0] - 0.9) < 1e-6);
  * ```
  */
 export function adamWStep(
@@ -167,10 +170,11 @@ export function adamWStep(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveAdamW, sparseAdamWStep } from "./sparse_adamw.ts";
  * const w = new Float32Array([1, 1, 1, 1]), m = new Float32Array(4), v = new Float32Array(4);
  * sparseAdamWStep(w, m, v, 2, new Int32Array([1]), 1, new Float32Array([1, -1]), 1, 0.1, resolveAdamW());
- * console.assert(w[0] === 1 && w[1] === 1 && w[2] < 1 && w[3] > 1);
+ * assert(w[0] === 1 && w[1] === 1 && w[2] < 1 && w[3] > 1);
  * ```
  */
 export function sparseAdamWStep(

@@ -115,9 +115,10 @@ export const WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { transformerConfig } from "./transformer.ts";
  * const c = transformerConfig({ vocabSize: 100, hiddenSize: 32, numHeads: 4, numLayers: 1 });
- * console.assert(c.intermediateSize === 3072 && c.pooling === "mean");
+ * assert(c.intermediateSize === 3072 && c.pooling === "mean");
  * ```
  */
 export function transformerConfig(
@@ -175,9 +176,10 @@ export function transformerConfig(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { transformerConfig, transformerParamShapes } from "./transformer.ts";
  * const shapes = transformerParamShapes(transformerConfig({ vocabSize: 10, numLayers: 1 }));
- * console.assert(shapes.length === 5 + 16);
+ * assert(shapes.length === 5 + 16);
  * ```
  */
 export function transformerParamShapes(c: TransformerConfig): [string, number[]][] {
@@ -227,9 +229,10 @@ function mulberry32(seed: number): () => number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initTransformerWeights, transformerConfig } from "./transformer.ts";
  * const w = initTransformerWeights(transformerConfig({ vocabSize: 10, numLayers: 1 }), 7);
- * console.assert(w["embeddings.LayerNorm.weight"][0] === 1);
+ * assert(w["embeddings.LayerNorm.weight"][0] === 1);
  * ```
  */
 export function initTransformerWeights(
@@ -931,6 +934,7 @@ export class TransformerEncoder implements TrainableEncoder {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createTransformer } from "./transformer.ts";
  * import { tinyTokenizer } from "./_testing.ts";
  * const tok = await tinyTokenizer();
@@ -940,8 +944,8 @@ export class TransformerEncoder implements TrainableEncoder {
  *   { seed: 1 },
  * );
  * const batch = { queries: [tok.encode("query: who?")], passages: [tok.encode("passage: the cat")] };
- * console.assert(Number.isFinite(model.trainStep(batch, { lr: 1e-3 })));
- * console.assert(model.embedIds(batch.passages).length === 16);
+ * assert(Number.isFinite(model.trainStep(batch, { lr: 1e-3 })));
+ * assert(model.embedIds(batch.passages).length === 16);
  * model.dispose();
  * ```
  */

@@ -2,7 +2,8 @@
  * A content-addressed cache for expensive steps (trained models, evaluation
  * results): an entry's key is the sha256 of what produced it — the step's
  * kind, its inputs (configs, the keys of upstream entries), the code it runs
- * (the sources under `lib/`) and the data it reads — never file times. An
+ * (every module its entry modules import, `code_hash.ts`) and the data it
+ * reads — never file times. An
  * entry is a directory written under a temporary name and renamed into place
  * once complete (with `entry.json` recording the inputs), so an interrupted
  * step leaves nothing that looks finished.
@@ -16,6 +17,7 @@ import { createHash } from "node:crypto";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { canonicalJson } from "../train/config.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { codeHash } from "./code_hash.ts";
 
 /** Where entries live: `XLIR_CACHE`, else `.cache/xlir` in the checkout. */
 export function cacheRoot(): string {
@@ -41,26 +43,6 @@ async function hashTree(root: string, keep: (rel: string) => boolean): Promise<s
     h.update("\u0000");
   }
   return h.digest("hex");
-}
-
-const codeHashes = new Map<string, Promise<string>>();
-
-/**
- * sha256 over the sources (`*.ts` without tests) of some folders of `lib/`
- * (all of `lib/` when none are named): a change to the code a step runs
- * invalidates its entries; a change elsewhere (reports, notebooks) does not.
- */
-export function libraryHash(folders: readonly string[] = []): Promise<string> {
-  const key = folders.join(",");
-  let h = codeHashes.get(key);
-  if (!h) {
-    const lib = fileURLToPath(new URL("..", import.meta.url));
-    h = hashTree(lib, (rel) =>
-      rel.endsWith(".ts") && !rel.endsWith("_test.ts") &&
-      (folders.length === 0 || folders.some((f) => rel.startsWith(`${f}/`))));
-    codeHashes.set(key, h);
-  }
-  return h;
 }
 
 const dataHashes = new Map<string, Promise<string>>();
@@ -98,28 +80,43 @@ export interface CacheEntry {
 }
 
 /**
+ * The key of the entry for (kind, inputs) whose step runs the modules
+ * reachable from `code` (its entry modules).
+ */
+export async function cacheKey(
+  kind: string,
+  inputs: unknown,
+  code: readonly (string | URL)[],
+): Promise<{ key: string; code: string }> {
+  const codeKey = await codeHash(code);
+  return { key: sha256Hex(canonicalJson({ kind, inputs, code: codeKey })), code: codeKey };
+}
+
+/**
  * Returns the entry for (kind, inputs), producing it with `produce(tmpDir)`
  * when absent. `inputs` must hold everything the result depends on besides
- * the library code (configs, upstream keys, data hashes); `codeFolders` names
- * the folders of `lib/` whose code the step runs (default: all of `lib/`).
+ * the code (configs, upstream keys, data hashes); `code` names the step's
+ * entry modules — every module they can import is part of the key.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cached } from "./cache.ts";
  * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
- * const a = await cached("demo", { n: 1 }, (dir) => Deno.writeTextFile(`${dir}/x`, "1"));
- * const b = await cached("demo", { n: 1 }, () => { throw new Error("not called"); });
- * console.assert(a.key === b.key && a.fresh && !b.fresh);
+ * const code = [new URL("./cache.ts", import.meta.url)];
+ * const a = await cached("demo", { n: 1 }, (dir) => Deno.writeTextFile(`${dir}/x`, "1"), code);
+ * const b = await cached("demo", { n: 1 }, () => { throw new Error("not called"); }, code);
+ * assert.equal(a.key, b.key);
+ * assert.deepEqual([a.fresh, b.fresh], [true, false]);
  * ```
  */
 export async function cached(
   kind: string,
   inputs: unknown,
   produce: (dir: string) => Promise<void>,
-  codeFolders: readonly string[] = [],
+  code: readonly (string | URL)[],
 ): Promise<CacheEntry> {
-  const code = await libraryHash(codeFolders);
-  const key = sha256Hex(canonicalJson({ kind, inputs, code }));
+  const { key, code: codeKey } = await cacheKey(kind, inputs, code);
   const dir = join(cacheRoot(), kind, key);
   try {
     await Deno.stat(join(dir, "entry.json"));
@@ -136,7 +133,7 @@ export async function cached(
       kind,
       key,
       inputs,
-      code,
+      code: codeKey,
       created: new Date().toISOString(),
     });
     await Deno.remove(dir, { recursive: true }).catch(() => {});

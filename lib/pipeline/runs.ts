@@ -30,9 +30,29 @@ import { buildTrainingSet } from "../train/training_set.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { cached, folderHash } from "./cache.ts";
 
-/** The library code a training run executes, and an evaluation. */
-const TRAIN_CODE = ["util", "data", "sampling", "model", "train"];
-const EVAL_CODE = ["util", "data", "model", "metrics", "retrieval", "eval"];
+/**
+ * The entry modules of a training run and of an evaluation: the cache key
+ * covers every module they import (`code_hash.ts`), so a change to any code a
+ * step can execute — the WebAssembly kernels under `lib/wasm` included —
+ * invalidates its entries.
+ */
+export const TRAIN_ENTRIES: readonly URL[] = [
+  "../train/training_set.ts",
+  "../train/model_factory.ts",
+  "../train/trainer.ts",
+].map((p) => new URL(p, import.meta.url));
+
+/** The entry modules of an evaluation (see {@linkcode TRAIN_ENTRIES}). */
+export const EVAL_ENTRIES: readonly URL[] = [
+  "../data/xquad_r.ts",
+  "../data/mlqa_r.ts",
+  "../data/tokenizer.ts",
+  "../eval/lareqa.ts",
+  "../eval/lareqa_export.ts",
+  "../eval/scorers.ts",
+  "../model/hf_checkpoint.ts",
+  "../retrieval/kernels.ts",
+].map((p) => new URL(p, import.meta.url));
 
 /** The data a step reads, by folder of the data directory (plus FreeDict for translation pairs). */
 const TRAIN_DATA: Record<string, string[]> = {
@@ -86,7 +106,7 @@ export async function trainCached(
     } finally {
       model.dispose();
     }
-  }, TRAIN_CODE);
+  }, TRAIN_ENTRIES);
   const run = JSON.parse(await Deno.readTextFile(join(entry.dir, "run.json")));
   return { key: entry.key, modelDir: join(entry.dir, "model"), run, fresh: entry.fresh };
 }
@@ -163,7 +183,7 @@ export async function evaluateCached(
     }
     await writeJsonAtomic(join(dir, "summary.json"), resultSummary(result));
     await writeJsonAtomic(join(dir, "per_query.json"), perQueryJson(result));
-  }, EVAL_CODE);
+  }, EVAL_ENTRIES);
   return {
     key: entry.key,
     summary: JSON.parse(await Deno.readTextFile(join(entry.dir, "summary.json"))),

@@ -32,9 +32,10 @@ export const SEED_CLAIMS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSeedClaims } from "./claims.ts";
  * const text = "## 5 Extracted Claims\n\nClaim\tVerified\tConfidence\nA b.\t✓\t0.4\n\n## References\n";
- * console.assert(parseSeedClaims(text)[0].claim === "A b.");
+ * assert(parseSeedClaims(text)[0].claim === "A b.");
  * ```
  */
 export function parseSeedClaims(

@@ -20,9 +20,10 @@ const COLORS = { domain: STRATEGY_ORDER, range: ["#4e79a7", "#f28e2b", "#59a14f"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { biasDistributionFigure } from "./figures.ts";
  * const svg = biasDistributionFigure([{ base: "aligned", strategy: "hybrid", rank_distance: 12 }]);
- * console.assert(svg.startsWith("<svg"));
+ * assert(svg.startsWith("<svg"));
  * ```
  */
 export function biasDistributionFigure(
@@ -52,9 +53,10 @@ export function biasDistributionFigure(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { alphaSweepFigure } from "./figures.ts";
  * const svg = alphaSweepFigure([{ dataset: "xquad-r", alpha: 0.5, setting: "multi", mean: 0.1, ci: 0.01 }]);
- * console.assert(svg.includes("α"));
+ * assert(svg.includes("α"));
  * ```
  */
 export function alphaSweepFigure(rows: Row[], settings = ["mono", "cross", "multi"]): string {
@@ -90,8 +92,9 @@ export function alphaSweepFigure(rows: Row[], settings = ["mono", "cross", "mult
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { alphaBiasFigure } from "./figures.ts";
- * console.assert(alphaBiasFigure([{ dataset: "xquad-r", alpha: 0, setting: "bias", mean: 900, ci: 20 }]).startsWith("<svg"));
+ * assert(alphaBiasFigure([{ dataset: "xquad-r", alpha: 0, setting: "bias", mean: 900, ci: 20 }]).startsWith("<svg"));
  * ```
  */
 export function alphaBiasFigure(rows: Row[]): string {
@@ -128,9 +131,10 @@ export function alphaBiasFigure(rows: Row[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { latencyQualityFigure } from "./figures.ts";
  * const svg = latencyQualityFigure([{ model: "BM25", p50_ms: 1, p95_ms: 2, ndcg_cut_10: 0.66 }]);
- * console.assert(svg.includes("BM25"));
+ * assert(svg.includes("BM25"));
  * ```
  */
 export function latencyQualityFigure(rows: Row[]): string {
@@ -160,9 +164,10 @@ export function latencyQualityFigure(rows: Row[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mapFigure } from "./figures.ts";
  * const svg = mapFigure([{ finetune: "P1", dataset: "xquad-r", base: "aligned", strategy: "hybrid", mono: 0.5, mono_ci: 0.01, cross: 0.1, cross_ci: 0, multi: 0.1, multi_ci: 0 }]);
- * console.assert(svg.startsWith("<svg"));
+ * assert(svg.startsWith("<svg"));
  * ```
  */
 export function mapFigure(rows: Row[]): string {

@@ -114,6 +114,7 @@ type ManifestArtifact = { notebook: string; [k: string]: unknown };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mergeManifest } from "./manifest.ts";
  * const nb = (name: string, seconds: number) => ({ name, path: `notebooks/${name}.ipynb`, sha256: "", seconds });
  * const merged = mergeManifest(
@@ -121,7 +122,7 @@ type ManifestArtifact = { notebook: string; [k: string]: unknown };
  *   { command: "deno task reproduce", experiment: "e.json", notebooks: [nb("b", 5)], artifacts: [] },
  *   ["a", "b"],
  * );
- * console.assert(merged.seconds === 15);
+ * assert(merged.seconds === 15);
  * ```
  */
 export function mergeManifest(

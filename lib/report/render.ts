@@ -34,10 +34,11 @@ export type PlotOptions = Omit<Plot.PlotOptions, "document">;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as Plot from "@observablehq/plot";
  * import { renderSvg } from "./render.ts";
  * const svg = renderSvg({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
- * console.assert(svg.startsWith("<svg") && svg.includes('xmlns="http://www.w3.org/2000/svg"'));
+ * assert(svg.startsWith("<svg") && svg.includes('xmlns="http://www.w3.org/2000/svg"'));
  * ```
  */
 export function renderSvg(options: PlotOptions): string {
@@ -61,9 +62,10 @@ export function renderSvg(options: PlotOptions): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { svgToPng } from "./render.ts";
  * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
- * console.assert(png[1] === 0x50); // "PNG"
+ * assert(png[1] === 0x50); // "PNG"
  * ```
  */
 export function svgToPng(svg: string, scale = 2): Uint8Array {
@@ -82,8 +84,9 @@ export function svgToPng(svg: string, scale = 2): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeSvg } from "./render.ts";
- * console.assert(normalizeSvg('<g class="plot-a1b2c3" x="1.23456">') === '<g class="plot-1" x="1.23">');
+ * assert(normalizeSvg('<g class="plot-a1b2c3" x="1.23456">') === '<g class="plot-1" x="1.23">');
  * ```
  */
 export function normalizeSvg(svg: string): string {

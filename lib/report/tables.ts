@@ -17,8 +17,9 @@ export type Row = Record<string, string | number | boolean | null>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fmt } from "./tables.ts";
- * console.assert(fmt(0.12345) === "0.123" && fmt(null) === "");
+ * assert(fmt(0.12345) === "0.123" && fmt(null) === "");
  * ```
  */
 export function fmt(value: number | null | undefined, digits = 3): string {
@@ -30,8 +31,9 @@ export function fmt(value: number | null | undefined, digits = 3): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toMarkdown } from "./tables.ts";
- * console.assert(toMarkdown([{ a: 1.23456, b: "x" }]).includes("|1.235|x|"));
+ * assert(toMarkdown([{ a: 1.23456, b: "x" }]).includes("|1.235|x|"));
  * ```
  */
 export function toMarkdown(rows: Row[], digits = 3): string {
@@ -54,10 +56,11 @@ export function toMarkdown(rows: Row[], digits = 3): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeTable } from "./tables.ts";
  * const dir = await Deno.makeTempDir();
  * const paths = await writeTable(dir, "t", [{ a: 1 }]);
- * console.assert(paths.length === 3);
+ * assert(paths.length === 3);
  * ```
  */
 export async function writeTable(dir: string, name: string, rows: Row[]): Promise<string[]> {

@@ -107,12 +107,13 @@ interface Built {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Bm25Index } from "./bm25.ts";
  * const index = new Bm25Index();
  * index.add(["d1", "d2", "d3"], [Int32Array.of(1, 2, 3), Int32Array.of(2, 2, 4), Int32Array.of(5)]);
  * const [hits] = index.search([Int32Array.of(2)], 0);
- * console.assert(hits.ids.join() === "d2,d1,d3" && hits.scores[2] === 0);
- * console.assert(index.ranksOf([Int32Array.of(2)], [["d3", "d1"]])[0].join() === "3,2");
+ * assert(hits.ids.join() === "d2,d1,d3" && hits.scores[2] === 0);
+ * assert(index.ranksOf([Int32Array.of(2)], [["d3", "d1"]])[0].join() === "3,2");
  * ```
  */
 export class Bm25Index {

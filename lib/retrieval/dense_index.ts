@@ -40,13 +40,14 @@ export const DEFAULT_BLOCK_ROWS = 4096;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DenseIndex } from "./dense_index.ts";
  * const index = await DenseIndex.create(2);
  * index.add(["a", "b", "c"], new Float32Array([1, 0, 0, 1, 0.6, 0.8]));
  * const [hits] = index.search(new Float32Array([0, 1]), 2);
- * console.assert(hits.ids.join() === "b,c");
+ * assert(hits.ids.join() === "b,c");
  * const [ranks] = index.ranksOf(new Float32Array([0, 1]), [["a"]]);
- * console.assert(ranks[0] === 3);
+ * assert(ranks[0] === 3);
  * ```
  */
 export class DenseIndex implements VectorIndex {

@@ -29,9 +29,10 @@ function fixup(c: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareDocids } from "./docid_order.ts";
- * console.assert(compareDocids("d10", "d9") < 0);
- * console.assert(compareDocids("\u{1F600}", "\uFF01") > 0); // code point order, not UTF-16
+ * assert(compareDocids("d10", "d9") < 0);
+ * assert(compareDocids("\u{1F600}", "\uFF01") > 0); // code point order, not UTF-16
  * ```
  */
 export function compareDocids(a: string, b: string): number {
@@ -62,8 +63,9 @@ export function compareDocids(a: string, b: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { docidRanks } from "./docid_order.ts";
- * console.assert(docidRanks(["b", "a", "c"]).join() === "1,0,2");
+ * assert(docidRanks(["b", "a", "c"]).join() === "1,0,2");
  * ```
  */
 export function docidRanks(ids: readonly string[], what = "the index"): Int32Array {

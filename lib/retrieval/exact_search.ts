@@ -76,11 +76,12 @@ function queryCount(rows: DenseRows, queries: Float32Array): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { searchRows } from "./exact_search.ts";
  * import { jsKernel } from "./js_kernel.ts";
  * const rows = { dim: 2, size: 3, blocks: [new Float32Array([1, 0, 0, 1, 0.6, 0.8])], keys: new Int32Array([0, 1, 2]) };
  * const [hits] = searchRows(rows, new Float32Array([0, 1]), 2, { kernel: jsKernel });
- * console.assert(hits.rows.join() === "1,2");
+ * assert(hits.rows.join() === "1,2");
  * ```
  */
 export function searchRows(
@@ -183,11 +184,12 @@ function sweepAbove(rows: DenseRows, block: QueryBlock, heaps: TopK[]): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rankRows } from "./exact_search.ts";
  * import { jsKernel } from "./js_kernel.ts";
  * const rows = { dim: 2, size: 3, blocks: [new Float32Array([1, 0, 0, 1, 0.6, 0.8])], keys: new Int32Array([0, 1, 2]) };
  * const [ranks] = rankRows(rows, new Float32Array([0, 1]), [new Int32Array([0, 2])], { kernel: jsKernel });
- * console.assert(ranks.join() === "3,2");
+ * assert(ranks.join() === "3,2");
  * ```
  */
 export function rankRows(

@@ -78,10 +78,11 @@ class JsQueryBlock implements QueryBlock {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jsKernel } from "./js_kernel.ts";
  * const block = jsKernel.prepare(new Float32Array([1, 0, 0, 1]), 2, 2);
  * const out = block.score(new Float32Array([0.5, 0.25]), 1);
- * console.assert(out[0] === 0.5 && out[1] === 0.25);
+ * assert(out[0] === 0.5 && out[1] === 0.25);
  * block.dispose();
  * ```
  */

@@ -29,9 +29,10 @@ export type KernelName = typeof KERNELS[number];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadKernel } from "./kernels.ts";
  * const kernel = await loadKernel("js");
- * console.assert(kernel.name === "js");
+ * assert(kernel.name === "js");
  * ```
  */
 export async function loadKernel(name?: string): Promise<ScoreKernel> {

@@ -21,8 +21,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { longToInt4 } from "./lucene_norms.ts";
- * console.assert(longToInt4(7) === 7 && longToInt4(8) === 8 && longToInt4(76) === 33);
+ * assert(longToInt4(7) === 7 && longToInt4(8) === 8 && longToInt4(76) === 33);
  * ```
  */
 export function longToInt4(i: number): number {
@@ -44,8 +45,9 @@ export function longToInt4(i: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { int4ToLong } from "./lucene_norms.ts";
- * console.assert(int4ToLong(33) === 72);
+ * assert(int4ToLong(33) === 72);
  * ```
  */
 export function int4ToLong(i: number): number {
@@ -65,8 +67,9 @@ export const NUM_FREE_VALUES: number = 255 - longToInt4(0x7fffffff);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { intToByte4 } from "./lucene_norms.ts";
- * console.assert(intToByte4(23) === 23 && intToByte4(100) === 57 && intToByte4(2 ** 31 - 1) === 255);
+ * assert(intToByte4(23) === 23 && intToByte4(100) === 57 && intToByte4(2 ** 31 - 1) === 255);
  * ```
  */
 export function intToByte4(i: number): number {
@@ -84,8 +87,9 @@ export function intToByte4(i: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { byte4ToInt } from "./lucene_norms.ts";
- * console.assert(byte4ToInt(57) === 96);
+ * assert(byte4ToInt(57) === 96);
  * ```
  */
 export function byte4ToInt(b: number): number {
@@ -104,8 +108,9 @@ export const LENGTH_TABLE: Int32Array = Int32Array.from({ length: 256 }, (_, b) 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { luceneLength } from "./lucene_norms.ts";
- * console.assert(luceneLength(40) === 40 && luceneLength(41) === 40 && luceneLength(1000) === 984);
+ * assert(luceneLength(40) === 40 && luceneLength(41) === 40 && luceneLength(1000) === 984);
  * ```
  */
 export function luceneLength(length: number): number {

@@ -13,10 +13,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DenseIndex } from "./mod.ts";
  * const index = await DenseIndex.create(2);
  * index.add(["a", "b"], new Float32Array([1, 0, 0, 1]));
- * console.assert(index.search(new Float32Array([1, 0]), 1)[0].ids[0] === "a");
+ * assert(index.search(new Float32Array([1, 0]), 1)[0].ids[0] === "a");
  * ```
  *
  * @module

@@ -20,9 +20,10 @@ export interface RowHits {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ranksBefore } from "./topk.ts";
- * console.assert(ranksBefore(0.5, 0, 0.4, 9));
- * console.assert(ranksBefore(0.5, 3, 0.5, 2)); // tie: the larger docid first
+ * assert(ranksBefore(0.5, 0, 0.4, 9));
+ * assert(ranksBefore(0.5, 3, 0.5, 2)); // tie: the larger docid first
  * ```
  */
 export function ranksBefore(s1: number, k1: number, s2: number, k2: number): boolean {
@@ -35,12 +36,13 @@ export function ranksBefore(s1: number, k1: number, s2: number, k2: number): boo
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TopK } from "./topk.ts";
  * const top = new TopK(2);
  * top.push(0.1, 0, 0);
  * top.push(0.9, 1, 1);
  * top.push(0.5, 2, 2);
- * console.assert(top.drain().rows.join() === "1,2");
+ * assert(top.drain().rows.join() === "1,2");
  * ```
  */
 export class TopK {

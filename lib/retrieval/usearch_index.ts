@@ -39,11 +39,12 @@ export interface ApproxIndexOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ApproxDenseIndex } from "./usearch_index.ts";
  * const index = await ApproxDenseIndex.create(2);
  * index.add(["a", "b", "c"], new Float32Array([1, 0, 0, 1, 0.6, 0.8]));
  * const [hits] = index.search(new Float32Array([0, 1]), 2);
- * console.assert(hits.ids.join() === "b,c" && !index.exact);
+ * assert(hits.ids.join() === "b,c" && !index.exact);
  * ```
  */
 export class ApproxDenseIndex implements VectorIndex {

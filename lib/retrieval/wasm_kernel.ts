@@ -407,11 +407,12 @@ const shared = new Map<string, Promise<WasmScoreKernel>>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createWasmKernel } from "./wasm_kernel.ts";
  * const kernel = await createWasmKernel({ threads: 1 });
  * const block = kernel.prepare(new Float32Array([1, 0, 0, 1]), 2, 2);
  * const out = block.score(new Float32Array([0.5, 0.25]), 1);
- * console.assert(out[0] === 0.5 && out[1] === 0.25);
+ * assert(out[0] === 0.5 && out[1] === 0.25);
  * block.dispose();
  * ```
  */

@@ -114,6 +114,7 @@ interface PoolState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BatchSampler } from "./batch_sampler.ts";
  * import type { ParallelExample } from "../data/types.ts";
  * const examples: ParallelExample[] = Array.from({ length: 12 }, (_, i) => ({
@@ -125,13 +126,13 @@ interface PoolState {
  *   },
  * }));
  * const sampler = new BatchSampler(examples, { batchSize: 4, alpha: 0.5, seed: 1 });
- * console.assert(sampler.length === 3);
+ * assert(sampler.length === 3);
  * for (const batch of sampler.batches(0)) {
  *   for (const { example, queryLang, passageLang } of batch.items) {
  *     const query = examples[example].texts[queryLang].query;
  *     const passage = examples[example].texts[passageLang].passage;
- *     console.assert(batch.kind === "xx" ? queryLang === passageLang : queryLang !== passageLang);
- *     console.assert(query.length > 0 && passage.length > 0);
+ *     assert(batch.kind === "xx" ? queryLang === passageLang : queryLang !== passageLang);
+ *     assert(query.length > 0 && passage.length > 0);
  *   }
  * }
  * ```
@@ -302,6 +303,7 @@ export class BatchSampler {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BatchSampler } from "./batch_sampler.ts";
    * const examples = Array.from({ length: 9 }, (_, i) => ({
    *   id: `${i}`,
@@ -311,7 +313,7 @@ export class BatchSampler {
    * const s = new BatchSampler(examples, { batchSize: 3, alpha: 0, seed: 7 });
    * const all = [...s.batches(2)];
    * const resumed = [...s.batches(2, 1)];
-   * console.assert(JSON.stringify(resumed) === JSON.stringify(all.slice(1)));
+   * assert(JSON.stringify(resumed) === JSON.stringify(all.slice(1)));
    * ```
    */
   *batches(epoch: number, start = 0): Generator<Batch, void, undefined> {
@@ -427,6 +429,7 @@ export class BatchSampler {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BatchSampler } from "./batch_sampler.ts";
    * const ex = (i: number) => ({
    *   id: `${i}`,
@@ -436,7 +439,7 @@ export class BatchSampler {
    * const data = [ex(0), ex(1), ex(2)];
    * const a = new BatchSampler(data, { batchSize: 2, alpha: 0.5, seed: 1 });
    * const b = new BatchSampler(data, { batchSize: 2, alpha: 0.5, seed: 2 });
-   * console.assert(a.fingerprint() !== b.fingerprint());
+   * assert(a.fingerprint() !== b.fingerprint());
    * ```
    */
   fingerprint(): string {

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BatchSampler } from "./mod.ts";
  * const examples = Array.from({ length: 8 }, (_, i) => ({
  *   id: `${i}`,
@@ -12,7 +13,7 @@
  *   texts: { en: { query: "q", passage: "p" }, de: { query: "F", passage: "P" } },
  * }));
  * const sampler = new BatchSampler(examples, { batchSize: 4, alpha: 0.5, seed: 0 });
- * console.assert([...sampler.batches(0)].length === sampler.length);
+ * assert([...sampler.batches(0)].length === sampler.length);
  * ```
  *
  * @module

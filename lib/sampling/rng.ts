@@ -59,9 +59,10 @@ function absorb(h: number, value: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deriveSeed } from "./rng.ts";
  * const a = deriveSeed(42, 0);
- * console.assert(a === deriveSeed(42, 0) && a !== deriveSeed(42, 1));
+ * assert(a === deriveSeed(42, 0) && a !== deriveSeed(42, 1));
  * ```
  */
 export function deriveSeed(seed: number, ...streams: number[]): number {
@@ -79,13 +80,14 @@ export function deriveSeed(seed: number, ...streams: number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "./rng.ts";
  * const rng = new Rng(7);
  * const die = rng.int(6) + 1; // 1..6, unbiased
  * const saved = rng.state();
  * const x = rng.float();
- * console.assert(Rng.fromState(saved).float() === x);
- * console.assert(die >= 1 && die <= 6);
+ * assert(Rng.fromState(saved).float() === x);
+ * assert(die >= 1 && die <= 6);
  * ```
  */
 export class Rng {
@@ -121,9 +123,10 @@ export class Rng {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Rng } from "./rng.ts";
    * const r = Rng.fromState([1, 2, 3, 4]);
-   * console.assert(r.nextU32() === 11520);
+   * assert(r.nextU32() === 11520);
    * ```
    */
   static fromState(state: readonly number[]): Rng {
@@ -148,8 +151,9 @@ export class Rng {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Rng } from "./rng.ts";
-   * console.assert(JSON.stringify(Rng.fromState([1, 2, 3, 4]).state()) === "[1,2,3,4]");
+   * assert(JSON.stringify(Rng.fromState([1, 2, 3, 4]).state()) === "[1,2,3,4]");
    * ```
    */
   state(): RngState {
@@ -161,9 +165,10 @@ export class Rng {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Rng } from "./rng.ts";
    * const r = new Rng(1);
-   * console.assert(r.clone().nextU32() === r.nextU32());
+   * assert(r.clone().nextU32() === r.nextU32());
    * ```
    */
   clone(): Rng {
@@ -177,9 +182,10 @@ export class Rng {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Rng } from "./rng.ts";
    * const u = new Rng(3).nextU32();
-   * console.assert(u >= 0 && u < 2 ** 32);
+   * assert(u >= 0 && u < 2 ** 32);
    * ```
    */
   nextU32(): number {
@@ -205,9 +211,10 @@ export class Rng {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Rng } from "./rng.ts";
    * const i = new Rng(5).int(10);
-   * console.assert(Number.isInteger(i) && i >= 0 && i < 10);
+   * assert(Number.isInteger(i) && i >= 0 && i < 10);
    * ```
    */
   int(n: number): number {
@@ -233,9 +240,10 @@ export class Rng {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Rng } from "./rng.ts";
    * const x = new Rng(9).float();
-   * console.assert(x >= 0 && x < 1);
+   * assert(x >= 0 && x < 1);
    * ```
    */
   float(): number {
@@ -253,9 +261,10 @@ export class Rng {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Rng } from "./rng.ts";
    * const a = new Rng(1).shuffle([1, 2, 3, 4]);
-   * console.assert([...a].sort().join() === "1,2,3,4");
+   * assert([...a].sort().join() === "1,2,3,4");
    * ```
    */
   shuffle<A extends MutableArrayLike<unknown>>(array: A): A {

@@ -49,11 +49,12 @@ export function checkpointPath(runDir: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
  * const dir = await Deno.makeTempDir();
  * const loop = { step: 3, epoch: 0, batchInEpoch: 3, bestValLoss: null, bestStep: null, badEvals: 0, samplerFingerprint: "f", configHash: "c" };
  * await saveCheckpoint(dir, { loop, arrays: { w: new Float32Array([1]) }, scalars: { step: 3 } });
- * console.assert((await loadCheckpoint(dir))!.loop.step === 3);
+ * assert((await loadCheckpoint(dir))!.loop.step === 3);
  * ```
  */
 export async function saveCheckpoint(runDir: string, ckpt: Checkpoint): Promise<void> {

@@ -216,9 +216,10 @@ function check(cond: boolean, where: string, expected: string, value: unknown): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveConfig } from "./config.ts";
  * const c = resolveConfig({ name: "x", sampling: { alpha: 1 } });
- * console.assert(c.sampling.alpha === 1 && c.sampling.batchSize === 64);
+ * assert(c.sampling.alpha === 1 && c.sampling.batchSize === 64);
  * ```
  */
 export function resolveConfig(given: unknown, source = "config"): TrainConfig {
@@ -382,8 +383,9 @@ export async function loadConfig(path: string): Promise<TrainConfig> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { canonicalJson } from "./config.ts";
- * console.assert(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] }) === '{"a":[{"c":2,"d":1}],"b":1}');
+ * assert(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] }) === '{"a":[{"c":2,"d":1}],"b":1}');
  * ```
  */
 export function canonicalJson(value: unknown): string {

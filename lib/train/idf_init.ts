@@ -71,9 +71,10 @@ export function documentFrequencies(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { idfScales } from "./idf_init.ts";
  * const s = idfScales({ df: new Float64Array([0, 10]), n: 10 }, 2);
- * console.assert(s[0] > s[1] && s[1] < 0.01);
+ * assert(s[0] > s[1] && s[1] < 0.01);
  * ```
  */
 export function idfScales({ df, n }: DocumentFrequencies, power: number): Float32Array {
@@ -90,10 +91,11 @@ export function idfScales({ df, n }: DocumentFrequencies, power: number): Float3
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scaleRows } from "./idf_init.ts";
  * const m = new Float32Array([3, 4, 0, 2]);
  * scaleRows(m, 2, new Float32Array([1, 5]));
- * console.assert(m.join() === "0.6000000238418579,0.800000011920929,0,5");
+ * assert(m.join() === "0.6000000238418579,0.800000011920929,0,5");
  * ```
  */
 export function scaleRows(matrix: Float32Array, dim: number, scales: Float32Array): void {

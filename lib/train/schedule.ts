@@ -24,9 +24,10 @@ export interface ScheduleOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { learningRate } from "./schedule.ts";
  * const o = { lr: 1, warmupSteps: 2, totalSteps: 6, kind: "linear" as const };
- * console.assert([0, 1, 2, 5].map((s) => learningRate(s, o)).join() === "0.5,1,1,0.25");
+ * assert([0, 1, 2, 5].map((s) => learningRate(s, o)).join() === "0.5,1,1,0.25");
  * ```
  */
 export function learningRate(step: number, o: ScheduleOptions): number {

@@ -17,9 +17,10 @@ export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFlags } from "./cli.ts";
  * const { values } = parseFlags(["--out", "x"], { out: { type: "string" } }, "usage");
- * console.assert(values.out === "x");
+ * assert(values.out === "x");
  * ```
  */
 export function parseFlags<T extends FlagSpec>(
@@ -67,8 +68,9 @@ export async function runMain(main: () => Promise<void> | void): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { intFlag } from "./cli.ts";
- * console.assert(intFlag("12", "--depth") === 12);
+ * assert(intFlag("12", "--depth") === 12);
  * ```
  */
 export function intFlag(value: string, name: string, min = 0): number {

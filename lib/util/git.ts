@@ -16,9 +16,10 @@ let cached: string | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gitRevision } from "./git.ts";
  * const rev = await gitRevision();
- * console.assert(typeof rev === "string");
+ * assert(typeof rev === "string");
  * ```
  */
 export async function gitRevision(): Promise<string> {
@@ -31,8 +32,9 @@ export async function gitRevision(): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gitRevisionOf } from "./git.ts";
- * console.assert(typeof await gitRevisionOf(".") === "string");
+ * assert(typeof await gitRevisionOf(".") === "string");
  * ```
  */
 export async function gitRevisionOf(dir: string): Promise<string> {

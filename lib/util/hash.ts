@@ -11,8 +11,9 @@ import { createHash } from "node:crypto";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sha256Hex } from "./hash.ts";
- * console.assert(sha256Hex("") === "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+ * assert(sha256Hex("") === "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
  * ```
  */
 export function sha256Hex(data: Uint8Array | string): string {
@@ -24,9 +25,10 @@ export function sha256Hex(data: Uint8Array | string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sha256File } from "./hash.ts";
  * const p = await Deno.makeTempFile();
- * console.assert((await sha256File(p)).length === 64);
+ * assert((await sha256File(p)).length === 64);
  * ```
  */
 export async function sha256File(path: string): Promise<string> {

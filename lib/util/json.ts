@@ -17,10 +17,11 @@ import { InputError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readJsonObject } from "./json.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/a.json`, '{"x": 1}');
- * console.assert((await readJsonObject(`${dir}/a.json`, "test file")).x === 1);
+ * assert((await readJsonObject(`${dir}/a.json`, "test file")).x === 1);
  * ```
  */
 export async function readJsonObject(path: string, what: string): Promise<Record<string, unknown>> {
@@ -40,8 +41,9 @@ export async function readJsonObject(path: string, what: string): Promise<Record
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readOptionalJsonObject } from "./json.ts";
- * console.assert(await readOptionalJsonObject("/nonexistent/a.json", "test file") === undefined);
+ * assert(await readOptionalJsonObject("/nonexistent/a.json", "test file") === undefined);
  * ```
  */
 export async function readOptionalJsonObject(

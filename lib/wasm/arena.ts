@@ -15,12 +15,13 @@ const PAGE = 65536;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Arena } from "./arena.ts";
  * const arena = new Arena(new WebAssembly.Memory({ initial: 1, maximum: 65536 }));
  * const a = arena.f32(arena.alloc(4 * 100_000), 100_000); // grows the memory
  * a[99_999] = 1;
  * arena.alloc(1 << 20); // grows it again: `a` stays valid
- * console.assert(a[99_999] === 1);
+ * assert(a[99_999] === 1);
  * ```
  */
 export class Arena {
@@ -143,10 +144,11 @@ export class Arena {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { copyInto } from "./arena.ts";
  * const out = new Float32Array(4);
  * copyInto(out, new Float32Array([1, 2]), 1);
- * console.assert(out.join() === "0,1,2,0");
+ * assert(out.join() === "0,1,2,0");
  * ```
  */
 export function copyInto(

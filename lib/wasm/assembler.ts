@@ -296,6 +296,7 @@ function encodeBody(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WasmModule } from "./assembler.ts";
  * const mod = new WasmModule({ min: 1 });
  * mod.func("sum4", {
@@ -308,7 +309,7 @@ function encodeBody(
  * const memory = new WebAssembly.Memory({ initial: 1 });
  * new Float32Array(memory.buffer).set([1, 2, 3, 4]);
  * const { exports } = new WebAssembly.Instance(new WebAssembly.Module(mod.bytes()), { env: { memory } });
- * console.assert((exports.sum4 as (p: number) => number)(0) === 8);
+ * assert((exports.sum4 as (p: number) => number)(0) === 8);
  * ```
  */
 export class WasmModule {
@@ -386,8 +387,9 @@ export class WasmModule {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hasRelaxedSimd } from "./assembler.ts";
- * console.assert(typeof hasRelaxedSimd() === "boolean");
+ * assert(typeof hasRelaxedSimd() === "boolean");
  * ```
  */
 export function hasRelaxedSimd(): boolean {

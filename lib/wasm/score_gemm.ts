@@ -630,8 +630,9 @@ function addInt16(mod: WasmModule, relaxed: boolean): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scoreModuleBytes } from "./score_gemm.ts";
- * console.assert(WebAssembly.validate(scoreModuleBytes()));
+ * assert(WebAssembly.validate(scoreModuleBytes()));
  * ```
  */
 export function scoreModuleBytes(options: { relaxed?: boolean } = {}): Uint8Array<ArrayBuffer> {

@@ -487,8 +487,9 @@ const cached = new Map<boolean, Uint8Array<ArrayBuffer>>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { staticModuleBytes } from "./static_kernels.ts";
- * console.assert(WebAssembly.validate(staticModuleBytes()));
+ * assert(WebAssembly.validate(staticModuleBytes()));
  * ```
  */
 export function staticModuleBytes(options: { shared?: boolean } = {}): Uint8Array<ArrayBuffer> {
@@ -686,6 +687,7 @@ let sharedState:
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StaticWasm } from "./static_kernels.ts";
  * const w = new StaticWasm();
  * const table = w.arena.f32(w.arena.alloc(16), 4);
@@ -695,7 +697,7 @@ let sharedState:
  * offs.set([0, 2]);
  * const out = w.arena.f64(w.arena.alloc(16), 2);
  * w.fn.pool_f64(rows.byteOffset, offs.byteOffset, 1, 2, out.byteOffset);
- * console.assert(out[0] === 2 && out[1] === 3);
+ * assert(out[0] === 2 && out[1] === 3);
  * ```
  */
 export class StaticWasm {
@@ -768,8 +770,9 @@ export class StaticWasm {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startStaticThreads } from "./static_kernels.ts";
- * console.assert((await startStaticThreads(1)) === 1);
+ * assert((await startStaticThreads(1)) === 1);
  * ```
  */
 export async function startStaticThreads(threads?: number): Promise<number> {

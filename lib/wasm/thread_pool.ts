@@ -96,8 +96,9 @@ export interface ThreadPoolOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { threadCount } from "./thread_pool.ts";
- * console.assert(threadCount(3) === 3 && threadCount() >= 1);
+ * assert(threadCount(3) === 3 && threadCount() >= 1);
  * ```
  */
 export function threadCount(threads?: number): number {
@@ -127,6 +128,7 @@ export function threadCount(threads?: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WasmModule } from "./assembler.ts";
  * import { WasmThreadPool } from "./thread_pool.ts";
  * // Each chunk c writes c + 1 at out[c].
@@ -137,7 +139,7 @@ export function threadCount(threads?: number): number {
  * const pool = await WasmThreadPool.create(bytes, { threads: 2 });
  * const at = pool.alloc(4 * 100);
  * pool.run("mark", [at], 100);
- * console.assert(new Int32Array(pool.memory.buffer, at, 100)[99] === 100);
+ * assert(new Int32Array(pool.memory.buffer, at, 100)[99] === 100);
  * pool.close();
  * ```
  */

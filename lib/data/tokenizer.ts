@@ -42,6 +42,38 @@ export interface TextTokenizer {
   idToToken(id: number): string | undefined;
   /** The raw `tokenizer.json` text, to save next to a model. */
   readonly json: string;
+  /** Whether texts are lower-cased first (sentence-transformers' `do_lower_case`). */
+  readonly lowerCase?: boolean;
+}
+
+/**
+ * A tokenizer that lower-cases each text first (Unicode full case mapping, as
+ * Python's `str.lower()`, final sigma included), for a model whose
+ * `sentence_bert_config.json` says `do_lower_case: true`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lowerCasing, type TextTokenizer } from "./tokenizer.ts";
+ * const seen: string[] = [];
+ * const tok = { encode: (t: string) => (seen.push(t), new Int32Array()) } as unknown as TextTokenizer;
+ * lowerCasing(tok).encode("ΟΔΟΣ Straße");
+ * assert.deepEqual(seen, ["οδος straße"]);
+ * ```
+ */
+export function lowerCasing(tok: TextTokenizer): TextTokenizer {
+  if (tok.lowerCase) return tok;
+  return {
+    source: tok.source,
+    vocabSize: tok.vocabSize,
+    padId: tok.padId,
+    specialIds: tok.specialIds,
+    json: tok.json,
+    lowerCase: true,
+    encode: (text, options) => tok.encode(text.toLowerCase(), options),
+    tokenize: (text) => tok.tokenize(text.toLowerCase()),
+    idToToken: (id) => tok.idToToken(id),
+  };
 }
 
 /** Texts whose ids each tokenizer keeps (the same candidates are encoded for every model evaluated). */

@@ -21,7 +21,7 @@ import {
   resultSummary,
 } from "../eval/lareqa_export.ts";
 import { Bm25Scorer, DenseScorer } from "../eval/scorers.ts";
-import { loadEncoder } from "../model/hf_checkpoint.ts";
+import { loadEncoder } from "../model/load_encoder.ts";
 import { loadKernel } from "../retrieval/kernels.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { buildModel } from "../train/model_factory.ts";
@@ -50,7 +50,7 @@ export const EVAL_ENTRIES: readonly URL[] = [
   "../eval/lareqa.ts",
   "../eval/lareqa_export.ts",
   "../eval/scorers.ts",
-  "../model/hf_checkpoint.ts",
+  "../model/load_encoder.ts",
   "../retrieval/kernels.ts",
 ].map((p) => new URL(p, import.meta.url));
 

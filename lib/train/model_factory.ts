@@ -10,7 +10,8 @@
 import { loadMbertTokenizer, loadTokenizer } from "../data/tokenizer.ts";
 import { backendInfo, ensureBackend } from "../model/backend.ts";
 import type { TrainableEncoder } from "../model/encoder.ts";
-import { loadEncoder, readModelConfig } from "../model/hf_checkpoint.ts";
+import { readModelConfig } from "../model/hf_checkpoint.ts";
+import { loadEncoder } from "../model/load_encoder.ts";
 import { createStaticEncoder, loadStaticEncoder } from "../model/static_encoder.ts";
 import { createTransformer } from "../model/transformer.ts";
 import type { TrainConfig } from "./config.ts";

@@ -819,6 +819,7 @@ export async function createTransformer(
   config: Partial<TransformerConfig>,
   tokenizer: TextTokenizer,
   options: TransformerOptions = {},
+  more: TransformerExtras = {},
 ): Promise<TransformerEncoder> {
   await ensureBackend();
   const full = transformerConfig({
@@ -831,5 +832,6 @@ export async function createTransformer(
     tokenizer,
     initTransformerWeights(full, options.seed ?? 0),
     options,
+    more,
   );
 }

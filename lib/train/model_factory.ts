@@ -70,6 +70,7 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
       ...optimizer,
       seed: config.seed,
       maxLength: m.maxLength,
+      prompts: m.prompts ?? undefined,
     });
     return { model, backend: `tfjs-${backendInfo()?.name ?? "?"}` };
   }
@@ -106,6 +107,7 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
     },
     tokenizer,
     { ...loss, ...optimizer, seed: config.seed, maxLength: m.maxLength },
+    { prompts: m.prompts ?? undefined },
   );
   return { model, backend: `tfjs-${info.name}` };
 }

@@ -73,6 +73,11 @@ export interface Encoder {
    * @returns `seqs.length × dim` row-major, each row of unit L2 norm.
    */
   embedIds(seqs: Int32Array[]): Float32Array;
+  /**
+   * What sentence-transformers' `encode` returns for these ids (L2-normalised
+   * only when the model ends in a Normalize module); absent: {@linkcode embedIds}.
+   */
+  sentenceEmbeddings?(seqs: Int32Array[]): Float32Array;
   /** Saves the model in Hugging Face layout (`config.json`, `model.safetensors`, `tokenizer.json`). */
   save(dir: string): Promise<void>;
   /** Frees what it holds (tensors); the encoder is unusable afterwards. */

@@ -21,7 +21,6 @@
 
 import { InputError } from "../util/errors.ts";
 
-const SPACE = "\u2581";
 /** SentencePiece's `kUnkPenalty`. */
 const UNK_PENALTY = 10;
 

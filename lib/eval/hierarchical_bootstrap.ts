@@ -28,6 +28,7 @@
  */
 
 import { Rng } from "../sampling/rng.ts";
+import { normalCdf } from "./normal.ts";
 
 /** Where each unit belongs. */
 export interface UnitDesign {
@@ -58,7 +59,7 @@ export interface BootstrapResult {
   ci95: [number, number];
   /** Standard deviation of the bootstrap distribution. */
   se: number;
-  /** Two-sided p-value for `θ = 0` (percentile-interval inversion). */
+  /** Two-sided p-value for `θ = 0` (Wald, with the bootstrap standard error). */
   p: number;
   /**
    * Minimum detectable effect: the true difference a two-sided 5% test
@@ -310,7 +311,7 @@ export function hierarchicalBootstrap(
     diff,
     ci95: [quantile(samples, 0.025), quantile(samples, 0.975)],
     se,
-    p: Math.min(1, 2 * Math.min(pAtMost(samples, 0), pAtLeast(samples, 0))),
+    p: Math.min(1, 2 * Math.min(pAbove(diff, se, 0), pBelow(diff, se, 0))),
     mde: MDE_FACTOR * se,
     samples,
     seeds: [a.length, b.length],
@@ -321,35 +322,36 @@ export function hierarchicalBootstrap(
 }
 
 /**
- * One-sided bootstrap p-value against `θ ≤ threshold` (evidence that θ is
- * above it): `(1 + #{θ* ≤ threshold}) / (1 + B)`.
+ * One-sided p-value against `θ ≤ threshold` (evidence that θ is above it): a
+ * Wald test with the bootstrap standard error, `Φ((threshold − diff)/se)`.
+ * (Normal tails rather than counts of bootstrap values, whose resolution
+ * 1/B would cap what a Holm correction over many tests can reject.)
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { pAtMost } from "./hierarchical_bootstrap.ts";
- * assert.equal(pAtMost(Float64Array.of(1, 2, 3), 0), 0.25);
+ * import { pAbove } from "./hierarchical_bootstrap.ts";
+ * assert(Math.abs(pAbove(0.02, 0.01, 0) - 0.02275) < 1e-5); // 2 standard errors above 0
+ * assert.equal(pAbove(0.02, 0, 0), 0);
  * ```
  */
-export function pAtMost(samples: Float64Array, threshold: number): number {
-  let k = 0;
-  for (const s of samples) if (s <= threshold) k++;
-  return (1 + k) / (1 + samples.length);
+export function pAbove(diff: number, se: number, threshold: number): number {
+  if (!(se > 0)) return diff > threshold ? 0 : 1;
+  return normalCdf((threshold - diff) / se);
 }
 
 /**
- * One-sided bootstrap p-value against `θ ≥ threshold` (evidence that θ is
- * below it): `(1 + #{θ* ≥ threshold}) / (1 + B)`.
+ * One-sided p-value against `θ ≥ threshold` (evidence that θ is below it),
+ * `Φ((diff − threshold)/se)`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { pAtLeast } from "./hierarchical_bootstrap.ts";
- * assert.equal(pAtLeast(Float64Array.of(1, 2, 3), 2.5), 0.5);
+ * import { pBelow } from "./hierarchical_bootstrap.ts";
+ * assert(Math.abs(pBelow(-0.02, 0.01, 0) - 0.02275) < 1e-5);
  * ```
  */
-export function pAtLeast(samples: Float64Array, threshold: number): number {
-  let k = 0;
-  for (const s of samples) if (s >= threshold) k++;
-  return (1 + k) / (1 + samples.length);
+export function pBelow(diff: number, se: number, threshold: number): number {
+  if (!(se > 0)) return diff < threshold ? 0 : 1;
+  return normalCdf((diff - threshold) / se);
 }

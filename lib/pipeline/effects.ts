@@ -78,8 +78,6 @@ export interface Effect extends Cell {
   units: number;
   /** The paper's `a − b` for the counterpart base (null where it has none). */
   paper: number | null;
-  /** Bootstrap distribution, sorted (for one-sided and margin tests). */
-  samples: Float64Array;
 }
 
 /** Everything the verdicts and findings read. */
@@ -169,7 +167,6 @@ export function compareEvals(
     questions: r.clusters,
     units: r.units,
     paper: paperEffect(standIn, cell.dataset, a.name, b.name, setting),
-    samples: r.samples,
   };
 }
 

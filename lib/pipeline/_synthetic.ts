@@ -42,6 +42,8 @@ export interface SyntheticSpec {
   value: (p: SyntheticPoint) => number;
   /** Standard deviation of the per-query noise (mAP units; ×1000 for bias). Default 0.02. */
   noise?: number;
+  /** Per-model noise instead of `noise` (e.g. one noisy strategy). */
+  noiseFor?: (p: Omit<SyntheticPoint, "setting">) => number;
   /** Seed of the noise. Default 1. */
   seed?: number;
 }
@@ -101,12 +103,13 @@ export function syntheticResults(spec: SyntheticSpec): ExperimentResults {
   );
   const questionEffect = Array.from({ length: nq }, () => 0.05 * normal(rng));
   const evalOf = (p: Omit<SyntheticPoint, "setting">): EvalRecord => {
+    const sd = spec.noiseFor ? spec.noiseFor(p) : noise;
     const draw = (setting: StatSetting) => {
       const m = spec.value({ ...p, setting });
       const scale = setting === "bias" ? 1000 : 1;
       return Array.from(
         { length: nq },
-        (_, i) => m + scale * (questionEffect[i] + noise * normal(rng)),
+        (_, i) => m + scale * (questionEffect[i] + sd * normal(rng)),
       );
     };
     const perQuery: PerQueryValues = { qids, mono: {}, cross: {}, multi: {}, bias: {} };

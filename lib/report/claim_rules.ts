@@ -50,8 +50,13 @@ export type DescriptiveVerdict = "consistent" | "partly consistent" | "not consi
 export interface VerdictTest extends Cell {
   /** What it tests, e.g. `hybrid − X-Y multi > −0.023 (non-inferiority)`. */
   test: string;
-  /** `required`: must pass for the cell to support the claim; `any`: one of them must; `contra`: contradicts it. */
+  /**
+   * `required`: must pass for the cell to support the claim; `any`: one test of
+   * its `group` must; `contra`: contradicts the claim when it passes.
+   */
   role: "required" | "any" | "contra";
+  /** The group of an `any` test (e.g. the baseline it is against). */
+  group: string;
   diff: number;
   ciLo: number;
   ciHi: number;
@@ -97,13 +102,29 @@ function effectOf(
 }
 
 /** `θ > t` (higher is better): one-sided p against `θ ≤ t`. */
-function above(e: Effect, t: number, role: VerdictTest["role"], label: string) {
-  return { ...cellOf(e), test: label, role, ...nums(e), threshold: t, p: pAbove(e.diff, e.se, t) };
+function above(e: Effect, t: number, role: VerdictTest["role"], label: string, group = "") {
+  return {
+    ...cellOf(e),
+    test: label,
+    role,
+    group,
+    ...nums(e),
+    threshold: t,
+    p: pAbove(e.diff, e.se, t),
+  };
 }
 
 /** `θ < t`: one-sided p against `θ ≥ t`. */
-function below(e: Effect, t: number, role: VerdictTest["role"], label: string) {
-  return { ...cellOf(e), test: label, role, ...nums(e), threshold: t, p: pBelow(e.diff, e.se, t) };
+function below(e: Effect, t: number, role: VerdictTest["role"], label: string, group = "") {
+  return {
+    ...cellOf(e),
+    test: label,
+    role,
+    group,
+    ...nums(e),
+    threshold: t,
+    p: pBelow(e.diff, e.se, t),
+  };
 }
 
 const cellOf = (e: Effect): Cell => ({ finetune: e.finetune, dataset: e.dataset, base: e.base });
@@ -132,7 +153,7 @@ function better(
 ) {
   const e = effectOf(stats, cell, "hybrid", b, s);
   if (!e) return `no hybrid − ${b} ${s} effect`;
-  const tests = [above(e, 0, role, `hybrid − ${b} ${s} > 0 (superiority)`)];
+  const tests = [above(e, 0, role, `hybrid − ${b} ${s} > 0 (superiority)`, b)];
   if (contra) tests.push(below(e, 0, "contra", `hybrid − ${b} ${s} < 0`));
   return tests;
 }
@@ -156,7 +177,7 @@ export const COMPARATIVE_RULES: Readonly<Record<string, ComparativeRule>> = {
   },
   "hybrid-comparable-or-better": {
     description:
-      "in every testable cell, hybrid is not below X-X or X-Y by more than δ_s = ½·|paper X-Y − X-X| in any of mono, cross, multi (6 non-inferiority tests), and above one of them in at least one setting (superiority); contradicted by hybrid below a baseline by more than δ_s",
+      "in every testable cell, hybrid is not below X-X or X-Y by more than δ_s = ½·|paper X-Y − X-X| in any of mono, cross, multi (6 non-inferiority tests), and above each of them in at least one setting (superiority); contradicted by hybrid below a baseline by more than δ_s",
     tests: (cell, stats) =>
       all(
         ...(["mono", "cross", "multi"] as const).flatMap((s) => [
@@ -255,9 +276,9 @@ export function judgeComparative(
     const ts = tests.filter((t) => cellKey(t) === cellKey(cell));
     if (ts.length === 0) continue;
     const required = ts.filter((t) => t.role === "required");
-    const any = ts.filter((t) => t.role === "any");
+    const groups = new Set(ts.filter((t) => t.role === "any").map((t) => t.group));
     const supports = required.every((t) => t.passed) &&
-      (any.length === 0 || any.some((t) => t.passed));
+      [...groups].every((g) => ts.some((t) => t.role === "any" && t.group === g && t.passed));
     const contradicts = ts.some((t) => t.role === "contra" && t.passed);
     decided.set(
       cellKey(cell),

@@ -7,7 +7,7 @@
  *
  * - `effects`: hybrid − X-X, hybrid − X-Y and X-Y − X-X, in mono, cross and
  *   multi mAP and the rank distance (`bias`), paired by seed (the runs of a
- *   seed share their initialisation), with the paper's effect beside each;
+ *   seed share their initialisation);
  * - `fineTuning`: each strategy − its base without fine-tuning (the run of
  *   seed s against the base it started from), in mono, cross and multi;
  * - `anchors`: hybrid − BM25 (unpaired: BM25 is one deterministic run) and
@@ -21,7 +21,6 @@
  */
 
 import { type BootstrapResult, hierarchicalBootstrap } from "../eval/hierarchical_bootstrap.ts";
-import { paperBaseOf, paperEffect } from "../report/paper.ts";
 import {
   type BaseRecord,
   type ExperimentResults,
@@ -76,8 +75,6 @@ export interface Effect extends Cell {
   paired: boolean;
   questions: number;
   units: number;
-  /** The paper's `a − b` for the counterpart base (null where it has none). */
-  paper: number | null;
 }
 
 /** Everything the verdicts and findings read. */
@@ -147,7 +144,6 @@ export function compareEvals(
     layout,
     { iterations: options.iterations ?? 2000, seed: options.seed ?? 1, paired },
   );
-  const standIn = paperBaseOf(cell.base) ? cell.base : "—";
   return {
     ...cell,
     setting,
@@ -166,7 +162,6 @@ export function compareEvals(
     paired,
     questions: r.clusters,
     units: r.units,
-    paper: paperEffect(standIn, cell.dataset, a.name, b.name, setting),
   };
 }
 

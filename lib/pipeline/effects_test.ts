@@ -38,23 +38,11 @@ Deno.test("computeStatistics() gets each contrast's sign from the data, not from
   assert.equal(stats.effects.length, 2 * 3 * 4);
 });
 
-Deno.test("computeStatistics() carries the paper's effect of the counterpart base", () => {
-  const e = stats.effects.find((e) =>
-    e.a === "X-Y" && e.b === "X-X" && e.setting === "mono" && e.base === "unaligned"
-  )!;
-  assert.equal(e.paper, -0.037);
-  const labse = stats.effects.find((e) =>
-    e.a === "hybrid" && e.b === "X-X" && e.setting === "bias" && e.base === "aligned"
-  )!;
-  assert.equal(labse.paper, -41);
-});
-
 Deno.test("computeStatistics() pairs fine-tuned runs with their base by seed, and BM25 unpaired", () => {
   assert.equal(stats.fineTuning.length, 2 * 3 * 3);
   for (const e of stats.fineTuning) {
     assert.ok(e.paired && e.seedsA === 5 && e.seedsB === 5);
     if (e.a === "X-X") assert.ok(Math.abs(e.diff - 0.1) < 0.01, `${e.setting} ${e.diff}`);
-    assert.equal(e.paper, null);
   }
   const bm25 = stats.anchors.filter((e) => e.b === "BM25");
   assert.equal(bm25.length, 2 * 3);

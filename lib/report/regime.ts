@@ -23,6 +23,7 @@ import { holm } from "../eval/holm.ts";
 import { pAbove } from "../eval/hierarchical_bootstrap.ts";
 import { type Cell, cellKey, type Effect, type Statistics } from "../pipeline/effects.ts";
 import { paperScale } from "./margins.ts";
+import { paperEffect } from "./paper.ts";
 
 /** Seeds per strategy a verdict needs in a cell. */
 export const MIN_SEEDS = 5;
@@ -123,7 +124,8 @@ export function describeRegime(r: RegimeCheck): string {
   const parts: string[] = [];
   parts.push(`${r.seeds} seeds per strategy${r.seedsOk ? "" : ` (needs ≥ ${MIN_SEEDS})`}`);
   if (r.tradeOff) {
-    const paper = r.tradeOff.paper === null ? "" : `; paper ${f3(r.tradeOff.paper)}`;
+    const p = paperEffect(r.base, r.dataset, "X-Y", "X-X", "mono");
+    const paper = p === null ? "" : `; paper ${f3(p)}`;
     const cross = r.crossGain ? `; cross ${f3(r.crossGain.diff)} ${ci(r.crossGain)}` : "";
     parts.push(
       `X-Y − X-X mono ${f3(r.tradeOff.diff)} ${ci(r.tradeOff)}${paper}${cross}: ${

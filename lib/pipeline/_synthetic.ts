@@ -46,6 +46,8 @@ export interface SyntheticSpec {
   noiseFor?: (p: Omit<SyntheticPoint, "setting">) => number;
   /** Seed of the noise. Default 1. */
   seed?: number;
+  /** An α sweep over the first variant and the last base (α = 1, 0, 0.5 are the grid's strategies). */
+  alphas?: number[];
 }
 
 const LANGS = ["de", "en", "zh", "es", "ar", "hi", "ru"];
@@ -180,7 +182,9 @@ export function syntheticResults(spec: SyntheticSpec): ExperimentResults {
         evaluate: ds as ("xquad-r" | "mlqa-r")[],
       }]),
     ),
-    alphaSweep: null,
+    alphaSweep: spec.alphas
+      ? { alphas: spec.alphas, base: bases.at(-1)!, finetune: Object.keys(finetunes)[0], seeds }
+      : null,
     eval: { maxQueries: nq, mlqaSource: "lareqa" },
     trainOverrides: {},
     baseOverrides: {},
@@ -227,6 +231,29 @@ export function syntheticResults(spec: SyntheticSpec): ExperimentResults {
             };
             results.runs.push(run);
           }
+        }
+      }
+    }
+  }
+  const sweep = config.alphaSweep;
+  if (sweep) {
+    for (const alpha of sweep.alphas) {
+      if (Object.values(strategies).includes(alpha)) continue;
+      const strategy = `α=${alpha}`;
+      for (const seed of seeds) {
+        for (const dataset of finetunes[sweep.finetune]) {
+          results.runs.push({
+            finetune: sweep.finetune,
+            protocol: config.finetune[sweep.finetune].protocol,
+            base: sweep.base,
+            strategy,
+            alpha,
+            seed,
+            baseSeed: seed,
+            dataset,
+            model: model(`${sweep.finetune}/${sweep.base}/${strategy}/${seed}`),
+            eval: evalOf({ finetune: sweep.finetune, dataset, base: sweep.base, strategy, seed }),
+          });
         }
       }
     }

@@ -31,6 +31,7 @@
 import { holm } from "../eval/holm.ts";
 import { pAbove, pBelow } from "../eval/hierarchical_bootstrap.ts";
 import { type Cell, cellKey, type Effect, type Statistics } from "../pipeline/effects.ts";
+import type { DescriptiveEvidence } from "../pipeline/evidence.ts";
 import { nonInferiorityMargin, substantialBiasReduction } from "./margins.ts";
 import { PAPER } from "./paper.ts";
 import { ALPHA, describeRegime, type RegimeCheck } from "./regime.ts";
@@ -316,23 +317,8 @@ export function judgeComparative(
   };
 }
 
-/** What the descriptive rules check. */
-export interface DescriptiveEvidence {
-  /** Languages and (query, candidate) language pairs per evaluated dataset. */
-  datasets: {
-    dataset: string;
-    languages: number;
-    monoPairs: number;
-    crossPairs: number;
-    parallel: boolean;
-  }[];
-  /** Training texts found verbatim in the evaluated dataset, per (finetune, dataset). */
-  overlap: { finetune: string; dataset: string; overlapping: number; trainingTexts: number }[];
-  /** Share of X-X batches the hybrid sampler drew, and its α. */
-  xxShare: { alpha: number; share: number; batches: number };
-  /** Whether a MIRACL passage corpus is present. */
-  miraclCorpus: boolean;
-}
+/** What the descriptive rules check (gathered by `lib/pipeline/evidence.ts`). */
+export type { DescriptiveEvidence };
 
 /** The outcome of a descriptive rule. */
 export interface DescriptiveOutcome {

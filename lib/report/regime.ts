@@ -144,3 +144,46 @@ export function describeRegime(r: RegimeCheck): string {
   } else parts.push("no base without fine-tuning to compare with");
   return `${r.finetune} · ${r.dataset} · ${r.base}: ${parts.join("; ")}`;
 }
+
+/**
+ * The regime of every cell as table rows (the evidence each comparative
+ * verdict starts from).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { computeStatistics } from "../pipeline/effects.ts";
+ * import { syntheticResults } from "../pipeline/_synthetic.ts";
+ * import { regimeChecks, regimeTable } from "./regime.ts";
+ * const stats = computeStatistics(syntheticResults({ value: () => 0.5 }), { iterations: 50 });
+ * const rows = regimeTable(regimeChecks(stats));
+ * assert.equal(rows.length, 2);
+ * assert.equal(rows[0].passes, false);
+ * assert.equal(rows[0].paper_trade_off, -0.037);
+ * ```
+ */
+export function regimeTable(
+  regime: readonly RegimeCheck[],
+): Record<string, string | number | boolean | null>[] {
+  const r5 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 1e5) / 1e5);
+  return regime.map((r) => ({
+    finetune: r.finetune,
+    dataset: r.dataset,
+    base: r.base,
+    seeds: r.seeds,
+    seeds_ok: r.seedsOk,
+    trade_off: r5(r.tradeOff?.diff),
+    trade_off_lo: r5(r.tradeOff?.ciLo),
+    trade_off_hi: r5(r.tradeOff?.ciHi),
+    paper_trade_off: paperEffect(r.base, r.dataset, "X-Y", "X-X", "mono"),
+    trade_off_ok: r.tradeOffOk,
+    cross_gain: r5(r.crossGain?.diff),
+    margin: r5(r.margin ?? undefined),
+    best_move: r.bestMove ? `${r.bestMove.effect.a} ${r.bestMove.effect.setting}` : null,
+    best_move_diff: r5(r.bestMove?.effect.diff),
+    best_move_lo: r5(r.bestMove?.effect.ciLo),
+    best_move_p_holm: r5(r.bestMove?.pHolm),
+    fine_tuning_ok: r.fineTuningOk,
+    passes: r.passes,
+  }));
+}

@@ -27,7 +27,7 @@
  * @module
  */
 
-import { Rng } from "../sampling/rng.ts";
+import { deriveSeed, Rng } from "../sampling/rng.ts";
 import { normalCdf } from "./normal.ts";
 
 /** Where each unit belongs. */
@@ -49,6 +49,49 @@ export interface HierarchicalOptions {
    * `b`). Default: true when both sides have the same number of runs.
    */
   paired?: boolean;
+  /**
+   * The question draws to use (common random numbers: every comparison on a
+   * dataset resamples the same questions, and draws them once). Default:
+   * drawn here from `seed`, over the questions taking part.
+   */
+  resampling?: ClusterResampling;
+}
+
+/**
+ * The question (cluster) draws of a bootstrap, made once and shared by every
+ * comparison on the same questions: iteration `it` draws each of the
+ * `clusters` questions `weights(it)[q]` times (Q draws with replacement).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ClusterResampling } from "./hierarchical_bootstrap.ts";
+ * const r = new ClusterResampling(50, 10, 1);
+ * assert.equal(r.weights(3).reduce((s, w) => s + w, 0), 50);
+ * ```
+ */
+export class ClusterResampling {
+  #weights: Uint8Array | null = null;
+
+  constructor(readonly clusters: number, readonly iterations: number, readonly seed: number) {}
+
+  /** The draw counts of iteration `it`, by cluster id. */
+  weights(it: number): Uint8Array {
+    if (!this.#weights) {
+      const q = this.clusters;
+      const w = new Uint8Array(this.iterations * q);
+      const rng = new Rng(deriveSeed(this.seed, 2));
+      for (let i = 0; i < this.iterations; i++) {
+        const row = w.subarray(i * q, (i + 1) * q);
+        for (let k = 0; k < q; k++) {
+          const c = rng.int(q);
+          if (row[c] < 255) row[c]++;
+        }
+      }
+      this.#weights = w;
+    }
+    return this.#weights.subarray(it * this.clusters, (it + 1) * this.clusters);
+  }
 }
 
 /** The bootstrap distribution of `θ(a) − θ(b)` and what is read from it. */
@@ -205,7 +248,7 @@ function accumulate(
  */
 function statistic(
   groups: readonly Group[],
-  w: Float64Array | null,
+  w: ArrayLike<number> | null,
   wa: Float64Array,
   wb: Float64Array,
   scratch: Float64Array,
@@ -291,15 +334,28 @@ export function hierarchicalBootstrap(
   const scratch = new Float64Array(maxGroup);
   const diff = statistic(groups, null, wa, wb, scratch);
   const ids = [...new Set(groups.flatMap((g) => [...g.clusters]))];
+  const shared = options.resampling;
+  if (shared && (shared.iterations < iterations || shared.clusters <= maxCluster)) {
+    throw new RangeError(
+      `the shared resampling has ${shared.iterations} iterations of ${shared.clusters} clusters; need ${iterations} of ${
+        maxCluster + 1
+      }`,
+    );
+  }
   const rng = new Rng(options.seed ?? 0);
   const w = new Float64Array(maxCluster + 1);
   const samples = new Float64Array(iterations);
   for (let it = 0; it < iterations; it++) {
     drawRuns(rng, a.length, wa);
     if (!paired) drawRuns(rng, b.length, wb);
-    w.fill(0);
-    for (let k = 0; k < ids.length; k++) w[ids[rng.int(ids.length)]]++;
-    samples[it] = statistic(groups, w, wa, wb, scratch);
+    let weights: ArrayLike<number>;
+    if (shared) weights = shared.weights(it);
+    else {
+      w.fill(0);
+      for (let k = 0; k < ids.length; k++) w[ids[rng.int(ids.length)]]++;
+      weights = w;
+    }
+    samples[it] = statistic(groups, weights, wa, wb, scratch);
   }
   samples.sort();
   let mean = 0;

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { Rng } from "../sampling/rng.ts";
-import { hierarchicalBootstrap, MDE_FACTOR, pAbove, pBelow } from "./hierarchical_bootstrap.ts";
+import {
+  ClusterResampling,
+  hierarchicalBootstrap,
+  MDE_FACTOR,
+  pAbove,
+  pBelow,
+} from "./hierarchical_bootstrap.ts";
 
 /** Normal(0, 1) draws (Box–Muller) from the project's generator. */
 function normals(rng: Rng, n: number): Float64Array {
@@ -178,4 +184,28 @@ Deno.test("hierarchicalBootstrap() is calibrated: under no difference p < 0.05 a
   }
   // Binomial(200, 0.05): mean 10, sd ≈ 3.1; the bootstrap SE of 5 seeds runs a little small
   assert.ok(rejections >= 2 && rejections <= 26, `rejections ${rejections}`);
+});
+
+Deno.test("a shared ClusterResampling gives each comparison the same question draws", () => {
+  const rng = new Rng(43);
+  const n = 120;
+  const design = {
+    strata: Int32Array.from({ length: n }, (_, u) => u % 3),
+    clusters: Int32Array.from({ length: n }, (_, u) => Math.floor(u / 3)),
+  };
+  const a = [0, 1, 2].map(() => normals(rng, n));
+  const b = [0, 1, 2].map(() => normals(rng, n));
+  const shared = new ClusterResampling(40, 300, 7);
+  const r1 = hierarchicalBootstrap(a, b, design, { iterations: 300, resampling: shared });
+  const r2 = hierarchicalBootstrap(a, b, design, { iterations: 300, resampling: shared });
+  assert.deepEqual(r1.samples, r2.samples);
+  assert.equal(r1.diff, hierarchicalBootstrap(a, b, design, { iterations: 10 }).diff);
+  assert.throws(
+    () =>
+      hierarchicalBootstrap(a, b, design, {
+        iterations: 300,
+        resampling: new ClusterResampling(10, 300, 7),
+      }),
+    /need 300 of 40/,
+  );
 });

@@ -20,7 +20,11 @@
  * @module
  */
 
-import { type BootstrapResult, hierarchicalBootstrap } from "../eval/hierarchical_bootstrap.ts";
+import {
+  type BootstrapResult,
+  ClusterResampling,
+  hierarchicalBootstrap,
+} from "../eval/hierarchical_bootstrap.ts";
 import {
   type BaseRecord,
   type ExperimentResults,
@@ -137,12 +141,13 @@ export function compareEvals(
   paired: boolean,
   options: StatisticsOptions = {},
   layout: UnitLayout = unitLayout(a.evals[0].perQuery, setting),
+  resampling?: ClusterResampling,
 ): Effect {
   const r: BootstrapResult = hierarchicalBootstrap(
     a.evals.map((e) => unitValues(e.perQuery, layout)),
     b.evals.map((e) => unitValues(e.perQuery, layout)),
     layout,
-    { iterations: options.iterations ?? 2000, seed: options.seed ?? 1, paired },
+    { iterations: options.iterations ?? 2000, seed: options.seed ?? 1, paired, resampling },
   );
   return {
     ...cell,
@@ -198,6 +203,38 @@ export function computeStatistics(
     if (!l) layouts.set(key, l = unitLayout(ev.perQuery, setting));
     return l;
   };
+  // One set of question draws per dataset, shared by all its comparisons.
+  const iterations = options.iterations ?? 2000;
+  const resamplings = new Map<string, ClusterResampling>();
+  const resamplingOf = (dataset: string, layout: UnitLayout) => {
+    let r = resamplings.get(dataset);
+    if (!r || r.clusters !== layout.questions.length) {
+      resamplings.set(
+        dataset,
+        r = new ClusterResampling(layout.questions.length, iterations, options.seed ?? 1),
+      );
+    }
+    return r;
+  };
+  const compare = (
+    cell: Cell,
+    setting: StatSetting,
+    a: { name: string; evals: readonly EvalRecord[] },
+    b: { name: string; evals: readonly EvalRecord[] },
+    paired: boolean,
+  ) => {
+    const layout = layoutOf(cell.dataset, setting, a.evals[0]);
+    return compareEvals(
+      cell,
+      setting,
+      a,
+      b,
+      paired,
+      options,
+      layout,
+      resamplingOf(cell.dataset, layout),
+    );
+  };
   for (const cell of cells) {
     const runsOf = (strategy: string) =>
       results.runs.filter((r) =>
@@ -217,14 +254,12 @@ export function computeStatistics(
       if (ga.length === 0 || gb.length === 0) continue;
       for (const setting of [...MAP_SETTINGS, "bias"] as StatSetting[]) {
         effects.push(
-          compareEvals(
+          compare(
             cell,
             setting,
             side(a, ga),
             side(b, gb),
             sameSeeds(ga, gb),
-            options,
-            layoutOf(cell.dataset, setting, ga[0].eval),
           ),
         );
       }
@@ -235,14 +270,12 @@ export function computeStatistics(
       if (bases.some((b) => b === undefined)) continue;
       for (const setting of MAP_SETTINGS) {
         fineTuning.push(
-          compareEvals(
+          compare(
             cell,
             setting,
             side(strategy, runs),
             { name: NO_FINE_TUNING, evals: bases.map((b) => b!.eval) },
             true,
-            options,
-            layoutOf(cell.dataset, setting, runs[0].eval),
           ),
         );
       }
@@ -253,14 +286,12 @@ export function computeStatistics(
     if (bm25) {
       for (const setting of MAP_SETTINGS) {
         anchors.push(
-          compareEvals(
+          compare(
             cell,
             setting,
             side("hybrid", hybrid),
             { name: "BM25", evals: [bm25.eval] },
             false,
-            options,
-            layoutOf(cell.dataset, setting, hybrid[0].eval),
           ),
         );
       }
@@ -282,14 +313,12 @@ export function computeStatistics(
       const paired = xs.length === hybrid.length && xs.every((x, i) => x.seed === hybrid[i].seed);
       for (const setting of ["multi", "bias"] as StatSetting[]) {
         anchors.push(
-          compareEvals(
+          compare(
             cell,
             setting,
             side("hybrid", hybrid),
             { name, evals: xs.map((x) => x.eval) },
             paired,
-            options,
-            layoutOf(cell.dataset, setting, hybrid[0].eval),
           ),
         );
       }

@@ -52,8 +52,18 @@ function source(pq: PerQueryValues, setting: StatSetting): Record<string, (numbe
 export function unitLayout(pq: PerQueryValues, setting: StatSetting): UnitLayout {
   const src = source(pq, setting);
   const keys = Object.keys(src).sort();
+  // Clusters numbered by language, then question order: the same numbering in
+  // every setting of a dataset (so that a shared resampling fits all of them).
   const questions: string[] = [];
   const index = new Map<string, number>();
+  for (const l of Object.keys(pq.qids).sort()) {
+    for (const q of pq.qids[l]) {
+      if (!index.has(q)) {
+        index.set(q, questions.length);
+        questions.push(q);
+      }
+    }
+  }
   const strata: number[] = [];
   const clusters: number[] = [];
   keys.forEach((key, k) => {
@@ -67,13 +77,8 @@ export function unitLayout(pq: PerQueryValues, setting: StatSetting): UnitLayout
       );
     }
     for (const q of qids) {
-      let c = index.get(q);
-      if (c === undefined) {
-        index.set(q, c = questions.length);
-        questions.push(q);
-      }
       strata.push(k);
-      clusters.push(c);
+      clusters.push(index.get(q)!);
     }
   });
   return {

@@ -100,6 +100,8 @@ export interface StatisticsOptions {
   iterations?: number;
   /** Seed of every bootstrap. Default 1. */
   seed?: number;
+  /** Only the cells this keeps (default: every cell). */
+  cells?: (cell: Cell) => boolean;
 }
 
 /** A setting's value in an evaluation summary (mAP, or the rank distance). */
@@ -193,7 +195,7 @@ export function computeStatistics(
   options: StatisticsOptions = {},
 ): Statistics {
   const t0 = performance.now();
-  const cells = cellsOf(results);
+  const cells = cellsOf(results).filter(options.cells ?? (() => true));
   const effects: Effect[] = [], fineTuning: Effect[] = [], anchors: Effect[] = [];
   const seeds: Record<string, number> = {};
   const layouts = new Map<string, UnitLayout>();

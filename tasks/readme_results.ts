@@ -10,6 +10,7 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { signed } from "../lib/report/tables.ts";
 import { writeTextFileAtomic } from "../lib/util/atomic.ts";
 import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
@@ -52,8 +53,7 @@ async function readOptionalTable(path: string): Promise<Row[] | null> {
   }
 }
 
-const signed = (x: unknown) =>
-  typeof x === "number" ? `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}` : "—";
+const sign = (x: unknown) => (typeof x === "number" ? signed(x) : "—");
 const cell = (x: unknown) => String(x ?? "—").replaceAll("|", "\\|");
 
 async function resultsBlock(dir: string): Promise<string> {
@@ -104,10 +104,10 @@ async function resultsBlock(dir: string): Promise<string> {
     );
     for (const r of regime) {
       lines.push(
-        `| ${r.finetune} | ${r.dataset} | ${r.base} | ${r.seeds} | ${signed(r.trade_off)} [${
-          signed(r.trade_off_lo)
-        }, ${signed(r.trade_off_hi)}] | ${signed(r.paper_trade_off)} | ${cell(r.best_move)} ${
-          signed(r.best_move_diff)
+        `| ${r.finetune} | ${r.dataset} | ${r.base} | ${r.seeds} | ${sign(r.trade_off)} [${
+          sign(r.trade_off_lo)
+        }, ${sign(r.trade_off_hi)}] | ${sign(r.paper_trade_off)} | ${cell(r.best_move)} ${
+          sign(r.best_move_diff)
         } | ${typeof r.margin === "number" ? r.margin.toFixed(3) : "—"} | **${
           r.passes ? "holds" : "fails"
         }** |`,

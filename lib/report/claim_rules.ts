@@ -34,6 +34,7 @@ import { type Cell, cellKey, type Effect, type Statistics } from "../pipeline/ef
 import type { DescriptiveEvidence } from "../pipeline/evidence.ts";
 import { nonInferiorityMargin, substantialBiasReduction } from "./margins.ts";
 import { PAPER } from "./paper.ts";
+import { signed } from "./tables.ts";
 import { ALPHA, describeRegime, type RegimeCheck } from "./regime.ts";
 
 /** A verdict on a comparative claim. */
@@ -86,7 +87,7 @@ interface ComparativeRule {
   tests(cell: Cell, stats: Statistics): Omit<VerdictTest, "pHolm" | "passed">[] | string;
 }
 
-const f3 = (x: number) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(3);
+const f3 = (x: number) => signed(x);
 const where = (c: Cell) => `${c.finetune} · ${c.dataset} · ${c.base}`;
 
 function effectOf(

@@ -10,9 +10,7 @@
 import type { Effect, Statistics } from "../pipeline/effects.ts";
 import { paperEffect, paperValue } from "./paper.ts";
 import type { RegimeCheck } from "./regime.ts";
-import type { Row } from "./tables.ts";
-
-const signed = (x: number, d = 3) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(d);
+import { type Row, signed } from "./tables.ts";
 
 /** "a … b" over values (or the single value), signed. */
 function span(values: readonly number[], d = 3): string {
@@ -154,9 +152,9 @@ export function biasFinding(
   );
   if (centred.length) {
     parts.push(
-      `Against post-hoc mean-centering (${centred[0].b}), hybrid's rank distance differs by ${
-        span(centred.map((e) => e.diff), 1)
-      } (${significant(centred)}).`,
+      `Hybrid − ${centred[0].b}: ${span(centred.map((e) => e.diff), 1)} ranks (${
+        significant(centred)
+      }; positive: post-hoc mean-centering, no training, is the less biased).`,
     );
   }
   const testable = regime.filter((r) => r.passes).length;

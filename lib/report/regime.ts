@@ -24,6 +24,7 @@ import { pAbove } from "../eval/hierarchical_bootstrap.ts";
 import { type Cell, cellKey, type Effect, type Statistics } from "../pipeline/effects.ts";
 import { paperScale } from "./margins.ts";
 import { paperEffect } from "./paper.ts";
+import { signed } from "./tables.ts";
 
 /** Seeds per strategy a verdict needs in a cell. */
 export const MIN_SEEDS = 5;
@@ -48,7 +49,7 @@ export interface RegimeCheck extends Cell {
   passes: boolean;
 }
 
-const f3 = (x: number) => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(3);
+const f3 = (x: number) => signed(x);
 const ci = (e: Effect) => `[${f3(e.ciLo)}, ${f3(e.ciHi)}]`;
 
 /**

@@ -19,6 +19,12 @@
  * `w_q` the number of times question `q` was drawn. A unit takes part only
  * when every seed of both sides has a value there.
  *
+ * Inference: the bootstrap's variance, corrected for its seed level (S
+ * resampled seeds give (S−1)/S of the unbiased variance of their mean), and a
+ * t reference whose degrees of freedom come from the seed variance
+ * (Welch–Satterthwaite): with 3–5 seeds the percentile interval alone rejects
+ * a true null 12–15% of the time at 5% (measured; `hierarchical_bootstrap_test.ts`).
+ *
  * Strata with the same questions (every language of XQuAD-R) share their
  * denominator, so each iteration costs (seeds × questions) per group of
  * such strata, not (seeds × units): a few thousand iterations over the
@@ -28,7 +34,7 @@
  */
 
 import { deriveSeed, Rng } from "../sampling/rng.ts";
-import { normalCdf } from "./normal.ts";
+import { studentTCdf, studentTQuantile } from "./normal.ts";
 
 /** Where each unit belongs. */
 export interface UnitDesign {
@@ -98,15 +104,27 @@ export class ClusterResampling {
 export interface BootstrapResult {
   /** The observed difference (all seeds, all questions once). */
   diff: number;
-  /** 95% percentile interval. */
+  /** 95% interval, `diff ± t(df)₀.₉₇₅ · se` (see {@linkcode BootstrapResult.se}). */
   ci95: [number, number];
-  /** Standard deviation of the bootstrap distribution. */
+  /** The bootstrap's own 95% percentile interval (too narrow with few seeds). */
+  percentile95: [number, number];
+  /**
+   * Standard error: the bootstrap's, plus the small-sample correction of its
+   * seed level (resampling S seeds gives the plug-in variance, (S−1)/S of the
+   * unbiased one; the missing `s²/S²` of each side is added back).
+   */
   se: number;
-  /** Two-sided p-value for `θ = 0` (Wald, with the bootstrap standard error). */
+  /**
+   * Degrees of freedom of the t reference (Welch–Satterthwaite: the seed
+   * variance has S − 1 per side, the question variance many); `Infinity`
+   * when the seeds do not vary.
+   */
+  df: number;
+  /** Two-sided p-value for `θ = 0` (t test on `se` with `df`). */
   p: number;
   /**
    * Minimum detectable effect: the true difference a two-sided 5% test
-   * detects with 80% power, `(z₀.₉₇₅ + z₀.₈) · se`.
+   * detects with 80% power, `(t₀.₉₇₅ + t₀.₈) · se`.
    */
   mde: number;
   /** Bootstrap values, sorted ascending. */
@@ -121,8 +139,46 @@ export interface BootstrapResult {
   strata: number;
 }
 
-/** `z₀.₉₇₅ + z₀.₈₀`: the multiple of the standard error a 5% two-sided test with 80% power detects. */
+/** `z₀.₉₇₅ + z₀.₈₀`: the multiple of the standard error a 5% two-sided test with 80% power detects (large df). */
 export const MDE_FACTOR = 1.959964 + 0.841621;
+
+/** The per-run statistics of each side (paired: of the differences), their variance and df. */
+function seedComponent(
+  groups: readonly Group[],
+  na: number,
+  nb: number,
+  paired: boolean,
+  scratch: Float64Array,
+): { varSeed: number; correction: number; dfTerm: number } {
+  const sides: number[][] = [];
+  const one = (n: number, k: number) => {
+    const w = new Float64Array(n);
+    if (k >= 0) w[k] = 1;
+    return w;
+  };
+  sides.push(
+    Array.from({ length: na }, (_, k) => statistic(groups, null, one(na, k), one(nb, -1), scratch)),
+  );
+  if (!paired) {
+    sides.push(
+      Array.from(
+        { length: nb },
+        (_, k) => -statistic(groups, null, one(na, -1), one(nb, k), scratch),
+      ),
+    );
+  }
+  let varSeed = 0, correction = 0, dfTerm = 0;
+  for (const xs of sides) {
+    const n = xs.length;
+    if (n < 2) continue;
+    const m = xs.reduce((t, x) => t + x, 0) / n;
+    const s2 = xs.reduce((t, x) => t + (x - m) ** 2, 0) / (n - 1);
+    varSeed += s2 / n;
+    correction += s2 / (n * n);
+    dfTerm += (s2 / n) ** 2 / (n - 1);
+  }
+  return { varSeed, correction, dfTerm };
+}
 
 interface Group {
   /** Cluster ids of the group (each once). */
@@ -362,13 +418,21 @@ export function hierarchicalBootstrap(
   for (const s of samples) mean += s / iterations;
   let sq = 0;
   for (const s of samples) sq += (s - mean) ** 2;
-  const se = iterations > 1 ? Math.sqrt(sq / (iterations - 1)) : NaN;
+  const bootVar = iterations > 1 ? sq / (iterations - 1) : NaN;
+  const seed = seedComponent(groups, a.length, b.length, paired, scratch);
+  const variance = bootVar + seed.correction;
+  const se = Math.sqrt(variance);
+  const df = seed.dfTerm > 0 ? (variance * variance) / seed.dfTerm : Infinity;
+  const t975 = Number.isFinite(df) ? studentTQuantile(0.975, df) : 1.959964;
+  const t80 = Number.isFinite(df) ? studentTQuantile(0.8, df) : 0.841621;
   return {
     diff,
-    ci95: [quantile(samples, 0.025), quantile(samples, 0.975)],
+    ci95: [diff - t975 * se, diff + t975 * se],
+    percentile95: [quantile(samples, 0.025), quantile(samples, 0.975)],
     se,
-    p: Math.min(1, 2 * Math.min(pAbove(diff, se, 0), pBelow(diff, se, 0))),
-    mde: MDE_FACTOR * se,
+    df,
+    p: Math.min(1, 2 * Math.min(pAbove(diff, se, 0, df), pBelow(diff, se, 0, df))),
+    mde: (t975 + t80) * se,
     samples,
     seeds: [a.length, b.length],
     clusters,
@@ -379,7 +443,7 @@ export function hierarchicalBootstrap(
 
 /**
  * One-sided p-value against `θ ≤ threshold` (evidence that θ is above it): a
- * Wald test with the bootstrap standard error, `Φ((threshold − diff)/se)`.
+ * t test on the bootstrap standard error, `T_df((threshold − diff)/se)`.
  * (Normal tails rather than counts of bootstrap values, whose resolution
  * 1/B would cap what a Holm correction over many tests can reject.)
  *
@@ -391,14 +455,14 @@ export function hierarchicalBootstrap(
  * assert.equal(pAbove(0.02, 0, 0), 0);
  * ```
  */
-export function pAbove(diff: number, se: number, threshold: number): number {
+export function pAbove(diff: number, se: number, threshold: number, df = Infinity): number {
   if (!(se > 0)) return diff > threshold ? 0 : 1;
-  return normalCdf((threshold - diff) / se);
+  return studentTCdf((threshold - diff) / se, df);
 }
 
 /**
  * One-sided p-value against `θ ≥ threshold` (evidence that θ is below it),
- * `Φ((diff − threshold)/se)`.
+ * `T_df((diff − threshold)/se)`.
  *
  * @example
  * ```ts
@@ -407,7 +471,7 @@ export function pAbove(diff: number, se: number, threshold: number): number {
  * assert(Math.abs(pBelow(-0.02, 0.01, 0) - 0.02275) < 1e-5);
  * ```
  */
-export function pBelow(diff: number, se: number, threshold: number): number {
+export function pBelow(diff: number, se: number, threshold: number, df = Infinity): number {
   if (!(se > 0)) return diff < threshold ? 0 : 1;
-  return normalCdf((diff - threshold) / se);
+  return studentTCdf((diff - threshold) / se, df);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { normalCdf } from "./normal.ts";
+import { normalCdf, studentTCdf, studentTQuantile } from "./normal.ts";
 
 Deno.test("normalCdf() matches tabulated values of Φ", () => {
   // Abramowitz & Stegun, Table 26.1, and the usual quantiles
@@ -24,4 +24,20 @@ Deno.test("normalCdf() is symmetric: Φ(−x) = 1 − Φ(x)", () => {
   for (const x of [0.1, 0.7, 1.3, 2.9]) {
     assert.ok(Math.abs(normalCdf(-x) + normalCdf(x) - 1) < 1e-12);
   }
+});
+
+Deno.test("studentTCdf() and studentTQuantile() match the t table", () => {
+  // two-sided 95% quantiles (t tables; also in significance.ts) and 80% one-sided ones
+  const t975: [number, number][] = [[1, 12.706205], [2, 4.302653], [3, 3.182446], [5, 2.570582], [
+    10,
+    2.228139,
+  ], [30, 2.042272]];
+  for (const [df, q] of t975) {
+    assert.ok(Math.abs(studentTCdf(q, df) - 0.975) < 1e-6, `df ${df}`);
+    assert.ok(Math.abs(studentTQuantile(0.975, df) - q) < 1e-5, `df ${df}`);
+  }
+  assert.ok(Math.abs(studentTQuantile(0.8, 4) - 0.940965) < 1e-5);
+  assert.ok(Math.abs(studentTCdf(-1.5, 7.5) + studentTCdf(1.5, 7.5) - 1) < 1e-12);
+  assert.ok(Math.abs(studentTCdf(2.5, 1e9) - normalCdf(2.5)) < 1e-12);
+  assert.throws(() => studentTCdf(1, 0), /degrees of freedom/);
 });

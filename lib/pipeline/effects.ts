@@ -67,7 +67,9 @@ export interface Effect extends Cell {
   ciLo: number;
   ciHi: number;
   se: number;
-  /** Two-sided bootstrap p-value for no difference. */
+  /** Degrees of freedom of the t reference (`Infinity`: normal). */
+  df: number;
+  /** Two-sided p-value for no difference. */
   p: number;
   /** Minimum detectable effect (5% two-sided, 80% power). */
   mde: number;
@@ -160,6 +162,7 @@ export function compareEvals(
     ciLo: r.ci95[0],
     ciHi: r.ci95[1],
     se: r.se,
+    df: r.df,
     p: r.p,
     mde: r.mde,
     meanA: meanOf(a.evals.map((e) => summaryValue(e, setting))),

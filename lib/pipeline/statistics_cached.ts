@@ -56,5 +56,10 @@ export async function statisticsCached(
   const entry = await cached("stats", statisticsInputs(results, options), async (dir) => {
     await writeJsonAtomic(join(dir, "statistics.json"), computeStatistics(results, options));
   }, CODE);
-  return JSON.parse(await Deno.readTextFile(join(entry.dir, "statistics.json")));
+  const stats: Statistics = JSON.parse(await Deno.readTextFile(join(entry.dir, "statistics.json")));
+  // JSON has no Infinity: an unbounded df was written as null.
+  for (const e of [...stats.effects, ...stats.fineTuning, ...stats.anchors]) {
+    if (e.df === null) e.df = Infinity;
+  }
+  return stats;
 }

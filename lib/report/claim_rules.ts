@@ -112,7 +112,7 @@ function above(e: Effect, t: number, role: VerdictTest["role"], label: string, g
     group,
     ...nums(e),
     threshold: t,
-    p: pAbove(e.diff, e.se, t),
+    p: pAbove(e.diff, e.se, t, e.df),
   };
 }
 
@@ -125,7 +125,7 @@ function below(e: Effect, t: number, role: VerdictTest["role"], label: string, g
     group,
     ...nums(e),
     threshold: t,
-    p: pBelow(e.diff, e.se, t),
+    p: pBelow(e.diff, e.se, t, e.df),
   };
 }
 

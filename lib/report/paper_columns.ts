@@ -95,7 +95,8 @@ export function withPaperTable3(rows: readonly Row[]): Row[] {
 
 /**
  * Effect sizes as table rows, with the paper's effect for the counterpart
- * beside each: `diff` [`ci_lo`, `ci_hi`], two-sided `p`, the minimum
+ * beside each: `diff` [`ci_lo`, `ci_hi`], two-sided `p` (t test on `df`
+ * degrees of freedom; empty: normal), the minimum
  * detectable effect `mde`, seeds and questions resampled.
  *
  * @example
@@ -120,6 +121,7 @@ export function effectsTable(effects: readonly Effect[]): Row[] {
     ci_lo: round(e.ciLo, e.setting === "bias" ? 1 : 5),
     ci_hi: round(e.ciHi, e.setting === "bias" ? 1 : 5),
     p: round(e.p, 5),
+    df: Number.isFinite(e.df) ? round(e.df, 1) : null,
     mde: round(e.mde, e.setting === "bias" ? 1 : 5),
     seeds: `${e.seedsA}/${e.seedsB}${e.paired ? " paired" : ""}`,
     questions: e.questions,

@@ -79,7 +79,7 @@ export function regimeChecks(stats: Statistics): RegimeCheck[] {
     const seeds = stats.seeds[key] ?? 0;
     const margin = paperScale(cell.base, cell.dataset);
     const moves = stats.fineTuning.filter(inCell);
-    const pHolm = holm(moves.map((e) => pAbove(e.diff, e.se, 0)));
+    const pHolm = holm(moves.map((e) => pAbove(e.diff, e.se, 0, e.df)));
     let bestMove: RegimeCheck["bestMove"] = null;
     let fineTuningOk = false;
     moves.forEach((effect, i) => {

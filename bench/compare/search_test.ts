@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { skipUnless } from "../util/testing.ts";
+import { skipUnless } from "../../lib/util/testing.ts";
 import { PEERS, PEERS_WHAT } from "./_test_peer.ts";
 import { peerScript, startPeer } from "./peer.ts";
-import { benchSearch } from "./search_bench.ts";
+import { benchSearch } from "./search.ts";
 
 Deno.test({
   name: "benchSearch() returns faiss's top-k ids and times both",

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { InputError } from "../util/errors.ts";
+import { InputError } from "../../lib/util/errors.ts";
 
 /** Where a profile node's code is. */
 export interface CallFrame {

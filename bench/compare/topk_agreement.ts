@@ -7,7 +7,7 @@
  * @module
  */
 
-import { InputError } from "../util/errors.ts";
+import { InputError } from "../../lib/util/errors.ts";
 
 /** How two sets of top-k lists agree. */
 export interface TopkAgreement {

@@ -12,7 +12,7 @@
  */
 
 import { join } from "node:path";
-import type { StaticEncoder } from "../model/static_encoder.ts";
+import type { StaticEncoder } from "../../lib/model/static_encoder.ts";
 import { alternate, type Contender, sideTimings } from "./alternate.ts";
 import { compare, type Comparison } from "./comparison.ts";
 import { peerName, type PeerProcess } from "./peer.ts";
@@ -55,7 +55,7 @@ export interface EncodeBenchOptions {
  *
  * @example
  * ```ts ignore
- * import { benchEncode } from "./encode_bench.ts";
+ * import { benchEncode } from "./encode.ts";
  * const c = await benchEncode({ encoder, weightsPath, seqs, peer, threads: [2, 1], rounds: 3, warmup: 3, reps: 10, dir });
  * ```
  */

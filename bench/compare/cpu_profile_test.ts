@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type CpuProfile, formatProfile, summarizeCpuProfile } from "./cpu_profile.ts";
-import { InputError } from "../util/errors.ts";
+import { InputError } from "../../lib/util/errors.ts";
 
 const frame = (functionName: string, url = "", lineNumber = 0) => ({
   functionName,

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { EncodeOptions, TextTokenizer } from "../data/tokenizer.ts";
+import type { EncodeOptions, TextTokenizer } from "../../lib/data/tokenizer.ts";
 import { prefixWrap, textIdStream } from "./text_ids.ts";
-import { loadMbertTokenizer } from "../data/tokenizer.ts";
-import { datasetPath, resolveDataDir } from "../data/data_dir.ts";
-import { exists, skipUnless } from "../util/testing.ts";
+import { loadMbertTokenizer } from "../../lib/data/tokenizer.ts";
+import { datasetPath, resolveDataDir } from "../../lib/data/data_dir.ts";
+import { exists, skipUnless } from "../../lib/util/testing.ts";
 
 /** Whitespace tokens; each word's id is its length + 10; [CLS] 1, [SEP] 2. */
 const fake: TextTokenizer = {

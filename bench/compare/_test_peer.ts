@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TextTokenizer } from "../data/tokenizer.ts";
+import type { TextTokenizer } from "../../lib/data/tokenizer.ts";
 import { peersAvailable } from "./peer.ts";
 
 /** A tokenizer of which only the vocabulary size matters. */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { createStaticEncoder } from "../model/static_encoder.ts";
-import { skipUnless } from "../util/testing.ts";
+import { createStaticEncoder } from "../../lib/model/static_encoder.ts";
+import { skipUnless } from "../../lib/util/testing.ts";
 import { PEERS, PEERS_WHAT, stubTokenizer } from "./_test_peer.ts";
 import { peerScript, startPeer } from "./peer.ts";
-import { benchTrain } from "./train_bench.ts";
+import { benchTrain } from "./train.ts";
 import { uniformIdBatches, writeRaw } from "./workload.ts";
 
 Deno.test({

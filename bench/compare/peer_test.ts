@@ -9,7 +9,7 @@ import {
   peerScript,
   startPeer,
 } from "./peer.ts";
-import { exists, skipUnless } from "../util/testing.ts";
+import { exists, skipUnless } from "../../lib/util/testing.ts";
 
 const AVX512 = new Set(["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"]);
 const AVX2 = new Set(["avx", "avx2", "fma"]);

@@ -10,7 +10,7 @@ import {
   windowIdBatches,
   writeRaw,
 } from "./workload.ts";
-import { InputError } from "../util/errors.ts";
+import { InputError } from "../../lib/util/errors.ts";
 
 Deno.test("randomUnitVectors() gives unit rows, the same for the same seed", () => {
   const a = randomUnitVectors(50, 7, 3);

@@ -15,8 +15,8 @@
  */
 
 import { join } from "node:path";
-import type { PairBatch } from "../model/encoder.ts";
-import type { StaticEncoder } from "../model/static_encoder.ts";
+import type { PairBatch } from "../../lib/model/encoder.ts";
+import type { StaticEncoder } from "../../lib/model/static_encoder.ts";
 import { alternate, type Contender, sideTimings } from "./alternate.ts";
 import { compare, type Comparison } from "./comparison.ts";
 import { peerName, type PeerProcess } from "./peer.ts";
@@ -72,7 +72,7 @@ interface PeerCheck {
  *
  * @example
  * ```ts ignore
- * import { benchTrain } from "./train_bench.ts";
+ * import { benchTrain } from "./train.ts";
  * const c = await benchTrain({ encoder, weightsPath, batches, shape, lr: 0.05, weightDecay: 0.01,
  *   temperature: 0.05, peer, threads: [2, 1], rounds: 3, warmup: 16, steps: 10, dir });
  * ```

@@ -8,8 +8,8 @@
  * @module
  */
 
-import type { TextTokenizer } from "../data/tokenizer.ts";
-import { Rng } from "../sampling/rng.ts";
+import type { TextTokenizer } from "../../lib/data/tokenizer.ts";
+import { Rng } from "../../lib/sampling/rng.ts";
 import type { Wrap } from "./workload.ts";
 
 /**

@@ -7,10 +7,10 @@
  * @module
  */
 
-import { Rng } from "../sampling/rng.ts";
-import type { PairBatch } from "../model/encoder.ts";
-import { writeFileAtomic } from "../util/atomic.ts";
-import { InputError } from "../util/errors.ts";
+import { Rng } from "../../lib/sampling/rng.ts";
+import type { PairBatch } from "../../lib/model/encoder.ts";
+import { writeFileAtomic } from "../../lib/util/atomic.ts";
+import { InputError } from "../../lib/util/errors.ts";
 
 /**
  * `n` random unit vectors of dimension `d` (Gaussian entries, L2-normalised),

@@ -12,7 +12,7 @@
  */
 
 import { join } from "node:path";
-import { DenseIndex } from "../retrieval/dense_index.ts";
+import { DenseIndex } from "../../lib/retrieval/dense_index.ts";
 import { alternate, type Contender, sideTimings } from "./alternate.ts";
 import { compare, type Comparison } from "./comparison.ts";
 import { peerName, type PeerProcess } from "./peer.ts";
@@ -66,7 +66,7 @@ function idsOf(hits: { ids: string[] }[], k: number): Int32Array {
  *
  * @example
  * ```ts ignore
- * import { benchSearch } from "./search_bench.ts";
+ * import { benchSearch } from "./search.ts";
  * const c = await benchSearch({ n: 100_000, dim: 256, queries: 1000, k: 100, seed: 1, peer,
  *   threads: [2, 1], rounds: 3, warmup: 1, reps: 2, dir });
  * ```

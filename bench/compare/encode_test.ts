@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { createStaticEncoder } from "../model/static_encoder.ts";
-import { Rng } from "../sampling/rng.ts";
-import { skipUnless } from "../util/testing.ts";
+import { createStaticEncoder } from "../../lib/model/static_encoder.ts";
+import { Rng } from "../../lib/sampling/rng.ts";
+import { skipUnless } from "../../lib/util/testing.ts";
 import { PEERS, PEERS_WHAT, stubTokenizer } from "./_test_peer.ts";
-import { benchEncode } from "./encode_bench.ts";
+import { benchEncode } from "./encode.ts";
 import { peerScript, startPeer } from "./peer.ts";
 import { writeRaw } from "./workload.ts";
 

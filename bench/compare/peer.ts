@@ -35,7 +35,7 @@ export const OPENBLAS_VARS = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] as const;
 
 /** Path of a peer script in the checkout's `bench/` folder. */
 export function peerScript(name: "torch_peer.py" | "faiss_peer.py"): string {
-  return fromFileUrl(new URL(`../../bench/${name}`, import.meta.url));
+  return fromFileUrl(new URL(`../${name}`, import.meta.url));
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { topkAgreement } from "./topk_agreement.ts";
-import { InputError } from "../util/errors.ts";
+import { InputError } from "../../lib/util/errors.ts";
 
 Deno.test("topkAgreement() counts ids shared per query whatever their order", () => {
   const a = new Int32Array([1, 2, 3, 7, 8, 9]);

@@ -9,20 +9,13 @@
 
 import { resolve } from "node:path";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
-import {
-  checkModelSpec,
-  EXPORT_DEPTH,
-  type LoadedModel,
-  loadModelSpec,
-  type RetrievalEvalOptions,
-  type RetrievalResult,
-  summaryRows,
-  writeRetrievalOutputs,
-} from "../lib/eval/beir_eval.ts";
+import type { RetrievalEvalOptions, RetrievalResult } from "../lib/eval/collection_eval.ts";
+import { EXPORT_DEPTH, summaryRows, writeRetrievalOutputs } from "../lib/eval/retrieval_output.ts";
 import type { Run } from "../lib/metrics/types.ts";
 import { intFlag } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
+import { checkModelSpec, type LoadedModel, loadModelSpec } from "./_model_spec.ts";
 
 /** The flags both retrieval tasks take, for `parseFlags`. */
 export const RETRIEVAL_FLAGS = {

@@ -38,7 +38,7 @@ import { InputError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
 import { meanDefined, rankDistance } from "./language_bias.ts";
 import { ranksInRow, ranksOfTargets, topOfRow } from "./rank_row.ts";
-import type { Collection, Scorer } from "./scorers.ts";
+import type { Collection, RowScorer } from "./scorers.ts";
 
 /** Options of {@linkcode evaluateLareqa}. */
 export interface LareqaEvalOptions {
@@ -123,7 +123,7 @@ function mean(values: readonly number[]): number {
  */
 export function evaluateLareqa(
   ds: LareqaDataset,
-  scorer: Scorer,
+  scorer: RowScorer,
   options: LareqaEvalOptions = {},
 ): LareqaResult {
   const langs = [...(options.langs ?? ds.languages)];

@@ -1,7 +1,7 @@
 /**
  * MIRACL v1.0 dev, monolingual: one language's topics against that
  * language's passage corpus, evaluated like BEIR (nDCG@10, Recall@100 and the
- * efficiency figures of `beir_eval.ts`). Passages are `title + " " + text`.
+ * efficiency figures of `collection_eval.ts`). Passages are `title + " " + text`.
  * The corpus is not shipped with the shared data; without it the loader
  * throws an {@linkcode InputError} that says what to download.
  *
@@ -20,7 +20,7 @@ import {
   type RetrievalEvalOptions,
   type RetrievalResult,
   type TestCollection,
-} from "./beir_eval.ts";
+} from "./collection_eval.ts";
 
 /** Options of {@linkcode evaluateMiracl}. */
 export interface MiraclEvalOptions extends RetrievalEvalOptions {

@@ -29,6 +29,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import type { TextTokenizer } from "../data/tokenizer.ts";
+import { Rng } from "../sampling/rng.ts";
 import { InputError } from "../util/errors.ts";
 import type { PairBatch, StepOptions, TrainableEncoder } from "./encoder.ts";
 import type { NamedTensor } from "./safetensors.ts";
@@ -49,7 +50,8 @@ import {
   type AdamWStep,
   adamWUpdate,
 } from "./adamw_tf.ts";
-import { DEFAULT_TEMPERATURE, infoNceLoss, type InfoNceOptions } from "./infonce_tf.ts";
+import { type InfoNceOptions, resolveInfoNce } from "./infonce.ts";
+import { infoNceLoss } from "./infonce_tf.ts";
 
 /** The architecture's sizes and conventions (Hugging Face `config.json`, in camelCase). */
 export interface TransformerConfig {
@@ -212,17 +214,6 @@ export function transformerParamShapes(c: TransformerConfig): [string, number[]]
   return out;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * BERT's random initialisation (`N(0, initializerRange)` weights and
  * embeddings, zero biases, LayerNorm 1/0, zero padding row), seeded.
@@ -239,9 +230,9 @@ export function initTransformerWeights(
   c: TransformerConfig,
   seed = 0,
 ): Record<string, Float32Array> {
-  const rand = mulberry32(seed ^ 0x5eed);
+  const rng = new Rng(seed);
   const normal = () => {
-    const u = 1 - rand(), v = rand();
+    const u = 1 - rng.float(), v = rng.float();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v) * c.initializerRange;
   };
   const out: Record<string, Float32Array> = {};
@@ -461,8 +452,7 @@ export class TransformerEncoder implements TrainableEncoder {
     this.maxLength = maxLength;
     this.options = {
       ...adamWDefaults(options),
-      temperature: options.temperature ?? DEFAULT_TEMPERATURE,
-      symmetricWeight: options.symmetricWeight ?? 0,
+      ...resolveInfoNce(options),
       maxGradNorm: options.maxGradNorm ?? 1,
       dropout: options.dropout ?? true,
       embeddingUpdate: options.embeddingUpdate ?? "dense",

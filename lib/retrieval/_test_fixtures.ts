@@ -6,19 +6,14 @@
  */
 
 import assert from "node:assert/strict";
+import { Rng } from "../sampling/rng.ts";
 import { compareDocids } from "./docid_order.ts";
 import type { ScoreKernel } from "./score_kernel.ts";
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
+/** A seeded uniform generator in [0, 1): the project's {@linkcode Rng}. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.float();
 }
 
 /** `n × dim` rows with L2 norm 1. */

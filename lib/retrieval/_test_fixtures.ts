@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { Rng } from "../sampling/rng.ts";
-import { compareDocids } from "./docid_order.ts";
+import { compareUtf8 } from "../util/strcmp.ts";
 import type { ScoreKernel } from "./score_kernel.ts";
 
 /** A seeded uniform generator in [0, 1): the project's {@linkcode Rng}. */
@@ -35,7 +35,7 @@ export function randomUnitRows(n: number, dim: number, rand: () => number): Floa
 /** The full ranking of `ids` by `scores`: score descending, ties by docid descending. */
 export function referenceRanking(ids: readonly string[], scores: ArrayLike<number>): string[] {
   const order = ids.map((_, i) => i);
-  order.sort((a, b) => (scores[b] - scores[a]) || compareDocids(ids[b], ids[a]));
+  order.sort((a, b) => (scores[b] - scores[a]) || compareUtf8(ids[b], ids[a]));
   return order.map((i) => ids[i]);
 }
 

@@ -2,6 +2,8 @@
  * C `strcmp` order for JavaScript strings: the order of their UTF-8 bytes,
  * which is Unicode code point order. (JavaScript's `<` compares UTF-16 code
  * units, which differs for characters above U+FFFF against U+E000–U+FFFF.)
+ * It is trec_eval's order of query ids and, reversed, of tied documents; the
+ * metrics and the searches both take it from here.
  *
  * @module
  */
@@ -16,7 +18,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { compareUtf8 } from "./_strcmp.ts";
+ * import { compareUtf8 } from "./strcmp.ts";
  * assert(compareUtf8("AP-10", "AP-9") < 0);
  * assert(compareUtf8("\u{1F600}", "\uFFFD") > 0);
  * ```

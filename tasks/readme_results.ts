@@ -13,9 +13,9 @@ import { fileURLToPath } from "node:url";
 import { writeTextFileAtomic } from "../lib/util/atomic.ts";
 import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
+import type { Row } from "../lib/util/row.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-type Row = Record<string, string | number | boolean | null>;
 
 async function readJson<T>(path: string): Promise<T> {
   try {

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { BeirResult } from "../eval/beir_eval.ts";
 import { InputError } from "../util/errors.ts";
 import type { ExperimentResults } from "./experiment.ts";
-import type { Row } from "./summarize.ts";
+import type { Row } from "../util/row.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -8,10 +8,10 @@
  */
 
 import { meanCi, pairedCompare } from "../eval/significance.ts";
+import type { Row } from "../util/row.ts";
 import type { ExperimentResults, RunRecord } from "./experiment.ts";
 
-/** A table row. */
-export type Row = Record<string, string | number | boolean | null>;
+export type { Row } from "../util/row.ts";
 
 /** The three settings, and the metric each is compared on. */
 export const SETTINGS = ["mono", "cross", "multi"] as const;

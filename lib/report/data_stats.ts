@@ -10,7 +10,7 @@ import { compareCandidates } from "../data/mlqa_rebuild.ts";
 import { MLQA_R_REFERENCE } from "../data/mlqa_r.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { XQUAD_R_REFERENCE } from "../data/xquad_r.ts";
-import type { Row } from "./tables.ts";
+import type { Row } from "../util/row.ts";
 import { isAbsolute, join } from "node:path";
 import { loadConfig } from "../train/config.ts";
 import { ROOT } from "./notebook.ts";

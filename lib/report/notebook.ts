@@ -16,7 +16,8 @@ import { InputError } from "../util/errors.ts";
 import { gitRevision } from "../util/git.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { svgToPng } from "./render.ts";
-import { type Row, toMarkdown, writeTable } from "./tables.ts";
+import type { Row } from "../util/row.ts";
+import { toMarkdown, writeTable } from "./tables.ts";
 
 /** The checkout's root folder. */
 export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));

@@ -5,10 +5,7 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
-
-/** The checkout root. */
-export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
+import { ROOT } from "../lib/util/root.ts";
 
 /** Exit code and decoded output of a task run. */
 export interface TaskOutput {

@@ -9,13 +9,11 @@
  */
 
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { writeTextFileAtomic } from "../lib/util/atomic.ts";
 import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
+import { ROOT } from "../lib/util/root.ts";
 import type { Row } from "../lib/util/row.ts";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 async function readJson<T>(path: string): Promise<T> {
   try {

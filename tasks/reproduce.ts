@@ -16,7 +16,6 @@
  */
 
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
 import {
   buildManifest,
@@ -31,8 +30,8 @@ import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
 import { sha256File } from "../lib/util/hash.ts";
+import { ROOT } from "../lib/util/root.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const USAGE = `Usage: deno task reproduce [--quick] [--out DIR] [--only NAME,NAME] [--data DIR]
 
   --quick  the CI configuration: every notebook end to end on small settings

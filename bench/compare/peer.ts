@@ -17,7 +17,7 @@
  * @module
  */
 
-import { fileURLToPath as fromFileUrl } from "node:url";
+import { fromRoot } from "../../lib/util/root.ts";
 
 /** The interpreter that has Debian's `python3-torch` and `python3-faiss`. */
 export const PEER_PYTHON = "/usr/bin/python3";
@@ -35,7 +35,7 @@ export const OPENBLAS_VARS = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"] as const;
 
 /** Path of a peer script in the checkout's `bench/` folder. */
 export function peerScript(name: "torch_peer.py" | "faiss_peer.py"): string {
-  return fromFileUrl(new URL(`../${name}`, import.meta.url));
+  return fromRoot("bench", name);
 }
 
 /**

@@ -12,16 +12,16 @@
  */
 
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { canonicalJson } from "../train/config.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { fromRoot } from "../util/root.ts";
 import { codeHash } from "./code_hash.ts";
 
 /** Where entries live: `XLIR_CACHE`, else `.cache/xlir` in the checkout. */
 export function cacheRoot(): string {
-  return Deno.env.get("XLIR_CACHE") ?? fileURLToPath(new URL("../../.cache/xlir", import.meta.url));
+  return Deno.env.get("XLIR_CACHE") ?? fromRoot(".cache/xlir");
 }
 
 async function hashTree(root: string, keep: (rel: string) => boolean): Promise<string> {

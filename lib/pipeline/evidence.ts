@@ -13,6 +13,7 @@ import { loadXquadR } from "../data/xquad_r.ts";
 import { BatchSampler } from "../sampling/batch_sampler.ts";
 import { loadConfig } from "../train/config.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
+import { fromRoot } from "../util/root.ts";
 import type { ExperimentConfig } from "./experiment.ts";
 
 /** Loads an evaluation dataset by name. */
@@ -87,9 +88,7 @@ export async function xxShare(
   epochs = 5,
   dataDir = resolveDataDir(),
 ): Promise<{ alpha: number; share: number; batches: number }> {
-  const config = await loadConfig(
-    new URL(`../../${exp.finetune[finetune].config}`, import.meta.url).pathname,
-  );
+  const config = await loadConfig(fromRoot(exp.finetune[finetune].config));
   const set = await buildTrainingSet(config.data, 1, dataDir);
   const sampler = new BatchSampler(set.train, {
     batchSize: config.sampling.batchSize,

@@ -33,10 +33,10 @@
  * @module
  */
 
-import { isAbsolute, join } from "node:path";
 import { resolveDataDir } from "../data/data_dir.ts";
 import { loadConfig, resolveConfig, type TrainConfig } from "../train/config.ts";
 import { InputError } from "../util/errors.ts";
+import { fromRoot } from "../util/root.ts";
 import { progressLine } from "../util/progress.ts";
 import {
   type EvalRecord,
@@ -103,12 +103,6 @@ function deepMerge(a: Json, b: Json): Json {
       : v;
   }
   return out;
-}
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-function fromRoot(path: string): string {
-  return isAbsolute(path) ? path : join(ROOT, path);
 }
 
 /**

@@ -11,9 +11,8 @@ import { MLQA_R_REFERENCE } from "../data/mlqa_r.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { XQUAD_R_REFERENCE } from "../data/xquad_r.ts";
 import type { Row } from "../util/row.ts";
-import { isAbsolute, join } from "node:path";
 import { loadConfig } from "../train/config.ts";
-import { ROOT } from "./notebook.ts";
+import { fromRoot } from "../util/root.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 
 /**
@@ -74,7 +73,7 @@ export async function trainingDataTable(
 ): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [name, path] of Object.entries(configs)) {
-    const config = await loadConfig(isAbsolute(path) ? path : join(ROOT, path));
+    const config = await loadConfig(fromRoot(path));
     const set = await buildTrainingSet(config.data, config.seed, dataDir);
     rows.push({
       set: name,

@@ -9,18 +9,18 @@
  * @module
  */
 
-import { isAbsolute, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
 import { writeFileAtomic, writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
 import { gitRevision } from "../util/git.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { fromRoot } from "../util/root.ts";
 import { svgToPng } from "./render.ts";
 import type { Row } from "../util/row.ts";
 import { toMarkdown, writeTable } from "./tables.ts";
 
-/** The checkout's root folder. */
-export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
+/** The checkout's root folder (re-exported for the notebooks). */
+export { ROOT } from "../util/root.ts";
 
 /** A notebook run's settings. */
 export interface NotebookConfig {
@@ -37,10 +37,6 @@ export interface NotebookConfig {
 }
 
 const DEFAULT_CONFIG = "configs/notebooks.json";
-
-function fromRoot(path: string): string {
-  return isAbsolute(path) ? path : join(ROOT, path);
-}
 
 /** Reads the notebook configuration (`XLIR_NB_CONFIG`, else `configs/notebooks.json`). */
 export async function loadNotebookConfig(): Promise<NotebookConfig> {

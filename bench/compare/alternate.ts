@@ -7,7 +7,7 @@
  * @module
  */
 
-import { median, perSecond } from "./stats.ts";
+import { median, perSecond } from "../../lib/util/stats.ts";
 
 /** One side of a comparison: runs a round and returns its timed repetitions (ms). */
 export interface Contender {

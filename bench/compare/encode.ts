@@ -16,7 +16,7 @@ import type { StaticEncoder } from "../../lib/model/static_encoder.ts";
 import { alternate, type Contender, sideTimings } from "./alternate.ts";
 import { compare, type Comparison } from "./comparison.ts";
 import { peerName, type PeerProcess } from "./peer.ts";
-import { median } from "./stats.ts";
+import { median } from "../../lib/util/stats.ts";
 import { packRagged, readRawFloat32, writeRaw } from "./workload.ts";
 
 /** Options of {@linkcode benchEncode}. */

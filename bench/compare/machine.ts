@@ -5,64 +5,7 @@
  * @module
  */
 
-/** The CPU as `/proc/cpuinfo` describes it. */
-export interface CpuInfo {
-  /** The first `model name`, or `"unknown"`. */
-  model: string;
-  /** The first processor's `flags`. */
-  flags: Set<string>;
-}
-
-/**
- * Parses `/proc/cpuinfo` text.
- *
- * @param text The file's content.
- * @returns The model name and flags of the first processor.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseCpuInfo } from "./machine.ts";
- * const cpu = parseCpuInfo("processor\t: 0\nmodel name\t: Xeon\nflags\t\t: fpu avx2\n");
- * assert(cpu.model === "Xeon" && cpu.flags.has("avx2"));
- * ```
- */
-export function parseCpuInfo(text: string): CpuInfo {
-  let model = "unknown";
-  let flags = new Set<string>();
-  let seenModel = false, seenFlags = false;
-  for (const line of text.split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon < 0) continue;
-    const key = line.slice(0, colon).trim();
-    const value = line.slice(colon + 1).trim();
-    if (key === "model name" && !seenModel) {
-      model = value;
-      seenModel = true;
-    } else if (key === "flags" && !seenFlags) {
-      flags = new Set(value.split(/\s+/).filter(Boolean));
-      seenFlags = true;
-    }
-  }
-  return { model, flags };
-}
-
-/**
- * The text of `/proc/cpuinfo`, or "" where there is none. Deno reads `/proc`
- * only under `--allow-all`; with `--allow-run` alone it is read through `cat`.
- */
-function readCpuInfoText(): string {
-  try {
-    return Deno.readTextFileSync("/proc/cpuinfo");
-  } catch {
-    try {
-      const out = new Deno.Command("cat", { args: ["/proc/cpuinfo"], stderr: "null" }).outputSync();
-      return out.success ? new TextDecoder().decode(out.stdout) : "";
-    } catch {
-      return "";
-    }
-  }
-}
+import { readCpuInfo, readLoadavg } from "../../lib/util/proc.ts";
 
 /** The machine, as recorded in `bench.json`. */
 export interface MachineInfo {
@@ -72,7 +15,7 @@ export interface MachineInfo {
   cores: number;
   /** Total memory, GiB. */
   memoryGiB: number;
-  /** Load averages (1, 5, 15 minutes) when the bench started. */
+  /** Load averages (1, 5, 15 minutes) when the bench started; empty without `/proc`. */
   loadavg: number[];
   /** OS and architecture. */
   os: string;
@@ -95,7 +38,7 @@ export interface MachineInfo {
  * ```
  */
 export function machineInfo(): { machine: MachineInfo; flags: Set<string> } {
-  const cpu = parseCpuInfo(readCpuInfoText());
+  const cpu = readCpuInfo();
   const simd = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni"]
     .filter((f) => cpu.flags.has(f));
   return {
@@ -103,7 +46,7 @@ export function machineInfo(): { machine: MachineInfo; flags: Set<string> } {
       cpu: cpu.model,
       cores: navigator.hardwareConcurrency,
       memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30 * 10) / 10,
-      loadavg: Deno.loadavg().map((x) => Math.round(x * 100) / 100),
+      loadavg: readLoadavg() ?? [],
       os: `${Deno.build.os} ${Deno.build.arch}`,
       simd,
     },

@@ -16,7 +16,7 @@ import { DenseIndex } from "../../lib/retrieval/dense_index.ts";
 import { alternate, type Contender, sideTimings } from "./alternate.ts";
 import { compare, type Comparison } from "./comparison.ts";
 import { peerName, type PeerProcess } from "./peer.ts";
-import { median } from "./stats.ts";
+import { median } from "../../lib/util/stats.ts";
 import { topkAgreement } from "./topk_agreement.ts";
 import { randomUnitVectors, readRawInt32, writeRaw } from "./workload.ts";
 

@@ -33,6 +33,7 @@ import type { Bm25Options } from "../retrieval/bm25.ts";
 import { loadKernel } from "../retrieval/kernels.ts";
 import type { ScoreKernel } from "../retrieval/score_kernel.ts";
 import { InputError } from "../util/errors.ts";
+import { readProcMemory } from "../util/proc.ts";
 import { Progress } from "../util/progress.ts";
 import {
   type LatencySummary,
@@ -41,7 +42,6 @@ import {
   measureLatencies,
   MemoryMonitor,
   type MemorySample,
-  readProcMemory,
   summarizeLatencies,
 } from "./efficiency.ts";
 import { Bm25Scorer, DenseScorer, type ModelDescription, type Scorer } from "./scorers.ts";

@@ -10,8 +10,8 @@ import { resolveDataDir } from "../data/data_dir.ts";
 import { loadMlqaR } from "../data/mlqa_r.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { loadXquadR } from "../data/xquad_r.ts";
-import { BatchSampler } from "../sampling/batch_sampler.ts";
 import { loadConfig } from "../train/config.ts";
+import { configSampler } from "../train/sampler.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 import { fromRoot } from "../util/root.ts";
 import type { ExperimentConfig } from "./experiment.ts";
@@ -90,13 +90,7 @@ export async function xxShare(
 ): Promise<{ alpha: number; share: number; batches: number }> {
   const config = await loadConfig(fromRoot(exp.finetune[finetune].config));
   const set = await buildTrainingSet(config.data, 1, dataDir);
-  const sampler = new BatchSampler(set.train, {
-    batchSize: config.sampling.batchSize,
-    alpha,
-    seed: 1,
-    languages: set.languages,
-    uniqueGroups: config.sampling.uniqueGroups,
-  });
+  const sampler = configSampler(set.train, set.languages, config.sampling, 1, { alpha });
   let xx = 0, n = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const b of sampler.batches(epoch)) {

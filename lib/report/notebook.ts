@@ -1,7 +1,7 @@
 /**
  * What a notebook needs besides its prose: its configuration (a JSON file
- * named by `XLIR_NB_CONFIG`, else `configs/notebooks.json` — papermill cannot
- * inject parameters into a Deno kernel), and writers that put each table
+ * named by `XLIR_NB_CONFIG`, else the full run's {@linkcode notebookDefaults}
+ * — papermill cannot inject parameters into a Deno kernel), and writers that put each table
  * (CSV + JSON + Markdown) and figure (SVG + PNG) under the output directory,
  * record it for the manifest, and return something the Deno kernel displays
  * inline.
@@ -14,6 +14,7 @@ import { writeFileAtomic, writeJsonAtomic, writeTextFileAtomic } from "../util/a
 import { InputError } from "../util/errors.ts";
 import { gitRevision } from "../util/git.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { readJsonObject } from "../util/json.ts";
 import { fromRoot } from "../util/root.ts";
 import { svgToPng } from "./render.ts";
 import type { Row } from "../util/row.ts";
@@ -36,28 +37,76 @@ export interface NotebookConfig {
   beirMaxQueries: number;
 }
 
-const DEFAULT_CONFIG = "configs/notebooks.json";
-
-/** Reads the notebook configuration (`XLIR_NB_CONFIG`, else `configs/notebooks.json`). */
-export async function loadNotebookConfig(): Promise<NotebookConfig> {
-  const path = Deno.env.get("XLIR_NB_CONFIG") ?? DEFAULT_CONFIG;
-  let raw: Partial<NotebookConfig>;
-  try {
-    raw = JSON.parse(await Deno.readTextFile(fromRoot(path)));
-  } catch (err) {
-    throw new InputError(`Cannot read the notebook config ${path}: ${(err as Error).message}`);
-  }
-  for (const k of ["experiment", "out"] as const) {
-    if (typeof raw[k] !== "string") throw new InputError(`${path}: "${k}" must be a string`);
-  }
+/**
+ * The notebooks' settings, full run or `--quick` (the CI configuration): the
+ * one place they are defined. `deno task reproduce` writes them (with its
+ * `--out`) to the file it names in `XLIR_NB_CONFIG`; a notebook opened
+ * without that variable runs with the full run's.
+ *
+ * @param quick The CI configuration.
+ * @param out The output directory (default: `out/quick` or `results`, relative to the checkout).
+ * @returns The settings (paths as given, not resolved).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notebookDefaults } from "./notebook.ts";
+ * assert.equal(notebookDefaults(false).experiment, "configs/experiment.json");
+ * assert.deepEqual(notebookDefaults(true, "/tmp/q"), {
+ *   experiment: "configs/experiment.quick.json",
+ *   out: "/tmp/q",
+ *   quick: true,
+ *   beirLatencyQueries: 30,
+ *   beirMaxQueries: 60,
+ * });
+ * ```
+ */
+export function notebookDefaults(quick: boolean, out?: string): NotebookConfig {
   return {
-    quick: false,
-    beirLatencyQueries: 200,
-    beirMaxQueries: 0,
-    ...raw,
-    experiment: fromRoot(raw.experiment!),
-    out: fromRoot(raw.out!),
-  } as NotebookConfig;
+    experiment: quick ? "configs/experiment.quick.json" : "configs/experiment.json",
+    out: out ?? (quick ? "out/quick" : "results"),
+    quick,
+    beirLatencyQueries: quick ? 30 : 200,
+    beirMaxQueries: quick ? 60 : 0,
+  };
+}
+
+/**
+ * Reads the notebook configuration: the file `path` (default: the one
+ * `XLIR_NB_CONFIG` names), the fields it leaves out taken from
+ * {@linkcode notebookDefaults} of its `quick`; without a file, the full run's
+ * defaults. Relative paths are taken from the checkout root.
+ *
+ * @throws {InputError} naming the file when it cannot be read or a path field is not a string.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { loadNotebookConfig } from "./notebook.ts";
+ * import { ROOT } from "../util/root.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(join(dir, "nb.json"), JSON.stringify({ quick: true, out: dir }));
+ * const config = await loadNotebookConfig(join(dir, "nb.json"));
+ * assert.equal(config.experiment, join(ROOT, "configs/experiment.quick.json"));
+ * assert.equal(config.out, dir);
+ * assert.equal(config.beirMaxQueries, 60);
+ * assert.equal((await loadNotebookConfig(undefined)).out, join(ROOT, "results"));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loadNotebookConfig(
+  path: string | undefined = Deno.env.get("XLIR_NB_CONFIG"),
+): Promise<NotebookConfig> {
+  let config = notebookDefaults(false);
+  if (path !== undefined) {
+    const raw = await readJsonObject(fromRoot(path), "the notebook config");
+    config = { ...notebookDefaults(raw.quick === true), ...raw } as NotebookConfig;
+    for (const k of ["experiment", "out"] as const) {
+      if (typeof config[k] !== "string") throw new InputError(`${path}: "${k}" must be a string`);
+    }
+  }
+  return { ...config, experiment: fromRoot(config.experiment), out: fromRoot(config.out) };
 }
 
 /** A value the Deno Jupyter kernel displays as the given MIME bundle. */

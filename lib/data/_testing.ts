@@ -1,0 +1,249 @@
+/**
+ * Fixtures for tests and doc examples: a tiny WordPiece tokenizer (about 40
+ * lower-cased ids, BERT or RoBERTa style), and a tiny data directory in the
+ * layouts the loaders read — XQuAD-R, MLQA-R, MLQA dev, BEIR, MIRACL,
+ * NTREX-128, FLORES-200, Tatoeba and the mBERT vocabulary folder (holding the
+ * tiny tokenizer) — in two languages (de, en), with texts in the tokenizer's
+ * words.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { loadTokenizer, MBERT_VOCAB, type TextTokenizer } from "./tokenizer.ts";
+
+const WORDS = [
+  "query",
+  "passage",
+  ":",
+  "?",
+  ".",
+  ",",
+  "the",
+  "a",
+  "is",
+  "of",
+  "who",
+  "what",
+  "where",
+  "cat",
+  "dog",
+  "sat",
+  "on",
+  "mat",
+  "berlin",
+  "paris",
+  "capital",
+  "germany",
+  "france",
+  "river",
+  "city",
+  "wer",
+  "war",
+  "die",
+  "hauptstadt",
+  "von",
+  "##s",
+  "##en",
+  "##er",
+  "un",
+  "##able",
+];
+
+/** Special tokens of each style, in id order. */
+const SPECIALS = {
+  bert: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
+  roberta: ["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
+} as const;
+
+/**
+ * A tiny WordPiece `tokenizer.json` (about 40 ids; lower-cased words).
+ *
+ * @param style `"bert"` (`[CLS]`=2, `[SEP]`=3, `[PAD]`=0) or `"roberta"` (`<s>`=0, `<pad>`=1, `</s>`=2).
+ * @returns The JSON text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyTokenizerJson } from "./_testing.ts";
+ * assert(JSON.parse(tinyTokenizerJson("bert")).model.vocab["[PAD]"] === 0);
+ * ```
+ */
+export function tinyTokenizerJson(style: "bert" | "roberta" = "bert"): string {
+  const specials = SPECIALS[style];
+  const [cls, sep] = style === "bert" ? ["[CLS]", "[SEP]"] : ["<s>", "</s>"];
+  const unk = style === "bert" ? "[UNK]" : "<unk>";
+  const vocab: Record<string, number> = {};
+  for (const t of [...specials, ...WORDS]) vocab[t] = Object.keys(vocab).length;
+  const special = (id: string) => ({ SpecialToken: { id, type_id: 0 } });
+  return JSON.stringify({
+    version: "1.0",
+    truncation: null,
+    padding: null,
+    added_tokens: specials.map((content) => ({
+      id: vocab[content],
+      special: true,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+    })),
+    normalizer: {
+      type: "BertNormalizer",
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
+    pre_tokenizer: { type: "BertPreTokenizer" },
+    post_processor: {
+      type: "TemplateProcessing",
+      single: [special(cls), { Sequence: { id: "A", type_id: 0 } }, special(sep)],
+      pair: [
+        special(cls),
+        { Sequence: { id: "A", type_id: 0 } },
+        special(sep),
+        { Sequence: { id: "B", type_id: 1 } },
+        special(sep),
+      ],
+      special_tokens: {
+        [cls]: { id: cls, ids: [vocab[cls]], tokens: [cls] },
+        [sep]: { id: sep, ids: [vocab[sep]], tokens: [sep] },
+      },
+    },
+    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
+    model: {
+      type: "WordPiece",
+      unk_token: unk,
+      continuing_subword_prefix: "##",
+      max_input_chars_per_word: 100,
+      vocab,
+    },
+  });
+}
+
+/**
+ * Writes {@linkcode tinyTokenizerJson} to a temporary folder and loads it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const tok = await tinyTokenizer("roberta");
+ * assert(tok.padId === 1 && tok.encode("the cat")[0] === 0);
+ * ```
+ */
+export async function tinyTokenizer(style: "bert" | "roberta" = "bert"): Promise<TextTokenizer> {
+  const dir = await Deno.makeTempDir({ prefix: "xlir-tok-" });
+  await Deno.writeTextFile(`${dir}/tokenizer.json`, tinyTokenizerJson(style));
+  return await loadTokenizer(dir);
+}
+
+/** One LAReQA-style paragraph: its sentences, and questions answered by sentence index. */
+function lareqaParagraph(sentences: string[], qas: [string, string, number][]) {
+  const breaks: number[] = [];
+  let at = 0;
+  for (const s of sentences) breaks.push((at += s.length + 1) - 1);
+  const context = sentences.join(" ");
+  const starts = sentences.map((_, i) => (i === 0 ? 0 : breaks[i - 1] + 1));
+  return {
+    context,
+    sentences,
+    sentence_breaks: sentences.map((_, i) => [starts[i], breaks[i]]),
+    qas: qas.map(([id, question, s]) => ({
+      id,
+      question,
+      answers: [{ text: sentences[s], answer_start: starts[s] }],
+    })),
+  };
+}
+
+/** The two languages of {@linkcode writeTinyDataDir}, one paragraph of three sentences each. */
+const LAREQA: Record<string, { sentences: string[]; qas: [string, string, number][] }> = {
+  en: {
+    sentences: ["the cat sat on the mat.", "berlin is the capital of germany.", "paris is a city."],
+    qas: [["q1", "who sat on the mat?", 0], ["q2", "what is the capital of germany?", 1]],
+  },
+  de: {
+    sentences: ["die cat sat on die mat.", "berlin is die hauptstadt von germany.", "paris."],
+    qas: [["q1", "wer sat on die mat?", 0], ["q2", "wer war die hauptstadt von germany?", 1]],
+  },
+};
+
+/** What {@linkcode writeTinyDataDir} writes, relative to the data directory. */
+export const TINY_DATA: Readonly<Record<string, string | Uint8Array>> = (() => {
+  const files: Record<string, string | Uint8Array> = {};
+  for (const [lang, { sentences, qas }] of Object.entries(LAREQA)) {
+    const squad = (p: unknown) =>
+      JSON.stringify({ version: "1.0", data: [{ title: "T", paragraphs: [p] }] });
+    files[`xquad-r/${lang}.json`] = squad(lareqaParagraph(sentences, qas));
+    files[`mlqa-r/${lang}.json`] = squad(lareqaParagraph(sentences, qas));
+    const { sentences: _s, sentence_breaks: _b, ...plain } = lareqaParagraph(sentences, qas);
+    files[`mlqa/dev/dev-context-${lang}-question-${lang}.json`] = squad(plain);
+  }
+  files[`${MBERT_VOCAB}/tokenizer.json`] = tinyTokenizerJson("bert");
+  files["beir/toy/corpus.jsonl"] = [
+    { _id: "d1", title: "cats", text: "the cat sat on the mat." },
+    { _id: "d2", title: "", text: "berlin is the capital of germany." },
+    { _id: "d3", title: "paris", text: "paris is a city of france." },
+  ].map((d) => JSON.stringify(d)).join("\n") + "\n";
+  files["beir/toy/queries.jsonl"] = [
+    { _id: "q1", text: "who sat on the mat?" },
+    { _id: "q2", text: "where is paris?" },
+  ].map((q) => JSON.stringify(q)).join("\n") + "\n";
+  files["beir/toy/qrels/test.tsv"] = "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td3\t1\n";
+  files["miracl/topics/topics.miracl-v1.0-sw-dev.tsv"] =
+    "1\twho sat on the mat?\n2\twhere is paris?\n";
+  files["miracl/qrels/qrels.miracl-v1.0-sw-dev.tsv"] = "1 Q0 7#0 1\n1 Q0 7#1 0\n2 Q0 9#0 1\n";
+  files["miracl/corpus/miracl-corpus-v1.0-sw/docs-0.jsonl.gz"] = gzipSync(
+    [
+      { docid: "7#0", title: "cats", text: "the cat sat on the mat." },
+      { docid: "7#1", title: "cats", text: "a dog sat." },
+      { docid: "9#0", title: "paris", text: "paris is a city of france." },
+    ].map((d) => JSON.stringify(d)).join("\n") + "\n",
+  );
+  const ntrex = "parallel/ntrex128";
+  files[`${ntrex}/DOCUMENT_IDS.tsv`] = "a\na\nb\n";
+  files[`${ntrex}/newstest2019-src.eng.txt`] = "the cat sat.\nthe dog sat.\nberlin is a city.\n";
+  files[`${ntrex}/newstest2019-ref.deu.txt`] = "die cat sat.\ndie dog sat.\nberlin is a city.\n";
+  const flores = "parallel/flores200";
+  files[`${flores}/metadata_devtest.tsv`] =
+    "URL\tdomain\nhttp://a\twikinews\nhttp://a\twikinews\nhttp://b\twikinews\n";
+  files[`${flores}/eng_Latn.devtest`] = "paris is a city.\nthe river.\nthe mat.\n";
+  files[`${flores}/deu_Latn.devtest`] = "paris is a city.\ndie river.\ndie mat.\n";
+  const tatoeba = "parallel/tatoeba/deu-eng/tatoeba-test-v2021-08-07";
+  files[`${tatoeba}.eng`] = "the cat.\nthe dog.\n";
+  files[`${tatoeba}.eng.labels`] = "eng\neng\n";
+  files[`${tatoeba}.deu`] = "die cat.\ndie dog.\n";
+  files[`${tatoeba}.deu.labels`] = "deu\ndeu\n";
+  return files;
+})();
+
+/**
+ * A temporary data directory holding {@linkcode TINY_DATA}: every loader of
+ * `lib/data` reads it with `dataDir` (languages de and en; BEIR dataset
+ * `toy`; MIRACL language `sw` with its corpus).
+ *
+ * @returns The directory (the caller removes it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const dataDir = await writeTinyDataDir();
+ * assert(Deno.statSync(`${dataDir}/xquad-r/en.json`).isFile);
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
+export async function writeTinyDataDir(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "xlir-data-" });
+  for (const [rel, content] of Object.entries(TINY_DATA)) {
+    const path = join(dir, rel);
+    await Deno.mkdir(join(path, ".."), { recursive: true });
+    if (typeof content === "string") await Deno.writeTextFile(path, content);
+    else await Deno.writeFile(path, content);
+  }
+  return dir;
+}

@@ -247,3 +247,58 @@ export async function writeTinyDataDir(): Promise<string> {
   }
   return dir;
 }
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** dictd's base64 number: most significant digit first. */
+function dictdNumber(n: number): string {
+  let s = "";
+  do {
+    s = B64[n % 64] + s;
+    n = Math.floor(n / 64);
+  } while (n > 0);
+  return s;
+}
+
+/**
+ * Writes a FreeDict dictionary in dictd's layout: `freedict-{name}.index`
+ * (headword, offset, length) and the gzipped `freedict-{name}.dict.dz`.
+ *
+ * @param dir The folder (it must exist).
+ * @param name E.g. `"eng-deu"`.
+ * @param entries `[index headword, entry text]`, in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeDictd } from "./_testing.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeDictd(dir, "eng-deu", [["cat", "cat\nKatze\n"]]);
+ * assert.equal(await Deno.readTextFile(`${dir}/freedict-eng-deu.index`), "cat\tA\tK\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeDictd(
+  dir: string,
+  name: string,
+  entries: readonly [string, string][],
+): Promise<void> {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  const index: string[] = [];
+  let offset = 0;
+  for (const [headword, text] of entries) {
+    const bytes = encoder.encode(text);
+    index.push(`${headword}\t${dictdNumber(offset)}\t${dictdNumber(bytes.length)}`);
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  const data = new Uint8Array(offset);
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.length;
+  }
+  await Deno.writeTextFile(join(dir, `freedict-${name}.index`), index.join("\n") + "\n");
+  await Deno.writeFile(join(dir, `freedict-${name}.dict.dz`), gzipSync(data));
+}

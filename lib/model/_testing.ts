@@ -78,8 +78,15 @@ export interface ReferenceConfig {
  * L2 normalisation. Weights use the transformer's names, linear weights `[in, out]`.
  *
  * @example
- * ```ts ignore
- * const v = referenceEmbed(config, weights, Int32Array.of(2, 5, 3));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { referenceEmbed } from "./_testing.ts";
+ * import { initTransformerWeights, transformerConfig } from "./transformer.ts";
+ * const config = transformerConfig({
+ *   vocabSize: 10, hiddenSize: 8, numLayers: 1, numHeads: 2, intermediateSize: 16, maxPositions: 16,
+ * });
+ * const v = referenceEmbed({ ...config, pooling: "mean" }, initTransformerWeights(config, 1), Int32Array.of(2, 5, 3));
+ * assert(v.length === 8 && Math.abs(Math.hypot(...v) - 1) < 1e-12);
  * ```
  */
 export function referenceEmbed(
@@ -181,8 +188,18 @@ export function referenceEmbed(
  * The float64 InfoNCE (q→p, plus `w`·p→q) of {@linkcode referenceEmbed}'s vectors.
  *
  * @example
- * ```ts ignore
- * const loss = referenceLoss(config, weights, batch, 0.05);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { referenceLoss, tinyBatch, tinyTokenizer } from "./_testing.ts";
+ * import { initTransformerWeights, transformerConfig } from "./transformer.ts";
+ * const tok = await tinyTokenizer();
+ * const config = transformerConfig({
+ *   vocabSize: tok.vocabSize, hiddenSize: 8, numLayers: 1, numHeads: 2, intermediateSize: 16, maxPositions: 32,
+ * });
+ * const w = initTransformerWeights(config, 1);
+ * const loss = referenceLoss({ ...config, pooling: "mean" }, w, tinyBatch(tok, 4), 0.05);
+ * // In-batch InfoNCE over 4 pairs of near-random embeddings: about log(4).
+ * assert(loss > 0 && Math.abs(loss - Math.log(4)) < 1);
  * ```
  */
 export function referenceLoss(

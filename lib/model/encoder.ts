@@ -88,9 +88,14 @@ export interface TrainableEncoder extends Encoder {
  * Tokenizes texts with the role's prefix.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { tokenizeWithPrefix } from "./encoder.ts";
- * const ids = tokenizeWithPrefix(tokenizer, ["Wer war …?"], "query", 64);
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const tokenizer = await tinyTokenizer();
+ * const [ids] = tokenizeWithPrefix(tokenizer, ["wer war die hauptstadt von germany?"], "query", 6);
+ * // [CLS] query : wer war [SEP], cut at 6 ids
+ * assert.deepEqual([...ids], [2, ...tokenizer.encode("query: wer war", { addSpecialTokens: false }), 3]);
  * ```
  */
 export function tokenizeWithPrefix(

@@ -60,10 +60,12 @@ function transpose2d(data: Float32Array, rows: number, cols: number): Float32Arr
  * @throws {InputError} when the folder or file is missing or not a JSON object.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readModelConfig } from "./hf_checkpoint.ts";
- * const cfg = await readModelConfig("models/bert-base-multilingual-cased");
- * console.log(cfg.model_type); // "bert"
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/config.json`, '{"model_type": "bert", "hidden_size": 768}');
+ * assert.equal((await readModelConfig(dir)).model_type, "bert");
  * ```
  */
 export async function readModelConfig(dir: string): Promise<Record<string, unknown>> {
@@ -172,8 +174,21 @@ export function configFromHf(
  * @throws {InputError} naming a missing tensor, or one whose shape differs (expected vs found).
  *
  * @example
- * ```ts ignore
- * const { weights } = weightsFromHf(tensors, config, "model.safetensors");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { saveTransformer, weightsFromHf } from "./hf_checkpoint.ts";
+ * import { readSafetensors } from "./safetensors.ts";
+ * import { createTransformer } from "./transformer.ts";
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const model = await createTransformer({ numLayers: 1, hiddenSize: 8, numHeads: 2, intermediateSize: 16, maxPositions: 32 }, await tinyTokenizer());
+ * const dir = await Deno.makeTempDir();
+ * await saveTransformer(model, dir); // BertModel names, `[out, in]` linear weights
+ * const { tensors } = await readSafetensors(`${dir}/model.safetensors`);
+ * const { weights } = weightsFromHf(tensors, model.config, "model.safetensors");
+ * const own = await model.exportWeights();
+ * const name = "encoder.layer.0.attention.self.query.weight";
+ * assert.deepEqual(weights[name], own[name].data); // back in `[in, out]`
+ * model.dispose();
  * ```
  */
 export function weightsFromHf(
@@ -236,9 +251,19 @@ async function poolingFromFolder(dir: string): Promise<"mean" | "cls" | undefine
  * @throws {InputError} for a missing folder/file/tensor or a shape mismatch.
  *
  * @example
- * ```ts ignore
- * import { loadTransformer } from "./hf_checkpoint.ts";
- * const model = await loadTransformer("models/LaBSE", { pooling: "cls" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadTransformer, saveTransformer } from "./hf_checkpoint.ts";
+ * import { createTransformer } from "./transformer.ts";
+ * import { tinyBatch, tinyTokenizer } from "./_testing.ts";
+ * const tok = await tinyTokenizer();
+ * const saved = await createTransformer({ numLayers: 1, hiddenSize: 8, numHeads: 2, intermediateSize: 16, maxPositions: 32 }, tok);
+ * const dir = await Deno.makeTempDir();
+ * await saveTransformer(saved, dir);
+ * const model = await loadTransformer(dir, { pooling: "cls" });
+ * assert.equal(model.embedIds(tinyBatch(tok, 2).queries).length, 2 * 8);
+ * saved.dispose();
+ * model.dispose();
  * ```
  */
 export async function loadTransformer(
@@ -307,9 +332,19 @@ export function hfConfigJson(c: TransformerConfig): Record<string, unknown> {
  * @param dir Target folder (created; files replaced atomically one by one).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { saveTransformer } from "./hf_checkpoint.ts";
- * await saveTransformer(model, "out/models/hybrid-mbert");
+ * import { createTransformer } from "./transformer.ts";
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const model = await createTransformer({ numLayers: 1, hiddenSize: 8, numHeads: 2, intermediateSize: 16, maxPositions: 32 }, await tinyTokenizer());
+ * const dir = await Deno.makeTempDir();
+ * await saveTransformer(model, dir);
+ * for (const f of ["config.json", "model.safetensors", "tokenizer.json", "modules.json", "1_Pooling/config.json"]) {
+ *   assert(Deno.statSync(`${dir}/${f}`).isFile, f);
+ * }
+ * assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/config.json`)).model_type, "bert");
+ * model.dispose();
  * ```
  */
 export async function saveTransformer(model: TransformerEncoder, dir: string): Promise<void> {
@@ -378,10 +413,19 @@ export async function saveTransformer(model: TransformerEncoder, dir: string): P
  * @throws {InputError} for a missing folder or file, or an unknown `model_type`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadEncoder } from "./hf_checkpoint.ts";
- * const enc = await loadEncoder("out/models/hybrid");
- * const vecs = enc.embedIds([enc.tokenizer.encode("Query: Wer war …?")]);
+ * import { createStaticEncoder } from "./static_encoder.ts";
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const dir = await Deno.makeTempDir();
+ * const saved = createStaticEncoder({ tokenizer: await tinyTokenizer(), dim: 8, seed: 1 });
+ * await saved.save(dir);
+ * const enc = await loadEncoder(dir);
+ * const vecs = enc.embedIds([enc.tokenizer.encode("Query: wer war die hauptstadt von germany?")]);
+ * assert(enc.architecture === "static" && vecs.length === 8);
+ * saved.dispose();
+ * enc.dispose();
  * ```
  */
 export async function loadEncoder(

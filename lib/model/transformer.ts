@@ -392,11 +392,18 @@ const noDrop: Drop = (x) => x;
  * or load one with `loadEncoder` (`hf_checkpoint.ts`).
  *
  * @example
- * ```ts ignore
- * const model = await createTransformer({ vocabSize: tok.vocabSize, numLayers: 2, hiddenSize: 128,
- *   numHeads: 4, intermediateSize: 512 }, tok);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTransformer } from "./transformer.ts";
+ * import { tinyBatch, tinyTokenizer } from "./_testing.ts";
+ * const tok = await tinyTokenizer();
+ * const model = await createTransformer({ vocabSize: tok.vocabSize, numLayers: 1, hiddenSize: 16,
+ *   numHeads: 2, intermediateSize: 32, maxPositions: 32 }, tok, { seed: 1 });
+ * const { queries, passages } = tinyBatch(tok, 4);
  * const loss = model.trainStep({ queries, passages }, { lr: 1e-4 });
- * const vecs = model.embedIds(passages); // passages.length × 128, unit rows
+ * const vecs = model.embedIds(passages); // passages.length × 16, unit rows
+ * assert(Number.isFinite(loss) && vecs.length === 4 * 16);
+ * model.dispose();
  * ```
  */
 export class TransformerEncoder implements TrainableEncoder {

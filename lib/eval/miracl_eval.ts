@@ -62,9 +62,16 @@ export function miraclCollection(ds: MiraclDataset): TestCollection {
  * @throws {InputError} When the corpus is absent (saying what to download) or the files are malformed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateMiraclWithRun } from "./miracl_eval.ts";
- * const { result } = await evaluateMiraclWithRun({ lang: "sw", model: "bm25" });
+ * import { tinyTokenizer, writeTinyDataDir } from "../data/_testing.ts";
+ * const { result, run } = await evaluateMiraclWithRun({
+ *   lang: "sw", dataDir: await writeTinyDataDir(), model: "bm25", tokenizer: await tinyTokenizer(),
+ *   progress: false, warmupQueries: 0,
+ * });
+ * assert(result.lang === "sw" && result.collection.docs === 3);
+ * assert.equal(run.get("2")?.docids[0], "9#0");
  * ```
  */
 export async function evaluateMiraclWithRun(
@@ -87,10 +94,17 @@ export async function evaluateMiraclWithRun(
  * @throws {InputError} When the corpus is absent (saying what to download) or the files are malformed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateMiracl } from "./miracl_eval.ts";
- * const sw = await evaluateMiracl({ lang: "sw", model: "bm25", corpusDir: "/data/miracl-corpus-v1.0-sw" });
- * console.log(sw.quality.ndcg_cut_10);
+ * import { tinyTokenizer, writeTinyDataDir } from "../data/_testing.ts";
+ * const dataDir = await writeTinyDataDir();
+ * const sw = await evaluateMiracl({
+ *   lang: "sw", model: "bm25", dataDir, corpusDir: `${dataDir}/miracl/corpus/miracl-corpus-v1.0-sw`,
+ *   tokenizer: await tinyTokenizer(), progress: false, warmupQueries: 0,
+ * });
+ * assert.equal(sw.quality.num_q, 2);
+ * assert(sw.quality.ndcg_cut_10 > 0.5);
  * ```
  */
 export async function evaluateMiracl(options: MiraclEvalOptions): Promise<MiraclResult> {

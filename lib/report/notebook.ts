@@ -138,10 +138,20 @@ export interface ArtifactRecord {
  * the configuration, seeds, backend and git revision.
  *
  * @example
- * ```ts ignore
- * const nb = await NotebookContext.open("01_map_table");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotebookContext, notebookDefaults } from "./notebook.ts";
+ * const out = await Deno.makeTempDir();
+ * const nb = await NotebookContext.open("01_map_table", notebookDefaults(true, out));
+ * const rows = [{ strategy: "hybrid", map: 0.5 }, { strategy: "X-X", map: 0.25 }];
  * await nb.table("table1_map", rows);
  * await nb.finish({ seeds: [1, 2, 3], backend: "js" });
+ * const record = JSON.parse(await Deno.readTextFile(`${out}/artifacts/01_map_table.json`));
+ * assert.deepEqual(record.artifacts.map((a: { path: string }) => a.path), [
+ *   "tables/table1_map.csv", "tables/table1_map.json", "tables/table1_map.md",
+ * ]);
+ * assert.deepEqual(record.seeds, [1, 2, 3]);
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export class NotebookContext {
@@ -150,9 +160,12 @@ export class NotebookContext {
 
   private constructor(readonly name: string, readonly config: NotebookConfig) {}
 
-  /** Opens the context of notebook `name` with the configured settings. */
-  static async open(name: string): Promise<NotebookContext> {
-    return new NotebookContext(name, await loadNotebookConfig());
+  /**
+   * Opens the context of notebook `name` with the configured settings
+   * ({@linkcode loadNotebookConfig}), or with `config` when given.
+   */
+  static async open(name: string, config?: NotebookConfig): Promise<NotebookContext> {
+    return new NotebookContext(name, config ?? await loadNotebookConfig());
   }
 
   #record(path: string, bytes: Uint8Array | string, kind: ArtifactRecord["kind"]): void {

@@ -3,15 +3,24 @@
  * lower-cased ids, BERT or RoBERTa style), and a tiny data directory in the
  * layouts the loaders read — XQuAD-R, MLQA-R, MLQA dev, BEIR, MIRACL,
  * NTREX-128, FLORES-200, Tatoeba and the mBERT vocabulary folder (holding the
- * tiny tokenizer) — in two languages (de, en), with texts in the tokenizer's
- * words.
+ * tiny tokenizer) — with texts in the tokenizer's words.
  *
  * @module
  */
 
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { FLORES_CODES } from "./flores.ts";
+import { MLQA_R_LANGS, XQUAD_R_LANGS } from "./languages.ts";
+import { NTREX_FILES } from "./ntrex.ts";
+import {
+  DEFAULT_TATOEBA_VARIANTS,
+  TATOEBA_LANGUAGES,
+  TATOEBA_PAIRS,
+  TATOEBA_VERSION,
+} from "./tatoeba.ts";
 import { loadTokenizer, MBERT_VOCAB, type TextTokenizer } from "./tokenizer.ts";
+import { PARALLEL_LANGUAGES } from "./_parallel_lines.ts";
 
 const WORDS = [
   "query",
@@ -160,8 +169,8 @@ function lareqaParagraph(sentences: string[], qas: [string, string, number][]) {
   };
 }
 
-/** The two languages of {@linkcode writeTinyDataDir}, one paragraph of three sentences each. */
-const LAREQA: Record<string, { sentences: string[]; qas: [string, string, number][] }> = {
+/** German texts for `de`; every other language gets the English ones (the tokenizer's words). */
+const LAREQA: Record<"en" | "de", { sentences: string[]; qas: [string, string, number][] }> = {
   en: {
     sentences: ["the cat sat on the mat.", "berlin is the capital of germany.", "paris is a city."],
     qas: [["q1", "who sat on the mat?", 0], ["q2", "what is the capital of germany?", 1]],
@@ -171,14 +180,23 @@ const LAREQA: Record<string, { sentences: string[]; qas: [string, string, number
     qas: [["q1", "wer sat on die mat?", 0], ["q2", "wer war die hauptstadt von germany?", 1]],
   },
 };
+const textsOf = (lang: string) => LAREQA[lang === "de" ? "de" : "en"];
+
+/** Lines of a parallel corpus file: German for `de`, else English. */
+const lines = (lang: string, en: string[], de: string[]) =>
+  (lang === "de" ? de : en).join("\n") + "\n";
 
 /** What {@linkcode writeTinyDataDir} writes, relative to the data directory. */
 export const TINY_DATA: Readonly<Record<string, string | Uint8Array>> = (() => {
   const files: Record<string, string | Uint8Array> = {};
-  for (const [lang, { sentences, qas }] of Object.entries(LAREQA)) {
-    const squad = (p: unknown) =>
-      JSON.stringify({ version: "1.0", data: [{ title: "T", paragraphs: [p] }] });
+  const squad = (p: unknown) =>
+    JSON.stringify({ version: "1.0", data: [{ title: "T", paragraphs: [p] }] });
+  for (const lang of XQUAD_R_LANGS) {
+    const { sentences, qas } = textsOf(lang);
     files[`xquad-r/${lang}.json`] = squad(lareqaParagraph(sentences, qas));
+  }
+  for (const lang of MLQA_R_LANGS) {
+    const { sentences, qas } = textsOf(lang);
     files[`mlqa-r/${lang}.json`] = squad(lareqaParagraph(sentences, qas));
     const { sentences: _s, sentence_breaks: _b, ...plain } = lareqaParagraph(sentences, qas);
     files[`mlqa/dev/dev-context-${lang}-question-${lang}.json`] = squad(plain);
@@ -206,25 +224,40 @@ export const TINY_DATA: Readonly<Record<string, string | Uint8Array>> = (() => {
   );
   const ntrex = "parallel/ntrex128";
   files[`${ntrex}/DOCUMENT_IDS.tsv`] = "a\na\nb\n";
-  files[`${ntrex}/newstest2019-src.eng.txt`] = "the cat sat.\nthe dog sat.\nberlin is a city.\n";
-  files[`${ntrex}/newstest2019-ref.deu.txt`] = "die cat sat.\ndie dog sat.\nberlin is a city.\n";
+  for (const lang of PARALLEL_LANGUAGES) {
+    files[`${ntrex}/${NTREX_FILES[lang]}`] = lines(
+      lang,
+      ["the cat sat.", "the dog sat.", "berlin is a city."],
+      ["die cat sat.", "die dog sat.", "berlin is a city."],
+    );
+  }
   const flores = "parallel/flores200";
   files[`${flores}/metadata_devtest.tsv`] =
     "URL\tdomain\nhttp://a\twikinews\nhttp://a\twikinews\nhttp://b\twikinews\n";
-  files[`${flores}/eng_Latn.devtest`] = "paris is a city.\nthe river.\nthe mat.\n";
-  files[`${flores}/deu_Latn.devtest`] = "paris is a city.\ndie river.\ndie mat.\n";
-  const tatoeba = "parallel/tatoeba/deu-eng/tatoeba-test-v2021-08-07";
-  files[`${tatoeba}.eng`] = "the cat.\nthe dog.\n";
-  files[`${tatoeba}.eng.labels`] = "eng\neng\n";
-  files[`${tatoeba}.deu`] = "die cat.\ndie dog.\n";
-  files[`${tatoeba}.deu.labels`] = "deu\ndeu\n";
+  for (const lang of PARALLEL_LANGUAGES) {
+    files[`${flores}/${FLORES_CODES[lang]}.devtest`] = lines(
+      lang,
+      ["paris is a city.", "the river.", "the mat."],
+      ["paris is a city.", "die river.", "die mat."],
+    );
+  }
+  for (const lang of TATOEBA_LANGUAGES) {
+    const { dir, code } = TATOEBA_PAIRS[lang];
+    const base = `parallel/tatoeba/${dir}/tatoeba-test-${TATOEBA_VERSION}`;
+    files[`${base}.eng`] = "the cat.\nthe dog.\n";
+    files[`${base}.eng.labels`] = "eng\neng\n";
+    files[`${base}.${code}`] = lines(lang, ["a cat.", "a dog."], ["die cat.", "die dog."]);
+    const label = DEFAULT_TATOEBA_VARIANTS[lang][0];
+    files[`${base}.${code}.labels`] = `${label}\n${label}\n`;
+  }
   return files;
 })();
 
 /**
  * A temporary data directory holding {@linkcode TINY_DATA}: every loader of
- * `lib/data` reads it with `dataDir` (languages de and en; BEIR dataset
- * `toy`; MIRACL language `sw` with its corpus).
+ * `lib/data` reads it with `dataDir`: every language of XQuAD-R, MLQA-R,
+ * NTREX-128, FLORES-200 and Tatoeba (German texts for de, English ones for
+ * the rest), the BEIR dataset `toy`, MIRACL's `sw` with its corpus.
  *
  * @returns The directory (the caller removes it).
  *

@@ -171,13 +171,85 @@ function say(text: string): void {
   if (Deno.env.get("XLIR_QUIET") !== "1") progressLine(text);
 }
 
+/** One point of the grid: a fine-tuning variant, base, strategy (α) and seed. */
+export interface GridPoint {
+  finetune: string;
+  base: string;
+  /** Strategy name, or `α=<value>` for sweep-only points. */
+  strategy: string;
+  alpha: number;
+  seed: number;
+}
+
+/**
+ * The trained models of an experiment, in training order: every fine-tuning
+ * variant × base × strategy × seed, then the α sweep's points that the grid
+ * does not already have (same variant, base, α and seed), named `α=<value>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gridPoints } from "./experiment.ts";
+ * const points = gridPoints({
+ *   seeds: [1], strategies: { "X-X": 1, hybrid: 0.5 }, bases: { unaligned: null },
+ *   finetune: { P1: { protocol: "P1", config: "configs/p1_ict.json", evaluate: ["xquad-r"] } },
+ *   alphaSweep: { alphas: [0.5, 0.75], base: "unaligned", finetune: "P1", seeds: [1] },
+ * });
+ * // α = 0.5 is the hybrid run already: only α = 0.75 is added.
+ * assert.deepEqual(points.map((p) => p.strategy), ["X-X", "hybrid", "α=0.75"]);
+ * ```
+ */
+export function gridPoints(
+  exp: Pick<ExperimentConfig, "seeds" | "strategies" | "bases" | "finetune" | "alphaSweep">,
+): GridPoint[] {
+  const points: GridPoint[] = [];
+  for (const finetune of Object.keys(exp.finetune)) {
+    for (const base of Object.keys(exp.bases)) {
+      for (const [strategy, alpha] of Object.entries(exp.strategies)) {
+        for (const seed of exp.seeds) points.push({ finetune, base, strategy, alpha, seed });
+      }
+    }
+  }
+  if (exp.alphaSweep) {
+    const { alphas, base, finetune, seeds } = exp.alphaSweep;
+    for (const alpha of alphas) {
+      for (const seed of seeds) {
+        const known = points.some((p) =>
+          p.finetune === finetune && p.base === base && p.alpha === alpha && p.seed === seed
+        );
+        if (!known) points.push({ finetune, base, strategy: `α=${alpha}`, alpha, seed });
+      }
+    }
+  }
+  return points;
+}
+
 /**
  * Runs (or loads from the cache) the whole grid of an experiment.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadExperiment, runExperiment } from "./experiment.ts";
- * const results = await runExperiment(await loadExperiment("configs/experiment.quick.json"));
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * const dataDir = await writeTinyDataDir();
+ * const p1 = `${dataDir}/p1.json`;
+ * await Deno.writeTextFile(p1, JSON.stringify({
+ *   model: { dim: 8 }, data: { protocol: "ict", languages: ["de", "en"], validFraction: 0 },
+ *   sampling: { batchSize: 2, uniqueGroups: false }, train: { epochs: 1 },
+ * }));
+ * await Deno.writeTextFile(`${dataDir}/exp.json`, JSON.stringify({
+ *   name: "tiny", seeds: [1], strategies: { "X-X": 1, hybrid: 0.5 }, bases: { unaligned: null },
+ *   finetune: { P1: { protocol: "P1", config: p1, evaluate: ["xquad-r"] } },
+ *   eval: { maxQueries: 0, mlqaSource: "lareqa" },
+ * }));
+ * const results = await runExperiment(await loadExperiment(`${dataDir}/exp.json`), dataDir);
+ * assert.deepEqual(results.runs.map((r) => `${r.finetune}/${r.strategy} on ${r.dataset}`), [
+ *   "P1/X-X on xquad-r",
+ *   "P1/hybrid on xquad-r",
+ * ]);
+ * assert.equal(results.bm25[0].eval.summary.mono.map, 1);
  * ```
  */
 export async function runExperiment(
@@ -209,31 +281,7 @@ export async function runExperiment(
       });
     }
   }
-  const points: {
-    finetune: string;
-    base: string;
-    strategy: string;
-    alpha: number;
-    seed: number;
-  }[] = [];
-  for (const finetune of Object.keys(exp.finetune)) {
-    for (const base of Object.keys(exp.bases)) {
-      for (const [strategy, alpha] of Object.entries(exp.strategies)) {
-        for (const seed of exp.seeds) points.push({ finetune, base, strategy, alpha, seed });
-      }
-    }
-  }
-  if (exp.alphaSweep) {
-    const { alphas, base, finetune, seeds } = exp.alphaSweep;
-    for (const alpha of alphas) {
-      for (const seed of seeds) {
-        const known = points.some((p) =>
-          p.finetune === finetune && p.base === base && p.alpha === alpha && p.seed === seed
-        );
-        if (!known) points.push({ finetune, base, strategy: `α=${alpha}`, alpha, seed });
-      }
-    }
-  }
+  const points = gridPoints(exp);
   let i = 0;
   for (const p of points) {
     i++;

@@ -140,6 +140,9 @@ export async function loadExperiment(path: string): Promise<ExperimentConfig> {
       `${path}: alphaSweep.finetune "${exp.alphaSweep.finetune}" is not in finetune`,
     );
   }
+  if (exp.alphaSweep && !(exp.alphaSweep.base in exp.bases)) {
+    throw new InputError(`${path}: alphaSweep.base "${exp.alphaSweep.base}" is not in bases`);
+  }
   return exp;
 }
 

@@ -53,11 +53,9 @@ export interface EncodeBenchOptions {
  * @param o The options.
  * @returns The comparison (`torch` as the peer).
  *
- * @example
- * ```ts ignore
- * import { benchEncode } from "./encode.ts";
- * const c = await benchEncode({ encoder, weightsPath, seqs, peer, threads: [2, 1], rounds: 3, warmup: 3, reps: 10, dir });
- * ```
+ * It needs the PyTorch peer (`python3-torch`, installed by `tasks/setup.sh`), so
+ * there is no doc example: `encode_test.ts` runs it on 40 texts (skipped where the
+ * peer is absent, failing under CI).
  */
 export async function benchEncode(o: EncodeBenchOptions): Promise<Comparison> {
   const log = o.log ?? (() => {});

@@ -122,9 +122,11 @@ export function openblasCoretypeFor(
  * @param python The interpreter. Default {@linkcode PEER_PYTHON}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { peersAvailable } from "./peer.ts";
- * console.log(await peersAvailable());
+ * assert.equal(typeof await peersAvailable(), "boolean"); // /usr/bin/python3 with torch, faiss, threadpoolctl
+ * assert.equal(await peersAvailable("/nonexistent/python3"), false);
  * ```
  */
 export async function peersAvailable(python = PEER_PYTHON): Promise<boolean> {
@@ -162,11 +164,9 @@ async function apt(args: string[], log: (line: string) => void): Promise<boolean
  * @returns Whether anything was installed.
  * @throws {Error} when the packages cannot be installed or still do not import.
  *
- * @example
- * ```ts ignore
- * import { ensurePeers } from "./peer.ts";
- * await ensurePeers({ log: console.error });
- * ```
+ * No doc example: where the peers are missing it installs Debian packages
+ * (root and a network); `peer_test.ts` calls it where they are present, so that
+ * it returns false without installing anything.
  */
 export async function ensurePeers(
   options: { python?: string; log?: (line: string) => void } = {},
@@ -238,10 +238,21 @@ export interface PeerOptions {
  * reply with an `error` field is thrown.
  *
  * @example
- * ```ts ignore
- * import { PeerProcess, peerScript } from "./peer.ts";
- * const peer = PeerProcess.start(peerScript("faiss_peer.py"));
- * console.log(await peer.ask({ cmd: "setup", threads: 2 }));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PeerProcess } from "./peer.ts";
+ * const script = `${await Deno.makeTempDir()}/echo_peer.py`;
+ * // A peer answers one JSON line per command; this one echoes, and reports no BLAS on setup.
+ * await Deno.writeTextFile(script, [
+ *   "import json, sys",
+ *   "for line in sys.stdin:",
+ *   "    cmd = json.loads(line)",
+ *   "    reply = {'threads': cmd['threads'], 'blas': []} if cmd['cmd'] == 'setup' else {'echo': cmd}",
+ *   "    print(json.dumps(reply), flush=True)",
+ * ].join("\n"));
+ * const peer = PeerProcess.start(script, { python: "/usr/bin/python3" });
+ * assert.deepEqual(await peer.ask({ cmd: "setup", threads: 2 }), { threads: 2, blas: [] });
+ * assert.deepEqual(await peer.ask({ cmd: "ping" }), { echo: { cmd: "ping" } });
  * await peer.close();
  * ```
  */
@@ -376,9 +387,21 @@ export function openblasArchitecture(blas: unknown): string | undefined {
  * @returns The peer ready for work.
  *
  * @example
- * ```ts ignore
- * import { peerScript, startPeer } from "./peer.ts";
- * const { peer, openblas } = await startPeer(peerScript("faiss_peer.py"), { threads: 2, flags: new Set() });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startPeer } from "./peer.ts";
+ * const script = `${await Deno.makeTempDir()}/echo_peer.py`;
+ * // A peer answers one JSON line per command; this one echoes, and reports no BLAS on setup.
+ * await Deno.writeTextFile(script, [
+ *   "import json, sys",
+ *   "for line in sys.stdin:",
+ *   "    cmd = json.loads(line)",
+ *   "    reply = {'threads': cmd['threads'], 'blas': []} if cmd['cmd'] == 'setup' else {'echo': cmd}",
+ *   "    print(json.dumps(reply), flush=True)",
+ * ].join("\n"));
+ * const { peer, setup, openblas } = await startPeer(script, { threads: 2, flags: new Set(), python: "/usr/bin/python3" });
+ * assert.equal(setup.threads, 2);
+ * assert.deepEqual(openblas, { detected: undefined, running: undefined }); // no OpenBLAS: nothing to pin
  * await peer.close();
  * ```
  */

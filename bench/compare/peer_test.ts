@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  ensurePeers,
   openblasArchitecture,
   openblasCoretypeFor,
   PEER_PYTHON,
@@ -10,6 +11,7 @@ import {
   startPeer,
 } from "./peer.ts";
 import { exists, skipUnless } from "../../lib/util/testing.ts";
+import { PEERS, PEERS_WHAT } from "./_test_peer.ts";
 
 const AVX512 = new Set(["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"]);
 const AVX2 = new Set(["avx", "avx2", "fma"]);
@@ -113,5 +115,15 @@ Deno.test({
     } finally {
       await peer.close();
     }
+  },
+});
+
+Deno.test({
+  name: "ensurePeers() installs nothing and logs nothing where the peers import",
+  ignore: skipUnless(PEERS, PEERS_WHAT),
+  async fn() {
+    const lines: string[] = [];
+    assert.equal(await ensurePeers({ log: (l) => lines.push(l) }), false);
+    assert.deepEqual(lines, []);
   },
 });

@@ -64,12 +64,9 @@ function idsOf(hits: { ids: string[] }[], k: number): Int32Array {
  * @param o The options.
  * @returns The comparison (`faiss` as the peer).
  *
- * @example
- * ```ts ignore
- * import { benchSearch } from "./search.ts";
- * const c = await benchSearch({ n: 100_000, dim: 256, queries: 1000, k: 100, seed: 1, peer,
- *   threads: [2, 1], rounds: 3, warmup: 1, reps: 2, dir });
- * ```
+ * It needs the faiss peer (`python3-faiss`, installed by `tasks/setup.sh`), so
+ * there is no doc example: `search_test.ts` runs it on a small corpus (skipped
+ * where the peer is absent, failing under CI).
  */
 export async function benchSearch(o: SearchBenchOptions): Promise<Comparison> {
   const log = o.log ?? (() => {});

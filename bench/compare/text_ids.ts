@@ -23,9 +23,13 @@ import type { Wrap } from "./workload.ts";
  * @returns The concatenated ids and the number of sentences used.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { textIdStream } from "./text_ids.ts";
- * const { ids } = textIdStream(tokenizer, ["Hello world.", "Hallo Welt."], 4, 1);
+ * import { tinyTokenizer } from "../../lib/data/_testing.ts";
+ * const tokenizer = await tinyTokenizer();
+ * const { ids, sentences } = textIdStream(tokenizer, ["the cat sat.", "wer war die hauptstadt?"], 4, 1);
+ * assert(ids.length >= 4 && sentences >= 1 && !ids.includes(2) && !ids.includes(3)); // no [CLS], [SEP]
  * ```
  */
 export function textIdStream(
@@ -62,9 +66,14 @@ export function textIdStream(
  * @returns The wrapping.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { prefixWrap } from "./text_ids.ts";
- * const { head, tail } = prefixWrap(mbert, "Query: "); // head [101, …"Query", …":"], tail [102]
+ * import { tinyTokenizer } from "../../lib/data/_testing.ts";
+ * const tokenizer = await tinyTokenizer();
+ * const { head, tail } = prefixWrap(tokenizer, "Query: "); // mBERT: head [101, "Query", ":"], tail [102]
+ * assert.deepEqual([...head], [2, ...tokenizer.encode("query:", { addSpecialTokens: false })]);
+ * assert.deepEqual([...tail], [3]);
  * ```
  */
 export function prefixWrap(tokenizer: TextTokenizer, prefix: string): Wrap {

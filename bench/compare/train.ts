@@ -70,12 +70,9 @@ interface PeerCheck {
  * @param o The options.
  * @returns The comparison (`torch-sparse` and `torch-dense` as peers).
  *
- * @example
- * ```ts ignore
- * import { benchTrain } from "./train.ts";
- * const c = await benchTrain({ encoder, weightsPath, batches, shape, lr: 0.05, weightDecay: 0.01,
- *   temperature: 0.05, peer, threads: [2, 1], rounds: 3, warmup: 16, steps: 10, dir });
- * ```
+ * It needs the PyTorch peer (`python3-torch`, installed by `tasks/setup.sh`), so
+ * there is no doc example: `train_test.ts` runs it on a tiny vocabulary (skipped
+ * where the peer is absent, failing under CI).
  */
 export async function benchTrain(o: TrainBenchOptions): Promise<Comparison> {
   const log = o.log ?? (() => {});

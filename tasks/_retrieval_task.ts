@@ -61,8 +61,13 @@ export interface RetrievalOptions {
  * numbers and checks that the model spec exists.
  *
  * @example
- * ```ts ignore
- * const opts = await retrievalOptions(values, ["dataset"], USAGE);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { retrievalOptions } from "./_retrieval_task.ts";
+ * const USAGE = "Usage: deno task beir --dataset NAME --model bm25|DIR --out DIR";
+ * const opts = await retrievalOptions({ dataset: "scifact", model: "bm25", out: "out/x", depth: "100" }, ["dataset"], USAGE);
+ * assert.deepEqual([opts.model, opts.depth, opts.batchSize, opts.maxQueries], ["bm25", 100, 256, 0]);
+ * await assert.rejects(() => retrievalOptions({ model: "bm25", out: "o" }, ["dataset"], USAGE), /--dataset is required/);
  * ```
  */
 export async function retrievalOptions(

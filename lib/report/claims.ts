@@ -112,9 +112,16 @@ function hybridVersus(comps: Comparison[], setting: string) {
  * The verdict on every seed claim.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { judgeClaims } from "./claims.ts";
- * const rows = judgeClaims(evidence);
+ * // No comparisons measured: no claim about the strategies can be supported.
+ * const rows = judgeClaims({
+ *   comparisons: [], table1: [], datasets: [], overlap: [],
+ *   xxShare: { alpha: 0.5, share: 0.5, batches: 100 }, miraclCorpus: false,
+ * });
+ * const hybrid = rows.filter((r) => /^Hybrid/.test(r.claim));
+ * assert(hybrid.length === 4 && hybrid.every((r) => r.verdict === "not supported"));
  * ```
  */
 export function judgeClaims(e: ClaimEvidence): ClaimVerdict[] {

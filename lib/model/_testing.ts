@@ -7,7 +7,6 @@
  */
 
 import type { TextTokenizer } from "../data/tokenizer.ts";
-import { tinyTokenizer } from "../data/_testing.ts";
 import type { PairBatch } from "./encoder.ts";
 
 export { tinyTokenizer, tinyTokenizerJson } from "../data/_testing.ts";

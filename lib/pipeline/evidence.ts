@@ -17,7 +17,10 @@ import { fromRoot } from "../util/root.ts";
 import type { ExperimentConfig } from "./experiment.ts";
 
 /** Loads an evaluation dataset by name. */
-export function loadEvalDataset(name: string, dataDir = resolveDataDir()): Promise<LareqaDataset> {
+export function loadEvalDataset(
+  name: string,
+  dataDir: string = resolveDataDir(),
+): Promise<LareqaDataset> {
   return name === "xquad-r" ? loadXquadR({ dataDir }) : loadMlqaR({ dataDir });
 }
 
@@ -29,7 +32,7 @@ export function loadEvalDataset(name: string, dataDir = resolveDataDir()): Promi
 export async function trainingOverlap(
   configPath: string,
   dataset: LareqaDataset,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<{ overlapping: number; trainingTexts: number }> {
   const config = await loadConfig(configPath);
   const set = await buildTrainingSet(config.data, config.seed, dataDir);
@@ -50,12 +53,24 @@ export async function trainingOverlap(
   return { overlapping, trainingTexts: training.size };
 }
 
+/** What {@linkcode datasetCoverage} says of one dataset. */
+export interface DatasetCoverage {
+  dataset: string;
+  languages: number;
+  /** Languages with questions (each is a mono pair). */
+  monoPairs: number;
+  /** Ordered pairs of different languages that share a question. */
+  crossPairs: number;
+  /** Every question in at least two languages. */
+  parallel: boolean;
+}
+
 /**
  * Languages of each dataset and the (query language, candidate language)
  * pairs the evaluation has: a pair counts when the two languages share at
  * least one question (MLQA-R's questions exist in 2–4 of its 7 languages).
  */
-export function datasetCoverage(datasets: Record<string, LareqaDataset>) {
+export function datasetCoverage(datasets: Record<string, LareqaDataset>): DatasetCoverage[] {
   return Object.entries(datasets).map(([name, ds]) => {
     const ids = Object.fromEntries(
       ds.languages.map((l) => [l, new Set(ds.byLang[l].questions.map((q) => q.qid))]),
@@ -86,7 +101,7 @@ export async function xxShare(
   finetune: string,
   alpha: number,
   epochs = 5,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<{ alpha: number; share: number; batches: number }> {
   const config = await loadConfig(fromRoot(exp.finetune[finetune].config));
   const set = await buildTrainingSet(config.data, 1, dataDir);

@@ -257,7 +257,7 @@ export function gridPoints(
  */
 export async function runExperiment(
   exp: ExperimentConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<ExperimentResults> {
   const results: ExperimentResults = { config: exp, runs: [], bases: [], bm25: [] };
   const datasets = new Set(Object.values(exp.finetune).flatMap((f) => f.evaluate));

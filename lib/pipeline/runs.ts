@@ -86,7 +86,7 @@ export interface StepCode {
 /** What a training run's cache key covers besides the code: the config and its data. */
 export async function trainInputs(
   config: TrainConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<{ config: TrainConfig; data: string }> {
   return { config, data: await folderHash(dataFolders(TRAIN_DATA[config.data.protocol], dataDir)) };
 }
@@ -109,7 +109,7 @@ export async function trainInputs(
  */
 export async function trainKey(
   config: TrainConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
   code: StepCode = { entries: TRAIN_ENTRIES },
 ): Promise<string> {
   return (await cacheKey("train", await trainInputs(config, dataDir), code.entries, code.root)).key;
@@ -140,7 +140,7 @@ export async function trainKey(
  */
 export async function trainCached(
   config: TrainConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<TrainedModel> {
   const entry = await cached("train", await trainInputs(config, dataDir), async (dir) => {
     const set = await buildTrainingSet(config.data, config.seed, dataDir);
@@ -201,7 +201,7 @@ export async function evalInputs(
   model: "bm25" | { key: string },
   dataset: "xquad-r" | "mlqa-r",
   settings: EvalSettings,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<{ model: string; dataset: string; settings: EvalSettings; data: string }> {
   const folders = dataset === "xquad-r" ? ["xquad-r", "vocab"] : ["mlqa-r", "mlqa/dev", "vocab"];
   const data = await folderHash(dataFolders(folders, dataDir));
@@ -229,7 +229,7 @@ export async function evalKey(
   model: "bm25" | { key: string },
   dataset: "xquad-r" | "mlqa-r",
   settings: EvalSettings,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
   code: StepCode = { entries: EVAL_ENTRIES },
 ): Promise<string> {
   const inputs = await evalInputs(model, dataset, settings, dataDir);
@@ -256,7 +256,7 @@ export async function evaluateCached(
   model: "bm25" | TrainedModel,
   dataset: "xquad-r" | "mlqa-r",
   settings: EvalSettings,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<EvalRecord> {
   const modelKey = model === "bm25" ? "bm25" : model.key;
   const inputs = await evalInputs(model, dataset, settings, dataDir);

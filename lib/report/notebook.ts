@@ -109,10 +109,11 @@ export async function loadNotebookConfig(
   return { ...config, experiment: fromRoot(config.experiment), out: fromRoot(config.out) };
 }
 
+/** What the Deno Jupyter kernel displays: an object with a `Jupyter.display` method. */
+export type Displayable = Record<symbol, () => Record<string, string>>;
+
 /** A value the Deno Jupyter kernel displays as the given MIME bundle. */
-export function displayable(
-  bundle: Record<string, string>,
-): Record<symbol, () => Record<string, string>> {
+export function displayable(bundle: Record<string, string>): Displayable {
   return { [Symbol.for("Jupyter.display")]: () => bundle };
 }
 
@@ -156,7 +157,7 @@ export interface ArtifactRecord {
  */
 export class NotebookContext {
   readonly artifacts: ArtifactRecord[] = [];
-  readonly started = new Date().toISOString();
+  readonly started: string = new Date().toISOString();
 
   private constructor(readonly name: string, readonly config: NotebookConfig) {}
 
@@ -178,7 +179,7 @@ export class NotebookContext {
   }
 
   /** Writes `tables/<name>.{csv,json,md}` and returns the table for display. */
-  async table(name: string, rows: Row[], digits = 3) {
+  async table(name: string, rows: Row[], digits = 3): Promise<Displayable> {
     const paths = await writeTable(join(this.config.out, "tables"), name, rows);
     for (const p of paths) this.#record(p, await Deno.readFile(p), "table");
     const md = toMarkdown(rows, digits);
@@ -186,7 +187,7 @@ export class NotebookContext {
   }
 
   /** Writes `figures/<name>.svg` and `.png` and returns the figure for display. */
-  async figure(name: string, svg: string) {
+  async figure(name: string, svg: string): Promise<Displayable> {
     const svgPath = join(this.config.out, "figures", `${name}.svg`);
     const pngPath = join(this.config.out, "figures", `${name}.png`);
     await writeTextFileAtomic(svgPath, svg);

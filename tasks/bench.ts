@@ -28,6 +28,7 @@ import { type Comparison, formatComparison } from "../bench/compare/comparison.t
 import {
   type CpuProfile,
   formatProfile,
+  inXlirRound,
   summarizeCpuProfile,
 } from "../bench/compare/cpu_profile.ts";
 import { benchEncode } from "../bench/compare/encode.ts";
@@ -356,7 +357,7 @@ async function profiled(out: string): Promise<void> {
     for (const which of COMPARISONS) {
       const summary = summarizeCpuProfile(profile, {
         top: 12,
-        within: (f) => f.functionName === "xlirRound" && f.url.endsWith(`/${which}_bench.ts`),
+        within: inXlirRound(which),
       });
       if (summary.busyMs === 0) continue;
       profiles[which] = summary;

@@ -15,6 +15,26 @@ export interface CallFrame {
   lineNumber: number;
 }
 
+/**
+ * Whether a profile frame is the timed xlir work of comparison `which`: the
+ * `xlirRound` function of `bench/compare/{which}.ts`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inXlirRound } from "./cpu_profile.ts";
+ * const frame = (functionName: string, file: string) => ({
+ *   functionName, url: new URL(file, import.meta.url).href, lineNumber: 0,
+ * });
+ * assert(inXlirRound("encode")(frame("xlirRound", "./encode.ts")));
+ * assert(!inXlirRound("encode")(frame("xlirRound", "./search.ts")));
+ * assert(!inXlirRound("encode")(frame("xlirRound", "../../lib/retrieval/encode.ts")));
+ * ```
+ */
+export function inXlirRound(which: string): (frame: CallFrame) => boolean {
+  return (f) => f.functionName === "xlirRound" && f.url.endsWith(`/bench/compare/${which}.ts`);
+}
+
 /** The parts of a `.cpuprofile` the summary reads. */
 export interface CpuProfile {
   nodes: {

@@ -312,7 +312,7 @@ export async function evaluateCollection(
     quiet: quiet || undefined,
   });
   const t0 = performance.now();
-  const build = scorer.prepareIndex(docIds, docTexts, (n) => bar.tick(n));
+  const build = scorer.prepareIndex({ ids: docIds, texts: docTexts }, (n) => bar.tick(n));
   const t1 = performance.now();
   const index = build();
   const t2 = performance.now();

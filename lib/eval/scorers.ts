@@ -29,6 +29,9 @@ export interface Collection {
   texts: readonly string[];
 }
 
+/** Documents to index: ids and texts, in the same order. */
+export type Corpus = Pick<Collection, "ids" | "texts">;
+
 /** Queries to score (ids are unique across languages: `"{lang}:{qid}"`). */
 export interface QuerySet {
   ids: readonly string[];
@@ -86,11 +89,7 @@ export interface Scorer {
    * documents done; the returned function builds the index from that
    * representation (timed apart).
    */
-  prepareIndex(
-    ids: readonly string[],
-    texts: readonly string[],
-    tick?: (n: number) => void,
-  ): () => CorpusIndex;
+  prepareIndex(corpus: Corpus, tick?: (n: number) => void): () => CorpusIndex;
 }
 
 /** What the LAReQA evaluation needs of a {@linkcode Scorer}: its name and score rows. */
@@ -125,7 +124,7 @@ export interface DenseScorerOptions {
  * const query = { ids: ["q"], texts: ["cat"] };
  * scorer.scoreQueries(query, { key: "all", ids: ["a", "b"], texts }, (_q0, _n, r) => rows.push(...r));
  * // The index ranks by the same scores.
- * const [hits] = scorer.prepareIndex(["a", "b"], texts)().search(["cat"], 2);
+ * const [hits] = scorer.prepareIndex({ ids: ["a", "b"], texts })().search(["cat"], 2);
  * assert.deepEqual([...hits.scores], [...rows].sort((x, y) => y - x));
  * encoder.dispose();
  * ```
@@ -212,11 +211,7 @@ export class DenseScorer implements Scorer {
     }
   }
 
-  prepareIndex(
-    ids: readonly string[],
-    texts: readonly string[],
-    tick?: (n: number) => void,
-  ): () => CorpusIndex {
+  prepareIndex({ ids, texts }: Corpus, tick?: (n: number) => void): () => CorpusIndex {
     // Encoded batch by batch, not through the embedding cache (a corpus is encoded once).
     const { encoder } = this, batchSize = this.#options.encodeBatch;
     const vectors = new Float32Array(texts.length * encoder.dim);
@@ -251,7 +246,7 @@ export class DenseScorer implements Scorer {
  * import { tinyTokenizer } from "../model/_testing.ts";
  * const scorer = new Bm25Scorer(await tinyTokenizer());
  * const texts = ["the cat sat on the mat", "berlin is a city"];
- * const [hits] = scorer.prepareIndex(["d1", "d2"], texts)().search(["cat"], 1);
+ * const [hits] = scorer.prepareIndex({ ids: ["d1", "d2"], texts })().search(["cat"], 1);
  * assert.deepEqual(hits.ids, ["d1"]);
  * const rows: number[] = [];
  * scorer.scoreQueries({ ids: ["q"], texts: ["berlin"] }, { key: "all", ids: ["d1", "d2"], texts }, (_q0, _n, r) => rows.push(...r));
@@ -323,11 +318,7 @@ export class Bm25Scorer implements Scorer {
     }
   }
 
-  prepareIndex(
-    ids: readonly string[],
-    texts: readonly string[],
-    tick?: (n: number) => void,
-  ): () => CorpusIndex {
+  prepareIndex({ ids, texts }: Corpus, tick?: (n: number) => void): () => CorpusIndex {
     // Tokenized once, not through the token cache (a corpus is indexed once).
     const tokens = texts.map((t) => {
       tick?.(1);

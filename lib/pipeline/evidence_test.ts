@@ -39,6 +39,20 @@ function dataset(name: string, ...langs: LareqaLanguage[]): LareqaDataset {
   };
 }
 
+/** The tiny data directory and a P1 (ICT) config on two of its languages, batches of 2. */
+async function tinyP1(): Promise<{ dataDir: string; config: string }> {
+  const dataDir = await writeTinyDataDir();
+  const config = join(dataDir, "p1.json");
+  await Deno.writeTextFile(
+    config,
+    JSON.stringify({
+      data: { protocol: "ict", languages: ["de", "en"], validFraction: 0 },
+      sampling: { batchSize: 2, uniqueGroups: false },
+    }),
+  );
+  return { dataDir, config };
+}
+
 Deno.test("datasetCoverage() counts a language pair only when the two share a question", () => {
   // XQuAD-R-like: every question in every language.
   const parallel = dataset(
@@ -79,14 +93,7 @@ Deno.test("datasetCoverage() on the real layouts: 11 languages × 10 for XQuAD-R
 });
 
 Deno.test("trainingOverlap() counts the distinct training texts that occur in the evaluation data", async () => {
-  const dataDir = await writeTinyDataDir();
-  const config = join(dataDir, "p1.json");
-  await Deno.writeTextFile(
-    config,
-    JSON.stringify({
-      data: { protocol: "ict", languages: ["de", "en"], validFraction: 0 },
-    }),
-  );
+  const { dataDir, config } = await tinyP1();
   const none = dataset("d", language("en", ["a"]));
   const clean = await trainingOverlap(config, none, dataDir);
   assert.equal(clean.overlapping, 0);
@@ -102,15 +109,7 @@ Deno.test("trainingOverlap() counts the distinct training texts that occur in th
 });
 
 Deno.test("xxShare() is 1 for X-X, 0 for X-Y and in between for the hybrid sampler", async () => {
-  const dataDir = await writeTinyDataDir();
-  const config = join(dataDir, "p1.json");
-  await Deno.writeTextFile(
-    config,
-    JSON.stringify({
-      data: { protocol: "ict", languages: ["de", "en"], validFraction: 0 },
-      sampling: { batchSize: 2, uniqueGroups: false },
-    }),
-  );
+  const { dataDir, config } = await tinyP1();
   const expPath = join(dataDir, "exp.json");
   await Deno.writeTextFile(
     expPath,

@@ -43,15 +43,10 @@ import {
   linear,
   mm,
 } from "./_tf_ops.ts";
-import {
-  adamWDefaults,
-  type AdamWOptions,
-  adamWRows,
-  type AdamWStep,
-  adamWUpdate,
-} from "./adamw_tf.ts";
+import { adamWRows, type AdamWStep, adamWUpdate } from "./adamw_tf.ts";
 import { type InfoNceOptions, resolveInfoNce } from "./infonce.ts";
 import { infoNceLoss } from "./infonce_tf.ts";
+import { type AdamWOptions, resolveAdamW } from "./sparse_adamw.ts";
 
 /** The architecture's sizes and conventions (Hugging Face `config.json`, in camelCase). */
 export interface TransformerConfig {
@@ -458,7 +453,7 @@ export class TransformerEncoder implements TrainableEncoder {
     }
     this.maxLength = maxLength;
     this.options = {
-      ...adamWDefaults(options),
+      ...resolveAdamW(options),
       ...resolveInfoNce(options),
       maxGradNorm: options.maxGradNorm ?? 1,
       dropout: options.dropout ?? true,

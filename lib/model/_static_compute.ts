@@ -74,6 +74,14 @@ export interface StaticShape {
   projectionSize: number;
 }
 
+/** What the loops need of their encoder: the sizes, and the loss and optimizer settings. */
+export interface StaticSettings extends StaticShape {
+  /** Output dimension: `p` with a projection, else `d`. */
+  readonly dim: number;
+  readonly lossOptions: Readonly<Required<InfoNceOptions>>;
+  readonly optimizerOptions: Readonly<Required<AdamWOptions>>;
+}
+
 /**
  * The weights, optimizer state and scratch of a static encoder, and the
  * loops over them. Scratch grows on demand and is reused across steps (in the
@@ -93,14 +101,7 @@ export interface StaticShape {
  * ```
  */
 export class StaticCompute {
-  readonly vocabSize: number;
-  readonly hiddenSize: number;
-  readonly projectionSize: number;
-  /** Output dimension: `p` with a projection, else `d`. */
-  readonly dim: number;
-  readonly lossOptions: Readonly<Required<InfoNceOptions>>;
-  readonly optimizerOptions: Readonly<Required<AdamWOptions>>;
-
+  #s: StaticSettings;
   #mem: StaticMemory;
   #E: Float32Array;
   #W: Float32Array | null;
@@ -135,27 +136,18 @@ export class StaticCompute {
    * @param memory Where the arrays live.
    * @param E The table, `vocabSize × hiddenSize`, in `memory`.
    * @param W The projection, `projectionSize × hiddenSize`, or null.
-   * @param shape The sizes.
-   * @param loss The loss settings, resolved.
-   * @param optimizer The optimizer settings, resolved.
+   * @param settings The sizes and the resolved loss and optimizer settings (the encoder's own).
    */
   constructor(
     memory: StaticMemory,
     E: Float32Array,
     W: Float32Array | null,
-    shape: StaticShape,
-    loss: Readonly<Required<InfoNceOptions>>,
-    optimizer: Readonly<Required<AdamWOptions>>,
+    settings: StaticSettings,
   ) {
+    this.#s = settings;
     this.#mem = memory;
     this.#E = E;
-    this.#W = shape.projectionSize > 0 ? W : null;
-    this.vocabSize = shape.vocabSize;
-    this.hiddenSize = shape.hiddenSize;
-    this.projectionSize = shape.projectionSize;
-    this.dim = shape.projectionSize > 0 ? shape.projectionSize : shape.hiddenSize;
-    this.lossOptions = loss;
-    this.optimizerOptions = optimizer;
+    this.#W = settings.projectionSize > 0 ? W : null;
   }
 
   /** The optimizer steps taken so far. */
@@ -199,7 +191,7 @@ export class StaticCompute {
     if (sequences <= this.#cap) return;
     const cap = Math.max(sequences, 2 * this.#cap);
     this.#cap = cap;
-    const d = this.hiddenSize, p = this.projectionSize, dim = this.dim;
+    const d = this.#s.hiddenSize, p = this.#s.projectionSize, dim = this.#s.dim;
     for (const a of [this.#h, this.#y, this.#e, this.#norm, this.#ge, this.#gh, this.#pT]) {
       this.#free(a);
     }
@@ -237,7 +229,7 @@ export class StaticCompute {
   #stage(ids: Int32Array, where: string, at: number, touched: TouchedRows | null): number {
     const n = ids.length;
     if (n === 0) throw new InputError(`${where} has no token ids, expected at least one`);
-    const V = this.vocabSize, rowBytes = 4 * this.hiddenSize, table = this.#E.byteOffset;
+    const V = this.#s.vocabSize, rowBytes = 4 * this.#s.hiddenSize, table = this.#E.byteOffset;
     const tok = this.#tok, tokOff = this.#tokOff;
     // One tight loop per case (`id >>> 0 >= V` also catches negative ids).
     if (this.#wasm === null) {
@@ -264,15 +256,15 @@ export class StaticCompute {
 
   #badId(ids: Int32Array, t: number, where: string): never {
     throw new InputError(
-      `${where}: token id ${ids[t]} at position ${t} is outside [0, ${this.vocabSize})`,
+      `${where}: token id ${ids[t]} at position ${t} is outside [0, ${this.#s.vocabSize})`,
     );
   }
 
   /** Projects (when there is a projection) and normalises pooled slot `s` into `#e`. */
   #headOne(s: number): void {
-    const d = this.hiddenSize, dim = this.dim;
+    const d = this.#s.hiddenSize, dim = this.#s.dim;
     if (this.#W !== null) {
-      project(this.#W, this.projectionSize, d, this.#h, s * d, this.#y, s * dim);
+      project(this.#W, this.#s.projectionSize, d, this.#h, s * d, this.#y, s * dim);
       this.#norm[s] = l2Normalize(this.#y, s * dim, dim, this.#e, s * dim);
     } else {
       this.#norm[s] = l2Normalize(this.#h, s * d, dim, this.#e, s * dim);
@@ -290,7 +282,7 @@ export class StaticCompute {
     touched: TouchedRows | null,
   ): void {
     this.#ensure(count);
-    const w = this.#wasm, d = this.hiddenSize;
+    const w = this.#wasm, d = this.#s.hiddenSize;
     if (w) {
       let total = 0;
       for (let s = 0; s < count; s++) total += seqs(s).length;
@@ -319,7 +311,7 @@ export class StaticCompute {
    * @throws {InputError} for an empty sequence or an id outside the vocabulary.
    */
   embedIds(seqs: Int32Array[]): Float32Array {
-    const dim = this.dim, d = this.hiddenSize;
+    const dim = this.#s.dim, d = this.#s.hiddenSize;
     const out = new Float32Array(seqs.length * dim);
     const chunk = this.#W === null ? EMBED_CHUNK : 256;
     for (let start = 0; start < seqs.length; start += chunk) {
@@ -382,26 +374,26 @@ export class StaticCompute {
       touched,
     );
     if (touched !== null) {
-      const size = touched.count * this.hiddenSize;
+      const size = touched.count * this.#s.hiddenSize;
       if (size > this.#gRows.length) {
         this.#free(this.#gRows);
         this.#gRows = this.#f32(Math.max(size, 2 * this.#gRows.length));
       } else this.#gRows.fill(0, 0, size);
     }
-    const dim = this.dim, e = this.#e, ge = this.#ge;
+    const dim = this.#s.dim, e = this.#e, ge = this.#ge;
     const q = e.subarray(0, n * dim), p = e.subarray(n * dim, 2 * n * dim);
     const w = this.#wasm;
     if (!w) {
       const grads = withGrad
         ? { q: ge.subarray(0, n * dim), p: ge.subarray(n * dim, 2 * n * dim) }
         : undefined;
-      return infoNce(q, p, n, dim, this.lossOptions, grads, this.#nce);
+      return infoNce(q, p, n, dim, this.#s.lossOptions, grads, this.#nce);
     }
     // The same loss with the float64 products in WebAssembly (cosines, combine).
     const { cos, dcos } = this.#nce;
     w.fn.cosines(q.byteOffset, p.byteOffset, n, dim, cos.byteOffset, this.#pT.byteOffset);
-    if (!withGrad) return infoNceFromCosines(cos, n, this.lossOptions);
-    const loss = infoNceFromCosines(cos, n, this.lossOptions, dcos);
+    if (!withGrad) return infoNceFromCosines(cos, n, this.#s.lossOptions);
+    const loss = infoNceFromCosines(cos, n, this.#s.lossOptions, dcos);
     w.fn.combine(dcos.byteOffset, n, 1, n, p.byteOffset, dim, ge.byteOffset);
     w.fn.combine(dcos.byteOffset, 1, n, n, q.byteOffset, dim, ge.byteOffset + 8 * n * dim);
     return loss;
@@ -410,7 +402,7 @@ export class StaticCompute {
   /** Backward from #ge to #gRows (touched rows) and #gW. */
   #backward(batch: PairBatch): void {
     const n = batch.queries.length;
-    const d = this.hiddenSize, p = this.projectionSize, dim = this.dim;
+    const d = this.#s.hiddenSize, p = this.#s.projectionSize, dim = this.#s.dim;
     const e = this.#e, ge = this.#ge, h = this.#h, gh = this.#gh, g = this.#gRows;
     const W = this.#W, gW = this.#gW;
     if (gW !== null) gW.fill(0);
@@ -450,7 +442,7 @@ export class StaticCompute {
   }
 
   #ensureOptimizer(): void {
-    if (this.#touched === null) this.#touched = new TouchedRows(this.vocabSize);
+    if (this.#touched === null) this.#touched = new TouchedRows(this.#s.vocabSize);
     if (this.#mE === null) {
       // Written once now, so that the OS commits the pages here and not, a
       // page fault per row, in the first steps.
@@ -466,13 +458,13 @@ export class StaticCompute {
 
   /** The lazy AdamW step on the touched rows of `E`. */
   #updateRows(step: number, lr: number): void {
-    const touched = this.#touched!, o = this.optimizerOptions, w = this.#wasm;
+    const touched = this.#touched!, o = this.#s.optimizerOptions, w = this.#wasm;
     if (!w) {
       sparseAdamWStep(
         this.#E,
         this.#mE!,
         this.#vE!,
-        this.hiddenSize,
+        this.#s.hiddenSize,
         touched.rows,
         touched.count,
         this.#gRows,
@@ -493,7 +485,7 @@ export class StaticCompute {
       this.#E.byteOffset,
       this.#mE!.byteOffset,
       this.#vE!.byteOffset,
-      this.hiddenSize,
+      this.#s.hiddenSize,
       this.#rows.byteOffset,
       touched.count,
       this.#gRows.byteOffset,
@@ -519,7 +511,7 @@ export class StaticCompute {
     try {
       const loss = this.#batchLoss(batch, true);
       this.#backward(batch);
-      const count = touched.count, d = this.hiddenSize;
+      const count = touched.count, d = this.#s.hiddenSize;
       return {
         loss,
         rows: touched.rows.slice(0, count),
@@ -547,7 +539,7 @@ export class StaticCompute {
       if (!Number.isFinite(loss)) return loss;
       this.#backward(batch);
       const step = ++this.#step;
-      const o = this.optimizerOptions;
+      const o = this.#s.optimizerOptions;
       this.#updateRows(step, options.lr);
       if (this.#W !== null) {
         adamWStep(this.#W, this.#gW!, this.#mW!, this.#vW!, step, options.lr, o);
@@ -633,9 +625,9 @@ export class StaticCompute {
    * @throws {InputError} when the length is not the vocabulary size.
    */
   setRowLearningRateScale(scale: Float32Array | null): void {
-    if (scale !== null && scale.length !== this.vocabSize) {
+    if (scale !== null && scale.length !== this.#s.vocabSize) {
       throw new InputError(
-        `row learning-rate scale has ${scale.length} values, expected ${this.vocabSize}`,
+        `row learning-rate scale has ${scale.length} values, expected ${this.#s.vocabSize}`,
       );
     }
     if (scale === null) {
@@ -643,7 +635,7 @@ export class StaticCompute {
       this.#rowScale = null;
       return;
     }
-    if (this.#rowScale === null) this.#rowScale = this.#f32(this.vocabSize, false);
+    if (this.#rowScale === null) this.#rowScale = this.#f32(this.#s.vocabSize, false);
     this.#rowScale.set(scale);
   }
 

@@ -179,14 +179,7 @@ export class StaticEncoder implements TrainableEncoder {
     this.lossOptions = Object.freeze(resolveInfoNce(settings.loss));
     this.optimizerOptions = Object.freeze(resolveAdamW(settings.optimizer));
     this.extraConfig = settings.extraConfig ?? {};
-    this.#core = new StaticCompute(
-      memory,
-      table,
-      projection,
-      { vocabSize, hiddenSize, projectionSize },
-      this.lossOptions,
-      this.optimizerOptions,
-    );
+    this.#core = new StaticCompute(memory, table, projection, this);
   }
 
   /** The optimizer steps taken so far. */

@@ -5,7 +5,7 @@ Answers one JSON command per stdin line with one JSON line on stdout, so
 that the bench can alternate rounds of xlir and of this peer. Adding the
 vectors to the index is not timed; warm-up searches are not timed.
 
-Run by lib/bench/peer.ts with /usr/bin/python3 (Debian's python3-faiss).
+Run by bench/compare/peer.ts with /usr/bin/python3 (Debian's python3-faiss).
 """
 
 import json

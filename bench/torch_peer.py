@@ -10,7 +10,7 @@ side wrote (raw little-endian files), and answers one JSON command per stdin
 line with one JSON line on stdout, so that the bench can alternate rounds of
 xlir and of this peer on identical work. Timings exclude warm-up steps.
 
-Run by lib/bench/peer.ts with /usr/bin/python3 (Debian's python3-torch).
+Run by bench/compare/peer.ts with /usr/bin/python3 (Debian's python3-torch).
 """
 
 import json

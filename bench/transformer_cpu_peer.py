@@ -1,4 +1,4 @@
-"""PyTorch peer of bench/transformer_cpu_bench.ts: loads the same BERT-base-shaped
+"""PyTorch peer of bench/compare/transformer.ts: loads the same BERT-base-shaped
 checkpoint (model.safetensors, BertModel names, random weights written by xlir) into
 a float32 PyTorch BERT (post-LN, GELU, learned positions, CLS pooling → normalize as
 the folder's modules say: here mean pooling and Normalize) and encodes the same token

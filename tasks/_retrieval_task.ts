@@ -9,20 +9,13 @@
 
 import { resolve } from "node:path";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
-import {
-  checkModelSpec,
-  EXPORT_DEPTH,
-  type LoadedModel,
-  loadModelSpec,
-  type RetrievalEvalOptions,
-  type RetrievalResult,
-  summaryRows,
-  writeRetrievalOutputs,
-} from "../lib/eval/beir_eval.ts";
+import type { RetrievalEvalOptions, RetrievalResult } from "../lib/eval/collection_eval.ts";
+import { EXPORT_DEPTH, summaryRows, writeRetrievalOutputs } from "../lib/eval/retrieval_output.ts";
 import type { Run } from "../lib/metrics/types.ts";
 import { intFlag } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
+import { checkModelSpec, type LoadedModel, loadModelSpec } from "./_model_spec.ts";
 
 /** The flags both retrieval tasks take, for `parseFlags`. */
 export const RETRIEVAL_FLAGS = {
@@ -68,8 +61,13 @@ export interface RetrievalOptions {
  * numbers and checks that the model spec exists.
  *
  * @example
- * ```ts ignore
- * const opts = await retrievalOptions(values, ["dataset"], USAGE);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { retrievalOptions } from "./_retrieval_task.ts";
+ * const USAGE = "Usage: deno task beir --dataset NAME --model bm25|DIR --out DIR";
+ * const opts = await retrievalOptions({ dataset: "scifact", model: "bm25", out: "out/x", depth: "100" }, ["dataset"], USAGE);
+ * assert.deepEqual([opts.model, opts.depth, opts.batchSize, opts.maxQueries], ["bm25", 100, 256, 0]);
+ * await assert.rejects(() => retrievalOptions({ model: "bm25", out: "o" }, ["dataset"], USAGE), /--dataset is required/);
  * ```
  */
 export async function retrievalOptions(

@@ -5,10 +5,7 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
-
-/** The checkout root. */
-export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
+import { ROOT } from "../lib/util/root.ts";
 
 /** Exit code and decoded output of a task run. */
 export interface TaskOutput {
@@ -22,9 +19,13 @@ export interface TaskOutput {
  * `-A`) with `XLIR_QUIET=1` plus `env`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { runTask } from "./_run_task.ts";
- * const { code, stderr } = await runTask("eval.ts", ["--help"]);
+ * const { code, stderr } = await runTask("trec_eval.ts", ["-m", "nosuchmeasure", "qrels", "run"]);
+ * assert.equal(code, 2); // an InputError: one line, no stack
+ * assert.match(stderr, /^error: unknown measure "nosuchmeasure"/);
+ * assert.equal((await runTask("eval.ts", ["--help"])).code, 0);
  * ```
  */
 export async function runTask(

@@ -24,10 +24,15 @@ import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { intFlag, parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
-import { type Comparison, formatComparison } from "../lib/bench/comparison.ts";
-import { type CpuProfile, formatProfile, summarizeCpuProfile } from "../lib/bench/cpu_profile.ts";
-import { benchEncode } from "../lib/bench/encode_bench.ts";
-import { machineInfo } from "../lib/bench/machine.ts";
+import { type Comparison, formatComparison } from "../bench/compare/comparison.ts";
+import {
+  type CpuProfile,
+  formatProfile,
+  inXlirRound,
+  summarizeCpuProfile,
+} from "../bench/compare/cpu_profile.ts";
+import { benchEncode } from "../bench/compare/encode.ts";
+import { machineInfo } from "../bench/compare/machine.ts";
 import {
   ensurePeers,
   PEER_PYTHON,
@@ -35,12 +40,12 @@ import {
   peerScript,
   type StartedPeer,
   startPeer,
-} from "../lib/bench/peer.ts";
-import { benchSearch } from "../lib/bench/search_bench.ts";
-import { prefixWrap, textIdStream } from "../lib/bench/text_ids.ts";
-import { benchTrain } from "../lib/bench/train_bench.ts";
-import { uniformIdBatches, windowIdBatches, writeRaw } from "../lib/bench/workload.ts";
-import { benchTransformerCpu } from "../bench/transformer_cpu_bench.ts";
+} from "../bench/compare/peer.ts";
+import { benchSearch } from "../bench/compare/search.ts";
+import { prefixWrap, textIdStream } from "../bench/compare/text_ids.ts";
+import { benchTrain } from "../bench/compare/train.ts";
+import { benchTransformerCpu } from "../bench/compare/transformer.ts";
+import { uniformIdBatches, windowIdBatches, writeRaw } from "../bench/compare/workload.ts";
 import { initBackend } from "../lib/model/backend.ts";
 
 const USAGE = `deno task bench [--quick] [--only train,encode,search] [--out FILE]
@@ -369,7 +374,7 @@ async function profiled(out: string): Promise<void> {
     for (const which of COMPARISONS) {
       const summary = summarizeCpuProfile(profile, {
         top: 12,
-        within: (f) => f.functionName === "xlirRound" && f.url.endsWith(`/${which}_bench.ts`),
+        within: inXlirRound(which),
       });
       if (summary.busyMs === 0) continue;
       profiles[which] = summary;

@@ -55,9 +55,15 @@ async function list(
  * @throws {InputError} On a bad flag, an unknown dataset, or failed downloads (listed).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "./download.ts";
- * await main(["--list", "xquad-r"]);
+ * const lines: string[] = [];
+ * const dataDir = await Deno.makeTempDir();
+ * await main(["--list", "--data", dataDir, "xquad-r"], { print: (l) => lines.push(l) });
+ * assert(lines.some((l) => l.includes("xquad-r  (0/13 present)")));
+ * assert(lines.some((l) => l.includes("missing   xquad-r/de.json")));
+ * await Deno.remove(dataDir, { recursive: true });
  * ```
  */
 export async function main(args: string[], io: DownloadTaskIO = {}): Promise<void> {

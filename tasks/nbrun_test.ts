@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { fromRoot } from "../lib/util/root.ts";
 import { skipUnless } from "../lib/util/testing.ts";
 
 const RUNNER = fileURLToPath(new URL("./nbrun.py", import.meta.url));
-const KERNELS = fileURLToPath(new URL("../notebooks", import.meta.url));
-const BIN = fileURLToPath(new URL("../node_modules/.bin", import.meta.url));
+const KERNELS = fromRoot("notebooks");
+const BIN = fromRoot("node_modules/.bin");
 
 const haveJupyter = new Deno.Command("/usr/bin/python3", {
   args: ["-c", "import jupyter_client, nbformat"],

@@ -9,14 +9,12 @@
  */
 
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { signed } from "../lib/report/tables.ts";
 import { writeTextFileAtomic } from "../lib/util/atomic.ts";
 import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-type Row = Record<string, string | number | boolean | null>;
+import { ROOT } from "../lib/util/root.ts";
+import type { Row } from "../lib/util/row.ts";
 
 async function readJson<T>(path: string): Promise<T> {
   try {

@@ -16,7 +16,6 @@
  */
 
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
 import {
   buildManifest,
@@ -24,6 +23,7 @@ import {
   mergeManifest,
   type NotebookRecord,
 } from "../lib/report/manifest.ts";
+import { notebookDefaults } from "../lib/report/notebook.ts";
 import { NOTEBOOKS } from "../lib/report/notebooks.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { readOptionalJsonObject } from "../lib/util/json.ts";
@@ -31,8 +31,8 @@ import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
 import { sha256File } from "../lib/util/hash.ts";
+import { fromRoot, ROOT } from "../lib/util/root.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const USAGE = `Usage: deno task reproduce [--quick] [--out DIR] [--only NAME,NAME] [--data DIR]
 
   --quick  the CI configuration: every notebook end to end on small settings
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     data: { type: "string" },
   }, USAGE);
   const quick = values.quick ?? false;
-  const out = resolve(values.out ?? join(ROOT, quick ? "out/quick" : "results"));
+  const out = resolve(values.out ?? fromRoot(notebookDefaults(quick).out));
   const dataDir = resolveDataDir(values.data);
   const only = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
   const specs = only ? NOTEBOOKS.filter((n) => only.includes(n.name)) : NOTEBOOKS;
@@ -64,15 +64,9 @@ async function main(): Promise<void> {
   // malformed one stops the run before anything is written.
   const manifestPath = join(out, "manifest.json");
   const previous = only ? await readOptionalJsonObject(manifestPath, "the manifest") : undefined;
-  const experiment = quick ? "configs/experiment.quick.json" : "configs/experiment.json";
+  const { experiment } = notebookDefaults(quick);
   const nbConfig = join(out, "notebook_config.json");
-  await writeJsonAtomic(nbConfig, {
-    experiment,
-    out,
-    quick,
-    beirLatencyQueries: quick ? 30 : 200,
-    beirMaxQueries: quick ? 60 : 0,
-  });
+  await writeJsonAtomic(nbConfig, notebookDefaults(quick, out));
   const env = {
     ...Deno.env.toObject(),
     XLIR_NB_CONFIG: nbConfig,

@@ -227,10 +227,13 @@ export async function readBeirQrels(
  * when the qrels name a query that queries.jsonl lacks.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadBeir } from "./beir.ts";
- * const ds = await loadBeir("scifact");
- * console.log(ds.corpus.size, ds.queries.size); // 5183 300
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const ds = await loadBeir("toy", { dataDir: await writeTinyDataDir() });
+ * assert.deepEqual([ds.corpus.size, ds.queries.size], [3, 2]); // SciFact: 5,183 and 300
+ * assert.equal(ds.qrels.get("q2")?.get("d3"), 1);
  * ```
  */
 export async function loadBeir(name: string, options: BeirOptions = {}): Promise<BeirDataset> {

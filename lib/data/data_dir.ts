@@ -6,11 +6,11 @@
  * @module
  */
 
-import { fileURLToPath as fromFileUrl } from "node:url";
 import { join, resolve } from "node:path";
+import { fromRoot } from "../util/root.ts";
 
 /** The checkout's own `data/` folder (the default data directory). */
-export const DEFAULT_DATA_DIR: string = fromFileUrl(new URL("../../data", import.meta.url));
+export const DEFAULT_DATA_DIR: string = fromRoot("data");
 
 /**
  * Resolves the data directory.

@@ -153,13 +153,20 @@ async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
  * is kept to resume), a truncated body, or a checksum mismatch.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createHash } from "node:crypto";
  * import { downloadFile } from "./download.ts";
- * await downloadFile(
- *   "https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/scifact.zip",
- *   "data/beir/scifact.zip",
- *   { md5: "5f7d1de60b170fc8027bb7898e2efca1" },
- * );
+ * // A local server stands in for the dataset's host (e.g. BEIR's scifact.zip with its md5).
+ * const body = new TextEncoder().encode("the cat sat on the mat.\n");
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response(body));
+ * const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/scifact.zip`;
+ * const dir = await Deno.makeTempDir();
+ * const md5 = createHash("md5").update(body).digest("hex");
+ * const got = await downloadFile(url, `${dir}/beir/scifact.zip`, { md5 }, { quiet: true });
+ * assert.deepEqual(got, { bytes: body.length, resumedFrom: 0, digest: md5 });
+ * await server.shutdown();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function downloadFile(
@@ -448,10 +455,31 @@ export interface FileOutcome {
  * @throws {DownloadError} On the first file that fails (files already done stay in place).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createHash } from "node:crypto";
  * import { downloadDataset } from "./download.ts";
- * import { SOURCES } from "./sources.ts";
- * await downloadDataset(SOURCES["xquad-r"], "data");
+ * import type { DatasetSource } from "./sources.ts";
+ * // A local server stands in for the host of a registry entry such as SOURCES["xquad-r"].
+ * const body = new TextEncoder().encode('{"version": "1.0", "data": []}');
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response(body));
+ * const dataset: DatasetSource = {
+ *   name: "toy", description: "one file", license: "-", homepage: "-",
+ *   files: [{
+ *     url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/en.json`,
+ *     path: "toy/en.json",
+ *     checksum: { sha256: createHash("sha256").update(body).digest("hex") },
+ *   }],
+ * };
+ * const dataDir = await Deno.makeTempDir();
+ * const log = () => {};
+ * assert.deepEqual(await downloadDataset(dataset, dataDir, { quiet: true, log }), [
+ *   { path: "toy/en.json", action: "downloaded" },
+ * ]);
+ * // Present with the right checksum: skipped.
+ * assert.equal((await downloadDataset(dataset, dataDir, { quiet: true, log }))[0].action, "skipped");
+ * await server.shutdown();
+ * await Deno.remove(dataDir, { recursive: true });
  * ```
  */
 export async function downloadDataset(

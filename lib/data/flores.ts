@@ -66,10 +66,12 @@ export interface FloresOptions {
  * an article's lines are not consecutive; for an unknown language.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadFlores } from "./flores.ts";
- * const sentences = await loadFlores({ languages: ["en", "zh"] });
- * console.log(sentences.length, sentences[0].doc);
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const sentences = await loadFlores({ dataDir: await writeTinyDataDir(), languages: ["en", "de"] });
+ * assert.deepEqual(sentences.map((s) => s.doc), ["http://a", "http://a", "http://b"]);
  * ```
  */
 export async function loadFlores(options: FloresOptions = {}): Promise<AlignedSentence[]> {

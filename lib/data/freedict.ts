@@ -98,13 +98,14 @@ export interface DictdEntry {
  * @throws {InputError} On a malformed index line or a range past the end.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readDictd } from "./freedict.ts";
- * const entries = await readDictd(
- *   "/usr/share/dictd/freedict-eng-rus.index",
- *   "/usr/share/dictd/freedict-eng-rus.dict.dz",
- * );
- * console.log(entries.length);
+ * import { writeDictd } from "./_testing.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeDictd(dir, "eng-deu", [["cat", "cat\nKatze\n"], ["dog", "dog /dɒɡ/\nHund <masc>\n"]]);
+ * const entries = await readDictd(`${dir}/freedict-eng-deu.index`, `${dir}/freedict-eng-deu.dict.dz`);
+ * assert.deepEqual(entries.map((e) => e.text), ["cat\nKatze\n", "dog /dɒɡ/\nHund <masc>\n"]);
  * ```
  */
 export async function readDictd(indexPath: string, dictPath: string): Promise<DictdEntry[]> {
@@ -311,10 +312,14 @@ export function freedictLanguages(name: string): [string, string] {
  * are missing.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadFreedict } from "./freedict.ts";
- * const pairs = await loadFreedict("eng-rus");
- * console.log(pairs.length, pairs[0]);
+ * import { writeDictd } from "./_testing.ts";
+ * const dictDir = await Deno.makeTempDir();
+ * await writeDictd(dictDir, "eng-deu", [["dog", "dog /dɒɡ/ <n>\nHund <masc>, Köter <masc>\n"]]);
+ * const pairs = await loadFreedict("eng-deu", { dictDir });
+ * assert.deepEqual(pairs.map((p) => `${p.src} > ${p.tgt}`), ["dog > Hund", "dog > Köter"]);
  * ```
  */
 export async function loadFreedict(
@@ -364,9 +369,15 @@ export async function loadFreedict(
  * @returns The pairs.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadFreedicts } from "./freedict.ts";
- * const pairs = await loadFreedicts(["eng-spa", "spa-eng"]);
+ * import { writeDictd } from "./_testing.ts";
+ * const dictDir = await Deno.makeTempDir();
+ * await writeDictd(dictDir, "eng-spa", [["cat", "cat\ngato\n"]]);
+ * await writeDictd(dictDir, "spa-eng", [["perro", "perro\ndog\n"]]);
+ * const pairs = await loadFreedicts(["eng-spa", "spa-eng"], { dictDir });
+ * assert.deepEqual(pairs.map((p) => p.source), ["freedict:eng-spa", "freedict:spa-eng"]);
  * ```
  */
 export async function loadFreedicts(

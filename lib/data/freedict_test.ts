@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { InputError } from "../util/errors.ts";
 import { exists, skipUnless } from "../util/testing.ts";
 import {
@@ -13,39 +12,12 @@ import {
   parseFreedictEntry,
   readDictd,
 } from "./freedict.ts";
+import { writeDictd } from "./_testing.ts";
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-function encode(n: number): string {
-  let s = "";
-  do {
-    s = B64[n % 64] + s;
-    n = Math.floor(n / 64);
-  } while (n > 0);
-  return s;
-}
-
-/** Writes `freedict-{name}.index` + `.dict.dz` holding `entries` ([index headword, text]). */
+/** Writes `freedict-{name}.index` + `.dict.dz` holding `entries` into a fresh folder. */
 async function fixture(name: string, entries: [string, string][]): Promise<string> {
   const dir = await Deno.makeTempDir();
-  const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [];
-  const index: string[] = [];
-  let offset = 0;
-  for (const [headword, text] of entries) {
-    const bytes = encoder.encode(text);
-    index.push(`${headword}\t${encode(offset)}\t${encode(bytes.length)}`);
-    chunks.push(bytes);
-    offset += bytes.length;
-  }
-  const data = new Uint8Array(offset);
-  let at = 0;
-  for (const c of chunks) {
-    data.set(c, at);
-    at += c.length;
-  }
-  await Deno.writeTextFile(join(dir, `freedict-${name}.index`), index.join("\n") + "\n");
-  await Deno.writeFile(join(dir, `freedict-${name}.dict.dz`), gzipSync(data));
+  await writeDictd(dir, name, entries);
   return dir;
 }
 

@@ -156,9 +156,14 @@ export interface LoadIctOptions extends IctOptions {
  * @returns The examples (3,008 for both corpora with the defaults).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadIctExamples, splitByGroup } from "./ict.ts";
- * const { train, valid } = splitByGroup(await loadIctExamples(), { validFraction: 0.1 });
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const examples = await loadIctExamples({ dataDir: await writeTinyDataDir(), languages: ["de", "en"] });
+ * const { train, valid } = splitByGroup(examples, { validFraction: 0.5 });
+ * assert.equal(train.length + valid.length, examples.length);
+ * assert(examples.every((e) => e.texts.en && e.texts.de));
  * ```
  */
 export async function loadIctExamples(options: LoadIctOptions = {}): Promise<ParallelExample[]> {

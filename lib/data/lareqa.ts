@@ -333,11 +333,13 @@ export function buildLanguage(
  * @returns Candidate ids, by language order then file order.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadXquadR } from "./xquad_r.ts";
  * import { relevantCandidates } from "./lareqa.ts";
- * const ds = await loadXquadR({ langs: ["de", "en"] });
- * relevantCandidates(ds, "56beb4343aeaaa14008c925b"); // ["de:0:0", "en:0:0"]
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const ds = await loadXquadR({ dataDir: await writeTinyDataDir(), langs: ["de", "en"] });
+ * assert.deepEqual(relevantCandidates(ds, "q1"), ["de:0:0", "en:0:0"]);
  * ```
  */
 export function relevantCandidates(ds: LareqaDataset, qid: string): string[] {

@@ -79,9 +79,12 @@ async function* numbered(path: string, what: string): AsyncGenerator<[number, st
  * @throws {InputError} On an unknown language, a missing file, or a line without a tab.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadMiraclTopics } from "./miracl.ts";
- * console.log((await loadMiraclTopics("sw")).size); // 482
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const topics = await loadMiraclTopics("sw", { dataDir: await writeTinyDataDir() });
+ * assert.equal(topics.get("2"), "where is paris?"); // 482 topics in the real sw dev set
  * ```
  */
 export async function loadMiraclTopics(
@@ -118,9 +121,12 @@ export async function loadMiraclTopics(
  * @throws {InputError} On an unknown language, a missing file, or a line without 4 fields.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadMiraclQrels } from "./miracl.ts";
- * console.log((await loadMiraclQrels("sw")).size); // 482
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const qrels = await loadMiraclQrels("sw", { dataDir: await writeTinyDataDir() });
+ * assert.deepEqual([...qrels.get("1")!], [["7#0", 1], ["7#1", 0]]);
  * ```
  */
 export async function loadMiraclQrels(
@@ -163,9 +169,12 @@ export async function loadMiraclQrels(
  * @throws {InputError} When shards are missing, saying what to download and where it goes.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { miraclCorpusShards } from "./miracl.ts";
- * console.log(await miraclCorpusShards("sw")); // [".../docs-0.jsonl.gz"]
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const shards = await miraclCorpusShards("sw", { dataDir: await writeTinyDataDir() });
+ * assert(shards.length === 1 && shards[0].endsWith("miracl-corpus-v1.0-sw/docs-0.jsonl.gz"));
  * ```
  */
 export async function miraclCorpusShards(
@@ -256,10 +265,12 @@ export async function readMiraclCorpus(shards: string[]): Promise<Map<string, Mi
  * @throws {InputError} When the corpus (or topics/qrels) is missing or malformed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadMiracl } from "./miracl.ts";
- * const sw = await loadMiracl("sw");
- * console.log(sw.topics.size, sw.corpus.size);
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const sw = await loadMiracl("sw", { dataDir: await writeTinyDataDir() });
+ * assert.deepEqual([sw.topics.size, sw.corpus.size], [2, 3]);
  * ```
  */
 export async function loadMiracl(

@@ -52,10 +52,13 @@ export interface LoadMlqaROptions {
  *   (with its JSON path) or an answer outside every sentence.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadMlqaR } from "./mlqa_r.ts";
- * const ds = await loadMlqaR({ langs: ["en", "de"] });
- * ds.byLang.en.candidates.length; // 6264
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const ds = await loadMlqaR({ dataDir: await writeTinyDataDir(), langs: ["en", "de"] });
+ * assert.deepEqual(ds.languages, ["de", "en"]);
+ * assert.equal(ds.byLang.en.candidates.length, 3); // 6,264 in the real MLQA-R
  * ```
  */
 export async function loadMlqaR(options: LoadMlqaROptions = {}): Promise<LareqaDataset> {

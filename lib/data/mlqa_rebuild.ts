@@ -37,10 +37,13 @@ export interface RebuildMlqaROptions {
  *   path) or an answer outside every sentence.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { rebuildMlqaR } from "./mlqa_rebuild.ts";
- * const ds = await rebuildMlqaR({ langs: ["de"] });
- * ds.byLang.de.questions.length; // 512
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const ds = await rebuildMlqaR({ dataDir: await writeTinyDataDir(), langs: ["en"] });
+ * assert.deepEqual(ds.byLang.en.candidates.map((c) => c.id), ["en:0:0", "en:0:1", "en:0:2"]);
+ * assert.deepEqual(ds.byLang.en.questions.map((q) => q.answers), [["en:0:0"], ["en:0:1"]]);
  * ```
  */
 export async function rebuildMlqaR(options: RebuildMlqaROptions = {}): Promise<LareqaDataset> {

@@ -69,10 +69,13 @@ export interface NtrexOptions {
  * consecutive; for an unknown language.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadNtrex } from "./ntrex.ts";
- * const sentences = await loadNtrex({ languages: ["en", "de"] });
- * console.log(sentences[0].doc, sentences[0].text.de);
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const sentences = await loadNtrex({ dataDir: await writeTinyDataDir(), languages: ["en", "de"] });
+ * assert.deepEqual(sentences.map((s) => s.doc), ["a", "a", "b"]);
+ * assert.equal(sentences[0].text.de, "die cat sat.");
  * ```
  */
 export async function loadNtrex(options: NtrexOptions = {}): Promise<AlignedSentence[]> {

@@ -119,8 +119,12 @@ export class SentencePieceUnigram {
    * SentencePiece's normalisation of `text` (spaces as `▁`, a `▁` in front).
    *
    * @example
-   * ```ts ignore
-   * spm.normalize("  Hello  world ") // "▁Hello▁world"
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SentencePieceUnigram } from "./sentencepiece.ts";
+   * const vocab: [string, number][] = [["<unk>", 0], ["▁Hello", -1], ["▁world", -1]];
+   * const spm = new SentencePieceUnigram({ model: { type: "Unigram", vocab } }, "tokenizer.json");
+   * assert.equal(spm.normalize("  Hello  world "), "▁Hello▁world");
    * ```
    */
   normalize(text: string): string {
@@ -167,8 +171,13 @@ export class SentencePieceUnigram {
    * Token ids of `text` (no special tokens), as SentencePiece's `encode`.
    *
    * @example
-   * ```ts ignore
-   * spm.encode("Hello world") // e.g. [35378, 8999]
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SentencePieceUnigram } from "./sentencepiece.ts";
+   * const vocab: [string, number][] = [["<unk>", 0], ["▁Hello", -1], ["▁world", -1], ["▁", -2], ["o", -3]];
+   * const spm = new SentencePieceUnigram({ model: { type: "Unigram", vocab, unk_id: 0 } }, "tokenizer.json");
+   * assert.deepEqual(spm.encode("Hello world"), [1, 2]);
+   * assert.deepEqual(spm.encode("Hello wo"), [1, 3, 0, 4]); // "▁", "w" unknown, "o"
    * ```
    */
   encode(text: string): number[] {

@@ -99,10 +99,15 @@ export interface TatoebaOptions {
  * differ in line count, or for an unknown language.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadTatoeba } from "./tatoeba.ts";
- * const pairs = await loadTatoeba({ languages: ["zh"] });
- * console.log(pairs.length, pairs[0].tgtLabel); // 4450 cmn_Hans
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const pairs = await loadTatoeba({ dataDir: await writeTinyDataDir(), languages: ["de"] });
+ * assert.deepEqual(pairs.map((p) => [p.src, p.tgt, p.tgtLabel]), [
+ *   ["the cat.", "die cat.", "deu"],
+ *   ["the dog.", "die dog.", "deu"],
+ * ]);
  * ```
  */
 export async function loadTatoeba(options: TatoebaOptions = {}): Promise<TatoebaPair[]> {

@@ -268,10 +268,15 @@ class HfTokenizer implements TextTokenizer {
  * @throws {InputError} when the folder or file is missing or malformed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadTokenizer } from "./tokenizer.ts";
- * const tok = await loadTokenizer("path/to/bert-base-multilingual-cased");
- * tok.encode("Query: Wer war der erste Präsident?");
+ * import { tinyTokenizerJson } from "./_testing.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/tokenizer.json`, tinyTokenizerJson());
+ * const tok = await loadTokenizer(dir);
+ * const ids = tok.encode("query: who sat on the mat?");
+ * assert.deepEqual([ids[0], ids.at(-1)], [2, 3]); // [CLS] … [SEP]
  * ```
  */
 export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
@@ -314,10 +319,13 @@ const loaded = new Map<string, TextTokenizer>();
  * Loads the real mBERT cased WordPiece tokenizer from the data directory.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadMbertTokenizer } from "./tokenizer.ts";
- * const tok = await loadMbertTokenizer();
- * console.log(tok.vocabSize); // 119547
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * // The real vocabulary has 119,547 ids; the fixture's folder holds a tiny one.
+ * const tok = await loadMbertTokenizer(await writeTinyDataDir());
+ * assert.equal(tok.vocabSize, 40);
  * ```
  */
 export function loadMbertTokenizer(dataDir?: string): Promise<TextTokenizer> {

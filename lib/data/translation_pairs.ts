@@ -75,9 +75,13 @@ export const EVALUATION_DIRS: readonly string[] = ["xquad-r", "mlqa-r"];
  * @throws {InputError} On a JSON file that does not parse.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluationTexts } from "./translation_pairs.ts";
- * console.log((await evaluationTexts()).size); // 50705 for the real data
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * // 50,705 texts for the real data.
+ * const texts = await evaluationTexts(await writeTinyDataDir());
+ * assert(texts.has("who sat on the mat?") && texts.has("the cat sat on the mat."));
  * ```
  */
 export async function evaluationTexts(dataDir?: string): Promise<Set<string>> {
@@ -170,10 +174,17 @@ export function alignedToPairs(
  * @throws {InputError} When a corpus or dictionary is missing.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadTranslationPairs, summarizePairs } from "./translation_pairs.ts";
- * const pairs = await loadTranslationPairs({ exclude: ["freedict"] });
- * console.table(summarizePairs(pairs));
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const pairs = await loadTranslationPairs({
+ *   dataDir: await writeTinyDataDir(),
+ *   languages: ["de", "en"],
+ *   exclude: ["freedict"],
+ * });
+ * assert(pairs.length > 0 && pairs.every((p) => p.srcLang !== p.tgtLang));
+ * assert(summarizePairs(pairs).length > 0);
  * ```
  */
 export async function loadTranslationPairs(

@@ -52,10 +52,13 @@ export interface LoadXquadROptions {
  *   JSON path), an answer outside every sentence, or non-parallel questions.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadXquadR } from "./xquad_r.ts";
- * const ds = await loadXquadR({ langs: ["en", "de"] });
- * ds.byLang.en.candidates.length; // 1180
+ * import { writeTinyDataDir } from "./_testing.ts";
+ * const ds = await loadXquadR({ dataDir: await writeTinyDataDir(), langs: ["en", "de"] });
+ * assert.equal(ds.byLang.en.candidates.length, 3); // 1,180 in the real XQuAD-R
+ * assert.deepEqual(ds.byLang.de.questions[0].answers, ["de:0:0"]);
  * ```
  */
 export async function loadXquadR(options: LoadXquadROptions = {}): Promise<LareqaDataset> {

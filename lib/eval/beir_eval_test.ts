@@ -11,16 +11,9 @@ import { createTransformer } from "../model/transformer.ts";
 import { jsKernel } from "../retrieval/js_kernel.ts";
 import { InputError } from "../util/errors.ts";
 import { exists, skipUnless } from "../util/testing.ts";
-import {
-  beirCollection,
-  evaluateBeir,
-  evaluateBeirWithRun,
-  evaluateCollection,
-  evaluatedQueries,
-  loadModelSpec,
-  summaryRows,
-  writeRetrievalOutputs,
-} from "./beir_eval.ts";
+import { beirCollection, evaluateBeir, evaluateBeirWithRun } from "./beir_eval.ts";
+import { evaluateCollection, evaluatedQueries } from "./collection_eval.ts";
+import { summaryRows, writeRetrievalOutputs } from "./retrieval_output.ts";
 
 /** A tiny BEIR dataset in the tiny tokenizer's words. */
 function toyBeir(): BeirDataset {
@@ -234,25 +227,6 @@ Deno.test("evaluateBeir() names the download for a missing dataset", async () =>
     () => evaluateBeir({ dataset: "nfcorpus", dataDir, model: "bm25" }),
     (e) => e instanceof InputError && /deno task download beir\/nfcorpus/.test(e.message),
   );
-});
-
-Deno.test("loadModelSpec() rejects a missing model directory and loads a saved encoder", async () => {
-  await assert.rejects(
-    () => loadModelSpec("/nonexistent/model"),
-    (e) =>
-      e instanceof InputError && /--model \/nonexistent\/model: no such directory/.test(e.message),
-  );
-  const dir = await Deno.makeTempDir();
-  const encoder = createStaticEncoder({ tokenizer: await tinyTokenizer(), dim: 4 });
-  await encoder.save(join(dir, "model"));
-  await Deno.writeTextFile(join(dir, "run.json"), '{"strategy": "hybrid"}');
-  const loaded = await loadModelSpec(join(dir, "model"));
-  assert.notEqual(loaded.model, "bm25");
-  assert.equal(loaded.name, `${dir.split("/").pop()}/model`);
-  assert.deepEqual(loaded.info.training_run, { strategy: "hybrid" });
-  assert.ok((loaded.info.model_file_bytes as number) > 0);
-  if (loaded.model !== "bm25") loaded.model.dispose();
-  encoder.dispose();
 });
 
 const dataDir = resolveDataDir();

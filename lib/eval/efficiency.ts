@@ -9,35 +9,14 @@
  * are read through `cat` (needs `--allow-run=cat`), and are left out
  * (`undefined`) when neither works.
  *
+ * The `/proc` readers are `lib/util/proc.ts`'s, the percentiles
+ * `lib/util/stats.ts`'s.
+ *
  * @module
  */
 
-/**
- * The `p`-th percentile with linear interpolation between closest ranks
- * (numpy's default): position `(n − 1) · p / 100` in the sorted values.
- *
- * @param values The sample (any order; not modified).
- * @param p Percentile in [0, 100].
- * @returns The percentile; `NaN` for an empty sample.
- * @throws {RangeError} When `p` is outside [0, 100].
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { percentile } from "./efficiency.ts";
- * assert(percentile([4, 1, 3, 2], 50) === 2.5);
- * assert(percentile([1, 2, 3, 4, 5], 95) === 4.8);
- * ```
- */
-export function percentile(values: ArrayLike<number>, p: number): number {
-  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be in [0, 100], got ${p}`);
-  const n = values.length;
-  if (n === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  const pos = (n - 1) * p / 100;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
+import { readCpuInfo, readLoadavg } from "../util/proc.ts";
+import { percentile } from "../util/stats.ts";
 
 /** Summary of a latency sample, in milliseconds. */
 export interface LatencySummary {
@@ -167,88 +146,6 @@ export async function timed<T>(
   return { value, seconds: (now() - t0) / 1000 };
 }
 
-/**
- * Reads a `/proc` file: directly (needs `--allow-all`), else through `cat`
- * (needs `--allow-run=cat`; `/proc/self` becomes `/proc/<pid>`).
- *
- * @param path E.g. `/proc/self/status`.
- * @returns The text, or `undefined` when it cannot be read.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readProcFile } from "./efficiency.ts";
- * const text = readProcFile("/proc/self/status");
- * assert(text === undefined || text.includes("VmRSS"));
- * ```
- */
-export function readProcFile(path: string): string | undefined {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch {
-    try {
-      const target = path.replace(/^\/proc\/self\//, `/proc/${Deno.pid}/`);
-      const out = new Deno.Command("cat", { args: [target], stdout: "piped", stderr: "null" })
-        .outputSync();
-      return out.success ? new TextDecoder().decode(out.stdout) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-/** Memory figures of `/proc/<pid>/status`, in bytes. */
-export interface ProcMemory {
-  /** `VmHWM`: the peak resident set size since the process started. */
-  vmHwmBytes?: number;
-  /** `VmRSS`: the resident set size now. */
-  vmRssBytes?: number;
-}
-
-/**
- * Parses `VmHWM` and `VmRSS` out of `/proc/<pid>/status` text.
- *
- * @param text The file's content.
- * @returns The values in bytes (fields absent from the text are left out).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseProcStatus } from "./efficiency.ts";
- * const m = parseProcStatus("Name:\tdeno\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n");
- * assert(m.vmHwmBytes === 2048 * 1024 && m.vmRssBytes === 1024 * 1024);
- * ```
- */
-export function parseProcStatus(text: string): ProcMemory {
-  const out: ProcMemory = {};
-  const field = (name: string) => {
-    const m = text.match(new RegExp(`^${name}:\\s*(\\d+)\\s*kB`, "m"));
-    return m ? Number(m[1]) * 1024 : undefined;
-  };
-  const hwm = field("VmHWM"), rss = field("VmRSS");
-  if (hwm !== undefined) out.vmHwmBytes = hwm;
-  if (rss !== undefined) out.vmRssBytes = rss;
-  return out;
-}
-
-/**
- * This process's `VmHWM`/`VmRSS` (see {@linkcode readProcFile} for permissions).
- *
- * @returns The figures, or `{}` where `/proc` cannot be read.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readProcMemory } from "./efficiency.ts";
- * const m = readProcMemory();
- * assert(m.vmHwmBytes === undefined || m.vmHwmBytes > 0);
- * ```
- */
-export function readProcMemory(): ProcMemory {
-  const text = readProcFile("/proc/self/status");
-  return text === undefined ? {} : parseProcStatus(text);
-}
-
 /** One memory sample. */
 export interface MemorySample {
   /** What had just finished, e.g. `"index"`. */
@@ -343,22 +240,19 @@ export interface MachineRuntime {
  * ```
  */
 export function machineRuntime(): MachineRuntime {
-  const cpuinfo = readProcFile("/proc/cpuinfo") ?? "";
-  const model = cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1].trim();
   let threadsEnv: string | null = null;
   try {
     threadsEnv = Deno.env.get("XLIR_THREADS") ?? null;
   } catch {
     // no --allow-env
   }
-  const load = readProcFile("/proc/loadavg")?.trim().split(/\s+/).slice(0, 3).map(Number);
   return {
-    cpu: model ?? "unknown",
+    cpu: readCpuInfo().model,
     cores: navigator.hardwareConcurrency,
     os: `${Deno.build.os} ${Deno.build.arch}`,
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     xlir_threads_env: threadsEnv,
-    loadavg: load && load.length === 3 && load.every(Number.isFinite) ? load : null,
+    loadavg: readLoadavg(),
   };
 }

@@ -3,32 +3,9 @@ import {
   machineRuntime,
   measureLatencies,
   MemoryMonitor,
-  parseProcStatus,
-  percentile,
-  readProcMemory,
   summarizeLatencies,
   timed,
 } from "./efficiency.ts";
-
-Deno.test("percentile() interpolates linearly between closest ranks, as numpy does", () => {
-  // numpy.percentile([15, 20, 35, 40, 50], [0, 30, 40, 50, 95, 100])
-  const xs = [40, 15, 50, 35, 20];
-  assert.equal(percentile(xs, 0), 15);
-  assert.equal(percentile(xs, 30), 23);
-  assert.equal(percentile(xs, 40), 29);
-  assert.equal(percentile(xs, 50), 35);
-  assert.ok(Math.abs(percentile(xs, 95) - 48) < 1e-12);
-  assert.equal(percentile(xs, 100), 50);
-  assert.equal(percentile([7], 95), 7);
-  assert.deepEqual(xs, [40, 15, 50, 35, 20], "input not modified");
-});
-
-Deno.test("percentile() is NaN for no values and rejects p outside [0, 100]", () => {
-  assert.ok(Number.isNaN(percentile([], 50)));
-  assert.throws(() => percentile([1], 101), RangeError);
-  assert.throws(() => percentile([1], -1), RangeError);
-  assert.throws(() => percentile([1], NaN), RangeError);
-});
 
 Deno.test("summarizeLatencies() gives mean, percentiles, min and max", () => {
   const s = summarizeLatencies(Float64Array.from({ length: 101 }, (_, i) => i));
@@ -77,22 +54,6 @@ Deno.test("timed() returns the value and the elapsed seconds of the given clock"
   }, () => clock);
   assert.equal(value, "x");
   assert.equal(seconds, 0.25);
-});
-
-Deno.test("parseProcStatus() reads VmHWM and VmRSS in bytes and skips absent fields", () => {
-  const text = "Name:\tdeno\nVmPeak:\t 9000 kB\nVmHWM:\t  259864 kB\nVmRSS:\t  120000 kB\n";
-  assert.deepEqual(parseProcStatus(text), {
-    vmHwmBytes: 259864 * 1024,
-    vmRssBytes: 120000 * 1024,
-  });
-  assert.deepEqual(parseProcStatus("Name:\tdeno\n"), {});
-});
-
-Deno.test("readProcMemory() reports a high-water mark at least the current RSS on Linux", () => {
-  const m = readProcMemory();
-  if (Deno.build.os !== "linux") return void assert.deepEqual(m, {});
-  assert.ok(m.vmHwmBytes! > 0 && m.vmRssBytes! > 0);
-  assert.ok(m.vmHwmBytes! >= m.vmRssBytes!);
 });
 
 Deno.test("MemoryMonitor keeps labelled samples and the largest RSS, peek() included", () => {

@@ -42,7 +42,7 @@ import { InputError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
 import { meanDefined, ownAndOtherRanks, rankDistance } from "./language_bias.ts";
 import { ranksInRow, ranksWithTies, topOfRow, topShare } from "./rank_row.ts";
-import type { Collection, Scorer } from "./scorers.ts";
+import type { Collection, RowScorer } from "./scorers.ts";
 
 /** Options of {@linkcode evaluateLareqa}. */
 export interface LareqaEvalOptions {
@@ -135,15 +135,22 @@ function mean(values: readonly number[]): number {
  * @throws {InputError} for an unknown language or an empty candidate pool.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateLareqa } from "./lareqa.ts";
- * const result = evaluateLareqa(await loadXquadR(), new Bm25Scorer(tokenizer), { maxQueries: 50 });
- * console.log(result.mono.map, result.cross.map, result.multi.map, result.multi.languageBias);
+ * import { Bm25Scorer } from "./scorers.ts";
+ * import { loadXquadR } from "../data/xquad_r.ts";
+ * import { tinyTokenizer, writeTinyDataDir } from "../data/_testing.ts";
+ * const ds = await loadXquadR({ dataDir: await writeTinyDataDir(), langs: ["de", "en"] });
+ * const result = evaluateLareqa(ds, new Bm25Scorer(await tinyTokenizer()), { maxQueries: 50, progress: false });
+ * assert.equal(result.mono.map, 1); // each question shares words with its own sentence
+ * assert.deepEqual(Object.keys(result.cross.perPair), ["de-en", "en-de"]);
+ * assert(result.multi.map < 1 && result.multi.languageBias > 0);
  * ```
  */
 export function evaluateLareqa(
   ds: LareqaDataset,
-  scorer: Scorer,
+  scorer: RowScorer,
   options: LareqaEvalOptions = {},
 ): LareqaResult {
   const langs = [...(options.langs ?? ds.languages)];

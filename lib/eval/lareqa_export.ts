@@ -64,9 +64,20 @@ export function formatKeptQrels(run: KeptRun): string {
  * The summary lines: `setting<TAB>metric<TAB>value`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { summaryTsv } from "./lareqa_export.ts";
- * console.log(summaryTsv(result));
+ * import { evaluateLareqa } from "./lareqa.ts";
+ * import { Bm25Scorer } from "./scorers.ts";
+ * import { loadXquadR } from "../data/xquad_r.ts";
+ * import { tinyTokenizer, writeTinyDataDir } from "../data/_testing.ts";
+ * const ds = await loadXquadR({ dataDir: await writeTinyDataDir(), langs: ["de", "en"] });
+ * const result = evaluateLareqa(ds, new Bm25Scorer(await tinyTokenizer()), { progress: false });
+ * const lines = summaryTsv(result).trimEnd().split("\n");
+ * assert.deepEqual(lines[0], "mono\tmap\t1");
+ * assert.deepEqual(lines.map((l) => l.split("\t").slice(0, 2).join(" ")), [
+ *   "mono map", "mono r1", "cross map", "cross r1", "multi map", "multi r10", "multi language_bias",
+ * ]);
  * ```
  */
 export function summaryTsv(r: LareqaResult): string {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { LareqaDataset } from "../data/types.ts";
 import { evaluateLareqa } from "./lareqa.ts";
 import { writeLareqaOutputs } from "./lareqa_export.ts";
-import type { Collection, QuerySet, RowsCallback, Scorer } from "./scorers.ts";
+import type { Collection, QuerySet, RowsCallback, RowScorer } from "./scorers.ts";
 import { Bm25Scorer } from "./scorers.ts";
 import { evaluate, readQrels, readRun } from "../metrics/mod.ts";
 import { loadXquadR } from "../data/xquad_r.ts";
@@ -50,7 +50,7 @@ function tinyDataset(): LareqaDataset {
 }
 
 /** Scores from a table: score(queryId, candidateId); collection-independent. */
-class TableScorer implements Scorer {
+class TableScorer implements RowScorer {
   readonly name = "table";
   readonly collectionIndependent = true;
   constructor(readonly table: Record<string, Record<string, number>>) {}

@@ -73,3 +73,11 @@ function unit(v: Float32Array): Float32Array {
   }
   return v;
 }
+
+Deno.test("meanCenteredScorer() gives score rows only: a top-k index (its queries have no ids) is refused", () => {
+  const scorer = meanCenteredScorer("c", { dim: 3 } as Encoder, jsKernel, { progress: false });
+  assert.throws(
+    () => scorer.prepareIndex({ ids: ["en:a"], texts: ["a"] }),
+    (e) => e instanceof InputError && /postprocess applies to score rows only/.test(e.message),
+  );
+});

@@ -1,7 +1,7 @@
 /**
  * MIRACL v1.0 dev, monolingual: one language's topics against that
  * language's passage corpus, evaluated like BEIR (nDCG@10, Recall@100 and the
- * efficiency figures of `beir_eval.ts`). Passages are `title + " " + text`.
+ * efficiency figures of `collection_eval.ts`). Passages are `title + " " + text`.
  * The corpus is not shipped with the shared data; without it the loader
  * throws an {@linkcode InputError} that says what to download.
  *
@@ -20,7 +20,7 @@ import {
   type RetrievalEvalOptions,
   type RetrievalResult,
   type TestCollection,
-} from "./beir_eval.ts";
+} from "./collection_eval.ts";
 
 /** Options of {@linkcode evaluateMiracl}. */
 export interface MiraclEvalOptions extends RetrievalEvalOptions {
@@ -62,9 +62,16 @@ export function miraclCollection(ds: MiraclDataset): TestCollection {
  * @throws {InputError} When the corpus is absent (saying what to download) or the files are malformed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateMiraclWithRun } from "./miracl_eval.ts";
- * const { result } = await evaluateMiraclWithRun({ lang: "sw", model: "bm25" });
+ * import { tinyTokenizer, writeTinyDataDir } from "../data/_testing.ts";
+ * const { result, run } = await evaluateMiraclWithRun({
+ *   lang: "sw", dataDir: await writeTinyDataDir(), model: "bm25", tokenizer: await tinyTokenizer(),
+ *   progress: false, warmupQueries: 0,
+ * });
+ * assert(result.lang === "sw" && result.collection.docs === 3);
+ * assert.equal(run.get("2")?.docids[0], "9#0");
  * ```
  */
 export async function evaluateMiraclWithRun(
@@ -87,10 +94,17 @@ export async function evaluateMiraclWithRun(
  * @throws {InputError} When the corpus is absent (saying what to download) or the files are malformed.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateMiracl } from "./miracl_eval.ts";
- * const sw = await evaluateMiracl({ lang: "sw", model: "bm25", corpusDir: "/data/miracl-corpus-v1.0-sw" });
- * console.log(sw.quality.ndcg_cut_10);
+ * import { tinyTokenizer, writeTinyDataDir } from "../data/_testing.ts";
+ * const dataDir = await writeTinyDataDir();
+ * const sw = await evaluateMiracl({
+ *   lang: "sw", model: "bm25", dataDir, corpusDir: `${dataDir}/miracl/corpus/miracl-corpus-v1.0-sw`,
+ *   tokenizer: await tinyTokenizer(), progress: false, warmupQueries: 0,
+ * });
+ * assert.equal(sw.quality.num_q, 2);
+ * assert(sw.quality.ndcg_cut_10 > 0.5);
  * ```
  */
 export async function evaluateMiracl(options: MiraclEvalOptions): Promise<MiraclResult> {

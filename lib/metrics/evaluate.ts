@@ -6,7 +6,7 @@
  * @module
  */
 
-import { compareUtf8 } from "./_strcmp.ts";
+import { compareUtf8 } from "../util/strcmp.ts";
 import type { MeasureInstance } from "./measure.ts";
 import { rankQuery } from "./ranking.ts";
 import { resolveMeasures } from "./registry.ts";

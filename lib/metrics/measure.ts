@@ -181,7 +181,7 @@ export function parseAtol(text: string, what: string): number {
  * @returns The instance, with its value names.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert/strict";
  * import { resolveParams } from "./measure.ts";
  * import { P } from "./precision.ts";

@@ -2,11 +2,17 @@
  * IR evaluation measures with trec_eval's exact semantics, and a trec_eval
  * command line.
  *
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluate, readQrels, readRun } from "./mod.ts";
- * const qrels = await readQrels("qrels.txt");
- * const { run } = await readRun("run.txt");
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/qrels.test`, "q1 0 d1 1\nq1 0 d2 0\nq1 0 d3 1\n");
+ * await Deno.writeTextFile(`${dir}/results.test`, "q1 Q0 d1 1 0.9 run1\nq1 Q0 d2 2 0.8 run1\nq1 Q0 d3 3 0.7 run1\n");
+ * const qrels = await readQrels(`${dir}/qrels.test`);
+ * const { run } = await readRun(`${dir}/results.test`);
  * const { aggregate, perQuery } = evaluate(qrels, run, ["map", "ndcg_cut_10", "recall_100"]);
+ * // d1 and d3 relevant at ranks 1 and 3: AP = (1/1 + 2/3) / 2.
+ * assert(Math.abs(aggregate.map - 5 / 6) < 1e-12 && perQuery.get("q1")!.recall_100 === 1);
  * ```
  *
  * @module

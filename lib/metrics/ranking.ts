@@ -12,7 +12,7 @@
  */
 
 import { InputError } from "../util/errors.ts";
-import { compareUtf8 } from "./_strcmp.ts";
+import { compareUtf8 } from "../util/strcmp.ts";
 import { type RankedRels, RELVALUE_NONPOOL, RELVALUE_UNJUDGED } from "./measure.ts";
 import type { Ranking, RunEntry } from "./types.ts";
 

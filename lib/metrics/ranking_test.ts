@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../util/errors.ts";
-import { compareUtf8 } from "./_strcmp.ts";
+import { compareUtf8 } from "../util/strcmp.ts";
 import { qrelsStats, rankOrder, rankQuery } from "./ranking.ts";
 
 Deno.test("rankOrder() sorts by score descending, then docid descending", () => {

@@ -258,9 +258,14 @@ export interface TrecEvalOutput {
  *   judgements and results.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { trecEval } from "./trec_eval.ts";
- * const { stdout } = await trecEval(["qrels.test", "results.test"]);
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/qrels.test`, "q1 0 d1 1\nq1 0 d2 0\nq1 0 d3 1\n");
+ * await Deno.writeTextFile(`${dir}/results.test`, "q1 Q0 d1 1 0.9 run1\nq1 Q0 d2 2 0.8 run1\nq1 Q0 d3 3 0.7 run1\n");
+ * const { stdout } = await trecEval(["-m", "map", `${dir}/qrels.test`, `${dir}/results.test`]);
+ * assert.equal(stdout, "map                   \tall\t0.8333\n");
  * ```
  */
 export async function trecEval(argv: readonly string[]): Promise<TrecEvalOutput> {

@@ -218,9 +218,14 @@ export function parseQrels(text: string, source = "qrels"): Qrels {
  * @returns query → docid → relevance.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readQrels } from "./trec_io.ts";
- * const qrels = await readQrels("qrels.test");
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/qrels.test`, "q1 0 d1 1\nq1 0 d2 0\nq1 0 d3 1\n");
+ * await Deno.writeTextFile(`${dir}/results.test`, "q1 Q0 d1 1 0.9 run1\nq1 Q0 d2 2 0.8 run1\nq1 Q0 d3 3 0.7 run1\n");
+ * const qrels = await readQrels(`${dir}/qrels.test`);
+ * assert.deepEqual([...qrels.get("q1")!], [["d1", 1], ["d2", 0], ["d3", 1]]);
  * ```
  */
 export async function readQrels(path: string): Promise<Qrels> {
@@ -259,9 +264,15 @@ export function parseRun(text: string, source = "run"): ParsedRun {
  * @returns The run (column form) and its run id.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readRun } from "./trec_io.ts";
- * const { run, runid } = await readRun("results.test");
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/qrels.test`, "q1 0 d1 1\nq1 0 d2 0\nq1 0 d3 1\n");
+ * await Deno.writeTextFile(`${dir}/results.test`, "q1 Q0 d1 1 0.9 run1\nq1 Q0 d2 2 0.8 run1\nq1 Q0 d3 3 0.7 run1\n");
+ * const { run, runid } = await readRun(`${dir}/results.test`);
+ * assert.equal(runid, "run1");
+ * assert.deepEqual(run.get("q1")?.docids, ["d1", "d2", "d3"]);
  * ```
  */
 export async function readRun(path: string): Promise<ParsedRun> {

@@ -6,136 +6,10 @@
  * @module
  */
 
-import { loadTokenizer, type TextTokenizer } from "../data/tokenizer.ts";
+import type { TextTokenizer } from "../data/tokenizer.ts";
 import type { PairBatch } from "./encoder.ts";
 
-const WORDS = [
-  "query",
-  "passage",
-  ":",
-  "?",
-  ".",
-  ",",
-  "the",
-  "a",
-  "is",
-  "of",
-  "who",
-  "what",
-  "where",
-  "cat",
-  "dog",
-  "sat",
-  "on",
-  "mat",
-  "berlin",
-  "paris",
-  "capital",
-  "germany",
-  "france",
-  "river",
-  "city",
-  "wer",
-  "war",
-  "die",
-  "hauptstadt",
-  "von",
-  "##s",
-  "##en",
-  "##er",
-  "un",
-  "##able",
-];
-
-/** Special tokens of each style, in id order. */
-const SPECIALS = {
-  bert: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"],
-  roberta: ["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
-} as const;
-
-/**
- * A tiny WordPiece `tokenizer.json` (about 40 ids; lower-cased words).
- *
- * @param style `"bert"` (`[CLS]`=2, `[SEP]`=3, `[PAD]`=0) or `"roberta"` (`<s>`=0, `<pad>`=1, `</s>`=2).
- * @returns The JSON text.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { tinyTokenizerJson } from "./_testing.ts";
- * assert(JSON.parse(tinyTokenizerJson("bert")).model.vocab["[PAD]"] === 0);
- * ```
- */
-export function tinyTokenizerJson(style: "bert" | "roberta" = "bert"): string {
-  const specials = SPECIALS[style];
-  const [cls, sep] = style === "bert" ? ["[CLS]", "[SEP]"] : ["<s>", "</s>"];
-  const unk = style === "bert" ? "[UNK]" : "<unk>";
-  const vocab: Record<string, number> = {};
-  for (const t of [...specials, ...WORDS]) vocab[t] = Object.keys(vocab).length;
-  const special = (id: string) => ({ SpecialToken: { id, type_id: 0 } });
-  return JSON.stringify({
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: specials.map((content) => ({
-      id: vocab[content],
-      special: true,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-    })),
-    normalizer: {
-      type: "BertNormalizer",
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
-    pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [special(cls), { Sequence: { id: "A", type_id: 0 } }, special(sep)],
-      pair: [
-        special(cls),
-        { Sequence: { id: "A", type_id: 0 } },
-        special(sep),
-        { Sequence: { id: "B", type_id: 1 } },
-        special(sep),
-      ],
-      special_tokens: {
-        [cls]: { id: cls, ids: [vocab[cls]], tokens: [cls] },
-        [sep]: { id: sep, ids: [vocab[sep]], tokens: [sep] },
-      },
-    },
-    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: {
-      type: "WordPiece",
-      unk_token: unk,
-      continuing_subword_prefix: "##",
-      max_input_chars_per_word: 100,
-      vocab,
-    },
-  });
-}
-
-/**
- * Writes {@linkcode tinyTokenizerJson} to a temporary folder and loads it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { tinyTokenizer } from "./_testing.ts";
- * const tok = await tinyTokenizer("roberta");
- * assert(tok.padId === 1 && tok.encode("the cat")[0] === 0);
- * ```
- */
-export async function tinyTokenizer(style: "bert" | "roberta" = "bert"): Promise<TextTokenizer> {
-  const dir = await Deno.makeTempDir({ prefix: "xlir-tok-" });
-  await Deno.writeTextFile(`${dir}/tokenizer.json`, tinyTokenizerJson(style));
-  return await loadTokenizer(dir);
-}
+export { tinyTokenizer, tinyTokenizerJson } from "../data/_testing.ts";
 
 const QUERIES = [
   "who sat on the mat?",
@@ -205,8 +79,15 @@ export interface ReferenceConfig {
  * L2 normalisation. Weights use the transformer's names, linear weights `[in, out]`.
  *
  * @example
- * ```ts ignore
- * const v = referenceEmbed(config, weights, Int32Array.of(2, 5, 3));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { referenceEmbed } from "./_testing.ts";
+ * import { initTransformerWeights, transformerConfig } from "./transformer.ts";
+ * const config = transformerConfig({
+ *   vocabSize: 10, hiddenSize: 8, numLayers: 1, numHeads: 2, intermediateSize: 16, maxPositions: 16,
+ * });
+ * const v = referenceEmbed({ ...config, pooling: "mean" }, initTransformerWeights(config, 1), Int32Array.of(2, 5, 3));
+ * assert(v.length === 8 && Math.abs(Math.hypot(...v) - 1) < 1e-12);
  * ```
  */
 export function referenceEmbed(
@@ -347,8 +228,18 @@ export function referenceEmbed(
  * The float64 InfoNCE (q→p, plus `w`·p→q) of {@linkcode referenceEmbed}'s vectors.
  *
  * @example
- * ```ts ignore
- * const loss = referenceLoss(config, weights, batch, 0.05);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { referenceLoss, tinyBatch, tinyTokenizer } from "./_testing.ts";
+ * import { initTransformerWeights, transformerConfig } from "./transformer.ts";
+ * const tok = await tinyTokenizer();
+ * const config = transformerConfig({
+ *   vocabSize: tok.vocabSize, hiddenSize: 8, numLayers: 1, numHeads: 2, intermediateSize: 16, maxPositions: 32,
+ * });
+ * const w = initTransformerWeights(config, 1);
+ * const loss = referenceLoss({ ...config, pooling: "mean" }, w, tinyBatch(tok, 4), 0.05);
+ * // In-batch InfoNCE over 4 pairs of near-random embeddings: about log(4).
+ * assert(loss > 0 && Math.abs(loss - Math.log(4)) < 1);
  * ```
  */
 export function referenceLoss(

@@ -12,6 +12,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import { Rng } from "../sampling/rng.ts";
 import { InputError } from "../util/errors.ts";
 import "./_gradients.ts";
 import { tensorFromValues } from "./backend.ts";
@@ -230,7 +231,7 @@ const dropoutOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 });
 
 /**
- * Inverted dropout with a mask drawn in JS from a seeded generator (the same
+ * Inverted dropout with a mask drawn in JS from the seeded {@linkcode Rng} (the same
  * mask on every backend); the backward pass keeps only the mask.
  *
  * @param x The input.
@@ -253,13 +254,9 @@ export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
   if (rate <= 0) return x;
   const keep = 1 - rate, scale = 1 / keep;
   const mask = new Float32Array(x.size);
-  let a = seed >>> 0;
+  const rng = new Rng(seed);
   for (let i = 0; i < mask.length; i++) {
-    // mulberry32
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    if (((t ^ (t >>> 14)) >>> 0) / 4294967296 < keep) mask[i] = scale;
+    if (rng.nextU32() / 4294967296 < keep) mask[i] = scale;
   }
   return tf.tidy(() => dropoutOp(x, tensorFromValues(mask, x.shape)) as tf.Tensor);
 }

@@ -19,18 +19,6 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 
-/** AdamW's hyper-parameters (PyTorch defaults, with weight decay 0.01). */
-export interface AdamWOptions {
-  /** β1. Default 0.9. */
-  beta1?: number;
-  /** β2. Default 0.999. */
-  beta2?: number;
-  /** ε. Default 1e-8. */
-  eps?: number;
-  /** Decoupled weight decay λ. Default 0.01. */
-  weightDecay?: number;
-}
-
 /** The per-step scalars both update functions share. */
 export interface AdamWStep {
   /** Learning rate of this step. */
@@ -42,25 +30,6 @@ export interface AdamWStep {
   eps: number;
   /** Weight decay for this parameter (0 for biases and LayerNorm). */
   weightDecay: number;
-}
-
-/**
- * Fills AdamW's defaults.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { adamWDefaults } from "./adamw_tf.ts";
- * assert(adamWDefaults({}).beta2 === 0.999);
- * ```
- */
-export function adamWDefaults(options: AdamWOptions): Required<AdamWOptions> {
-  return {
-    beta1: options.beta1 ?? 0.9,
-    beta2: options.beta2 ?? 0.999,
-    eps: options.eps ?? 1e-8,
-    weightDecay: options.weightDecay ?? 0.01,
-  };
 }
 
 /**

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "./backend.ts";
-import { adamWDefaults, adamWRows, type AdamWStep, adamWUpdate } from "./adamw_tf.ts";
+import { adamWRows, type AdamWStep, adamWUpdate } from "./adamw_tf.ts";
+import { resolveAdamW } from "./sparse_adamw.ts";
 
 /** torch.optim.AdamW as its documentation states it, in float64. */
 function reference(p0: number[], grads: number[][], lr: number, wd: number): number[] {
@@ -29,7 +30,7 @@ const GRADS = [
   [1, 1, 1, 1, 1, 1],
 ];
 const step = (t: number, lr: number, wd: number): AdamWStep => ({
-  ...adamWDefaults({}),
+  ...resolveAdamW(),
   lr,
   step: t,
   weightDecay: wd,

@@ -139,9 +139,12 @@ export interface TrainableEncoder extends Encoder {
  * import assert from "node:assert/strict";
  * import { NO_PROMPTS, tokenizeWithPrefix } from "./encoder.ts";
  * import { tinyTokenizer } from "./_testing.ts";
- * const tok = await tinyTokenizer();
- * const [withPrefix] = tokenizeWithPrefix(tok, ["the cat"], "passage", 64);
- * const [bare] = tokenizeWithPrefix(tok, ["the cat"], "passage", 64, NO_PROMPTS);
+ * const tokenizer = await tinyTokenizer();
+ * const [ids] = tokenizeWithPrefix(tokenizer, ["wer war die hauptstadt von germany?"], "query", 6);
+ * // [CLS] query : wer war [SEP], cut at 6 ids (the stand-ins' prompts)
+ * assert.deepEqual([...ids], [2, ...tokenizer.encode("query: wer war", { addSpecialTokens: false }), 3]);
+ * const [withPrefix] = tokenizeWithPrefix(tokenizer, ["the cat"], "passage", 64);
+ * const [bare] = tokenizeWithPrefix(tokenizer, ["the cat"], "passage", 64, NO_PROMPTS);
  * assert(withPrefix.length > bare.length);
  * ```
  */

@@ -75,10 +75,12 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
  * @throws {InputError} when the folder or file is missing or not a JSON object.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readModelConfig } from "./hf_checkpoint.ts";
- * const cfg = await readModelConfig("models/bert-base-multilingual-cased");
- * console.log(cfg.model_type); // "bert"
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/config.json`, '{"model_type": "bert", "hidden_size": 768}');
+ * assert.equal((await readModelConfig(dir)).model_type, "bert");
  * ```
  */
 export async function readModelConfig(dir: string): Promise<Record<string, unknown>> {
@@ -182,8 +184,21 @@ export function configFromHf(
  * @throws {InputError} naming a missing tensor, or one whose shape differs (expected vs found).
  *
  * @example
- * ```ts ignore
- * const { weights } = weightsFromHf(tensors, config, "model.safetensors");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { saveTransformer, weightsFromHf } from "./hf_checkpoint.ts";
+ * import { readSafetensors } from "./safetensors.ts";
+ * import { createTransformer } from "./transformer.ts";
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const model = await createTransformer({ numLayers: 1, hiddenSize: 8, numHeads: 2, intermediateSize: 16, maxPositions: 32 }, await tinyTokenizer());
+ * const dir = await Deno.makeTempDir();
+ * await saveTransformer(model, dir); // BertModel names, `[out, in]` linear weights
+ * const { tensors } = await readSafetensors(`${dir}/model.safetensors`);
+ * const { weights } = weightsFromHf(tensors, model.config, "model.safetensors");
+ * const own = await model.exportWeights();
+ * const name = "encoder.layer.0.attention.self.query.weight";
+ * assert.deepEqual(weights[name], own[name].data); // back in `[in, out]`
+ * model.dispose();
  * ```
  */
 export function weightsFromHf(
@@ -271,9 +286,19 @@ export function hfConfigJson(c: TransformerConfig): Record<string, unknown> {
  * @param dir Target folder (created; files replaced atomically one by one).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { saveTransformer } from "./hf_checkpoint.ts";
- * await saveTransformer(model, "out/models/hybrid-mbert");
+ * import { createTransformer } from "./transformer.ts";
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const model = await createTransformer({ numLayers: 1, hiddenSize: 8, numHeads: 2, intermediateSize: 16, maxPositions: 32 }, await tinyTokenizer());
+ * const dir = await Deno.makeTempDir();
+ * await saveTransformer(model, dir);
+ * for (const f of ["config.json", "model.safetensors", "tokenizer.json", "modules.json", "1_Pooling/config.json"]) {
+ *   assert(Deno.statSync(`${dir}/${f}`).isFile, f);
+ * }
+ * assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/config.json`)).model_type, "bert");
+ * model.dispose();
  * ```
  */
 export async function saveTransformer(model: SavableTransformer, dir: string): Promise<void> {

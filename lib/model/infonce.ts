@@ -18,6 +18,8 @@
  * @module
  */
 
+import { InputError } from "../util/errors.ts";
+
 /** Options of the InfoNCE loss. */
 export interface InfoNceOptions {
   /** Temperature τ; scores are `cos / τ`. Default 0.05 (scale 20). */
@@ -28,6 +30,35 @@ export interface InfoNceOptions {
 
 /** Default temperature: 0.05, sentence-transformers' scale 20. */
 export const DEFAULT_TEMPERATURE = 0.05;
+
+/**
+ * The loss settings with their defaults filled in and checked: the one place
+ * both implementations (this float64 one and the tfjs one of
+ * `infonce_tf.ts`) take them from.
+ *
+ * @param options Temperature (default {@linkcode DEFAULT_TEMPERATURE}) and symmetric weight (default 0).
+ * @returns Both settings.
+ * @throws {InputError} when the temperature is not > 0 or the weight is negative.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveInfoNce } from "./infonce.ts";
+ * assert.deepEqual(resolveInfoNce(), { temperature: 0.05, symmetricWeight: 0 });
+ * assert.throws(() => resolveInfoNce({ temperature: 0 }), /temperature must be > 0, got 0/);
+ * ```
+ */
+export function resolveInfoNce(options: InfoNceOptions = {}): Required<InfoNceOptions> {
+  const temperature = options.temperature ?? DEFAULT_TEMPERATURE;
+  if (!(temperature > 0)) {
+    throw new InputError(`InfoNCE temperature must be > 0, got ${temperature}`);
+  }
+  const symmetricWeight = options.symmetricWeight ?? 0;
+  if (!(symmetricWeight >= 0)) {
+    throw new InputError(`InfoNCE symmetricWeight must be >= 0, got ${symmetricWeight}`);
+  }
+  return { temperature, symmetricWeight };
+}
 
 /**
  * InfoNCE from the cosine matrix, with its gradient.
@@ -53,8 +84,8 @@ export function infoNceFromCosines(
   options: InfoNceOptions = {},
   grad?: Float64Array,
 ): number {
-  const scale = 1 / (options.temperature ?? DEFAULT_TEMPERATURE);
-  const w = options.symmetricWeight ?? 0;
+  const { temperature, symmetricWeight: w } = resolveInfoNce(options);
+  const scale = 1 / temperature;
   const inv = 1 / n;
   if (grad) grad.fill(0, 0, n * n);
   let loss = 0;

@@ -18,18 +18,8 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { InputError } from "../util/errors.ts";
+import { type InfoNceOptions, resolveInfoNce } from "./infonce.ts";
 import { mm } from "./_tf_ops.ts";
-
-/** Options of {@linkcode infoNceLoss}. */
-export interface InfoNceOptions {
-  /** Temperature τ. Default 0.05. */
-  temperature?: number;
-  /** Weight `w` of the passage→query term. Default 0 (the paper's one-directional loss). */
-  symmetricWeight?: number;
-}
-
-/** The paper's temperature. */
-export const DEFAULT_TEMPERATURE = 0.05;
 
 function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
   const [rows, cols] = logits.shape;
@@ -67,8 +57,7 @@ export function infoNceLoss(
   p: tf.Tensor2D,
   options: InfoNceOptions = {},
 ): tf.Scalar {
-  const tau = options.temperature ?? DEFAULT_TEMPERATURE;
-  if (!(tau > 0)) throw new InputError(`InfoNCE temperature must be > 0, got ${tau}`);
+  const { temperature: tau, symmetricWeight: w } = resolveInfoNce(options);
   const [bq, dq] = q.shape;
   const [bp, dp] = p.shape;
   if (bq === 0 || dq !== dp || bp < bq) {
@@ -77,8 +66,6 @@ export function infoNceLoss(
         `expected at least one query, as many passages as queries, and equal dims`,
     );
   }
-  const w = options.symmetricWeight ?? 0;
-  if (!(w >= 0)) throw new InputError(`InfoNCE symmetricWeight must be >= 0, got ${w}`);
   if (w > 0 && bp !== bq) {
     throw new InputError(`symmetric InfoNCE needs as many passages (${bp}) as queries (${bq})`);
   }

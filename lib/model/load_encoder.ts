@@ -50,9 +50,21 @@ export interface LoadTransformerOptions extends TransformerOptions {
  * @throws {InputError} for a missing folder/file/tensor, a module xlir does not run, or a shape mismatch.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadTransformer } from "./load_encoder.ts";
- * const model = await loadTransformer("models/LaBSE"); // CLS pooling, Dense(tanh), Normalize
+ * import { saveTransformer } from "./hf_checkpoint.ts";
+ * import { createTransformer } from "./transformer.ts";
+ * import { tinyBatch, tinyTokenizer } from "./_testing.ts";
+ * const tok = await tinyTokenizer();
+ * const saved = await createTransformer({ numLayers: 1, hiddenSize: 8, numHeads: 2, intermediateSize: 16, maxPositions: 32 }, tok);
+ * const dir = await Deno.makeTempDir();
+ * await saveTransformer(saved, dir);
+ * // e.g. "models/LaBSE": CLS pooling, Dense(tanh), Normalize, as its modules.json says
+ * const model = await loadTransformer(dir, { pooling: "cls" });
+ * assert.equal(model.embedIds(tinyBatch(tok, 2).queries).length, 2 * 8);
+ * saved.dispose();
+ * model.dispose();
  * ```
  */
 export async function loadTransformer(
@@ -108,9 +120,19 @@ export async function loadTransformer(
  * @throws {InputError} for a missing folder or file, or an unknown `model_type`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadEncoder } from "./load_encoder.ts";
- * const enc = await loadEncoder("out/models/hybrid");
+ * import { createStaticEncoder } from "./static_encoder.ts";
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const dir = await Deno.makeTempDir();
+ * const saved = createStaticEncoder({ tokenizer: await tinyTokenizer(), dim: 8, seed: 1 });
+ * await saved.save(dir);
+ * const enc = await loadEncoder(dir);
+ * const vecs = enc.embedIds([enc.tokenizer.encode("Query: wer war die hauptstadt von germany?")]);
+ * assert(enc.architecture === "static" && vecs.length === 8);
+ * saved.dispose();
+ * enc.dispose();
  * ```
  */
 export async function loadEncoder(

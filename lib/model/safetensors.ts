@@ -172,9 +172,16 @@ export function encodeSafetensors(
  * Reads a safetensors file.
  *
  * @example
- * ```ts ignore
- * import { readSafetensors } from "./safetensors.ts";
- * const { tensors } = await readSafetensors("model/model.safetensors");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readSafetensors, writeSafetensors } from "./safetensors.ts";
+ * const path = `${await Deno.makeTempDir()}/model.safetensors`;
+ * const data = new Float32Array([1, 2, 3, 4, 5, 6]);
+ * await writeSafetensors(path, { "embeddings.weight": { dtype: "F32", shape: [2, 3], data } }, { format: "pt" });
+ * const { tensors, metadata } = await readSafetensors(path);
+ * assert.deepEqual(tensors["embeddings.weight"].shape, [2, 3]);
+ * assert.deepEqual(tensors["embeddings.weight"].data, data);
+ * assert.equal(metadata.format, "pt");
  * ```
  */
 export async function readSafetensors(

@@ -48,7 +48,9 @@ export const ADAMW_DEFAULTS: Readonly<Required<AdamWOptions>> = Object.freeze({
 });
 
 /**
- * Fills in the defaults.
+ * Fills in the defaults ({@linkcode ADAMW_DEFAULTS}; an absent or undefined
+ * field takes its default): the one place the static encoder's AdamW and the
+ * tfjs one (`adamw_tf.ts`, the transformer's) take them from.
  *
  * @example
  * ```ts
@@ -58,7 +60,12 @@ export const ADAMW_DEFAULTS: Readonly<Required<AdamWOptions>> = Object.freeze({
  * ```
  */
 export function resolveAdamW(options: AdamWOptions = {}): Required<AdamWOptions> {
-  return { ...ADAMW_DEFAULTS, ...options };
+  return {
+    beta1: options.beta1 ?? ADAMW_DEFAULTS.beta1,
+    beta2: options.beta2 ?? ADAMW_DEFAULTS.beta2,
+    eps: options.eps ?? ADAMW_DEFAULTS.eps,
+    weightDecay: options.weightDecay ?? ADAMW_DEFAULTS.weightDecay,
+  };
 }
 
 /** The per-step constants of the AdamW update (see {@linkcode adamWCoefficients}). */

@@ -49,14 +49,10 @@ import {
   transformerParamShapes,
   WORD_EMBEDDINGS,
 } from "./transformer_config.ts";
-import {
-  adamWDefaults,
-  type AdamWOptions,
-  adamWRows,
-  type AdamWStep,
-  adamWUpdate,
-} from "./adamw_tf.ts";
-import { DEFAULT_TEMPERATURE, infoNceLoss, type InfoNceOptions } from "./infonce_tf.ts";
+import { adamWRows, type AdamWStep, adamWUpdate } from "./adamw_tf.ts";
+import { type InfoNceOptions, resolveInfoNce } from "./infonce.ts";
+import { infoNceLoss } from "./infonce_tf.ts";
+import { type AdamWOptions, resolveAdamW } from "./sparse_adamw.ts";
 
 export {
   encoderParamShapes,
@@ -245,14 +241,21 @@ const noDrop: Drop = (x) => x;
 /**
  * A BERT-style dual encoder (one model for queries and passages) in tfjs,
  * trainable with InfoNCE and AdamW. Build one with {@linkcode createTransformer}
- * or load one with `loadEncoder` (`hf_checkpoint.ts`).
+ * or load one with `loadEncoder` (`load_encoder.ts`).
  *
  * @example
- * ```ts ignore
- * const model = await createTransformer({ vocabSize: tok.vocabSize, numLayers: 2, hiddenSize: 128,
- *   numHeads: 4, intermediateSize: 512 }, tok);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTransformer } from "./transformer.ts";
+ * import { tinyBatch, tinyTokenizer } from "./_testing.ts";
+ * const tok = await tinyTokenizer();
+ * const model = await createTransformer({ vocabSize: tok.vocabSize, numLayers: 1, hiddenSize: 16,
+ *   numHeads: 2, intermediateSize: 32, maxPositions: 32 }, tok, { seed: 1 });
+ * const { queries, passages } = tinyBatch(tok, 4);
  * const loss = model.trainStep({ queries, passages }, { lr: 1e-4 });
- * const vecs = model.embedIds(passages); // passages.length × 128, unit rows
+ * const vecs = model.embedIds(passages); // passages.length × 16, unit rows
+ * assert(Number.isFinite(loss) && vecs.length === 4 * 16);
+ * model.dispose();
  * ```
  */
 export class TransformerEncoder implements TrainableEncoder {
@@ -310,9 +313,8 @@ export class TransformerEncoder implements TrainableEncoder {
     }
     this.maxLength = maxLength;
     this.options = {
-      ...adamWDefaults(options),
-      temperature: options.temperature ?? DEFAULT_TEMPERATURE,
-      symmetricWeight: options.symmetricWeight ?? 0,
+      ...resolveAdamW(options),
+      ...resolveInfoNce(options),
       maxGradNorm: options.maxGradNorm ?? 1,
       dropout: options.dropout ?? true,
       embeddingUpdate: options.embeddingUpdate ?? "dense",

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { Rng } from "../sampling/rng.ts";
 import { InputError } from "../util/errors.ts";
 import { type Activation, checkActivation } from "./_tf_ops.ts";
 import {
@@ -209,17 +210,6 @@ export function transformerParamShapes(c: TransformerConfig): [string, number[]]
   return out;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * BERT's random initialisation (`N(0, initializerRange)` weights and
  * embeddings, zero biases, LayerNorm 1/0, zero padding row), seeded.
@@ -236,9 +226,9 @@ export function initTransformerWeights(
   c: TransformerConfig,
   seed = 0,
 ): Record<string, Float32Array> {
-  const rand = mulberry32(seed ^ 0x5eed);
+  const rng = new Rng(seed);
   const normal = () => {
-    const u = 1 - rand(), v = rand();
+    const u = 1 - rng.float(), v = rng.float();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v) * c.initializerRange;
   };
   const out: Record<string, Float32Array> = {};

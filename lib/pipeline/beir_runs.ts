@@ -7,13 +7,11 @@
  */
 
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { BeirResult } from "../eval/beir_eval.ts";
 import { InputError } from "../util/errors.ts";
+import { fromRoot } from "../util/root.ts";
 import type { ExperimentResults } from "./experiment.ts";
-import type { Row } from "./summarize.ts";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import type { Row } from "../util/row.ts";
 
 /** Options of {@linkcode runBeir}. */
 export interface BeirRunOptions {
@@ -39,7 +37,7 @@ export async function runBeir(model: string, options: BeirRunOptions): Promise<B
     "--allow-env",
     "--allow-run=git,cat",
     "--allow-ffi",
-    join(ROOT, "tasks/beir.ts"),
+    fromRoot("tasks/beir.ts"),
     "--dataset",
     options.dataset,
     "--model",

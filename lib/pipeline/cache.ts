@@ -12,16 +12,16 @@
  */
 
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { canonicalJson } from "../train/config.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { fromRoot } from "../util/root.ts";
 import { codeHash } from "./code_hash.ts";
 
 /** Where entries live: `XLIR_CACHE`, else `.cache/xlir` in the checkout. */
 export function cacheRoot(): string {
-  return Deno.env.get("XLIR_CACHE") ?? fileURLToPath(new URL("../../.cache/xlir", import.meta.url));
+  return Deno.env.get("XLIR_CACHE") ?? fromRoot(".cache/xlir");
 }
 
 async function hashTree(root: string, keep: (rel: string) => boolean): Promise<string> {
@@ -50,6 +50,18 @@ const dataHashes = new Map<string, Promise<string>>();
 /**
  * sha256 over the files of some folders (e.g. datasets in the data
  * directory), memoised for the process; a missing folder hashes as absent.
+ * Only the folders' contents (relative paths and bytes) and their order count,
+ * not where they are: the same data under another directory hashes the same.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { folderHash } from "./cache.ts";
+ * const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+ * for (const d of [a, b]) await Deno.writeTextFile(`${d}/x.txt`, "same");
+ * assert.equal(await folderHash([a]), await folderHash([b]));
+ * assert.notEqual(await folderHash([a]), await folderHash([`${a}/missing`]));
+ * ```
  */
 export function folderHash(dirs: readonly string[]): Promise<string> {
   const key = dirs.join("\u0000");
@@ -57,11 +69,11 @@ export function folderHash(dirs: readonly string[]): Promise<string> {
   if (!h) {
     h = (async () => {
       const parts: string[] = [];
-      for (const d of dirs) {
+      for (const [i, d] of dirs.entries()) {
         try {
-          parts.push(`${d}:${await hashTree(d, () => true)}`);
+          parts.push(`${i}:${await hashTree(d, () => true)}`);
         } catch {
-          parts.push(`${d}:absent`);
+          parts.push(`${i}:absent`);
         }
       }
       return sha256Hex(parts.join("\n"));
@@ -81,14 +93,16 @@ export interface CacheEntry {
 
 /**
  * The key of the entry for (kind, inputs) whose step runs the modules
- * reachable from `code` (its entry modules).
+ * reachable from `code` (its entry modules), their paths taken relative to
+ * `codeRoot` (default: the checkout root).
  */
 export async function cacheKey(
   kind: string,
   inputs: unknown,
   code: readonly (string | URL)[],
+  codeRoot?: string,
 ): Promise<{ key: string; code: string }> {
-  const codeKey = await codeHash(code);
+  const codeKey = await codeHash(code, { root: codeRoot });
   return { key: sha256Hex(canonicalJson({ kind, inputs, code: codeKey })), code: codeKey };
 }
 

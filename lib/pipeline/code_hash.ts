@@ -17,6 +17,7 @@
 import { createHash } from "node:crypto";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ROOT } from "../util/root.ts";
 
 const STATIC = /\b(?:import|export)\b[^'"`;]*?\bfrom\s*["']([^"']+)["']/g;
 const BARE = /\bimport\s*["']([^"']+)["']/g;
@@ -65,8 +66,10 @@ function toPath(p: string | URL): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { importGraph } from "./code_hash.ts";
+ * import { fromRoot } from "../util/root.ts";
  * const files = await importGraph([new URL("./code_hash.ts", import.meta.url)]);
- * assert.equal(files.length, 1); // it imports only node: built-ins
+ * // it imports node: built-ins and one local module
+ * assert.deepEqual(files, [fromRoot("lib/pipeline/code_hash.ts"), fromRoot("lib/util/root.ts")]);
  * ```
  */
 export async function importGraph(entries: readonly (string | URL)[]): Promise<string[]> {
@@ -105,7 +108,6 @@ export interface CodeHashOptions {
   extra?: readonly string[];
 }
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const memo = new Map<string, Promise<string>>();
 
 /**

@@ -3,10 +3,9 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ROOT } from "../util/root.ts";
 import { codeHash, importGraph, localImports } from "./code_hash.ts";
 import { EVAL_ENTRIES, TRAIN_ENTRIES } from "./runs.ts";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** A copy of lib/ and the lockfiles in a temp root; the entries mapped into it. */
 async function copyRoot(): Promise<string> {

@@ -7,21 +7,21 @@
  */
 
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { resolveDataDir } from "../data/data_dir.ts";
 import { type ChanceLevels, chanceLevels } from "../eval/chance.ts";
 import { loadMlqaR } from "../data/mlqa_r.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { loadXquadR } from "../data/xquad_r.ts";
-import { BatchSampler } from "../sampling/batch_sampler.ts";
 import { loadConfig } from "../train/config.ts";
+import { configSampler } from "../train/sampler.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
+import { fromRoot } from "../util/root.ts";
 import type { ExperimentConfig } from "./experiment.ts";
 
 /** Loads an evaluation dataset by name (MLQA-R from LAReQA's files unless `mlqaSource` says otherwise). */
 export function loadEvalDataset(
   name: string,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
   mlqaSource: "lareqa" | "rebuild" = "lareqa",
 ): Promise<LareqaDataset> {
   return name === "xquad-r" ? loadXquadR({ dataDir }) : loadMlqaR({ dataDir, source: mlqaSource });
@@ -38,7 +38,7 @@ function evaluatedDatasets(exp: ExperimentConfig): string[] {
  */
 export async function chanceOf(
   exp: ExperimentConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<ChanceLevels[]> {
   const out: ChanceLevels[] = [];
   for (const d of evaluatedDatasets(exp)) {
@@ -51,13 +51,7 @@ export async function chanceOf(
 /** What the descriptive claims are checked against. */
 export interface DescriptiveEvidence {
   /** Languages and (query, candidate) language pairs per evaluated dataset. */
-  datasets: {
-    dataset: string;
-    languages: number;
-    monoPairs: number;
-    crossPairs: number;
-    parallel: boolean;
-  }[];
+  datasets: DatasetCoverage[];
   /** Training texts found verbatim in the evaluated dataset, per (finetune, dataset). */
   overlap: { finetune: string; dataset: string; overlapping: number; trainingTexts: number }[];
   /** Share of X-X batches the hybrid sampler drew, and its α. */
@@ -74,7 +68,7 @@ export interface DescriptiveEvidence {
  */
 export async function descriptiveEvidence(
   exp: ExperimentConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<DescriptiveEvidence> {
   const datasets: Record<string, LareqaDataset> = {};
   for (const d of evaluatedDatasets(exp)) {
@@ -83,11 +77,10 @@ export async function descriptiveEvidence(
   const overlap = [];
   for (const [finetune, spec] of Object.entries(exp.finetune)) {
     for (const d of spec.evaluate) {
-      const path = fileURLToPath(new URL(`../../${spec.config}`, import.meta.url));
       overlap.push({
         finetune,
         dataset: d,
-        ...(await trainingOverlap(path, datasets[d], dataDir)),
+        ...(await trainingOverlap(fromRoot(spec.config), datasets[d], dataDir)),
       });
     }
   }
@@ -114,7 +107,7 @@ export async function descriptiveEvidence(
 export async function trainingOverlap(
   configPath: string,
   dataset: LareqaDataset,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<{ overlapping: number; trainingTexts: number }> {
   const config = await loadConfig(configPath);
   const set = await buildTrainingSet(config.data, config.seed, dataDir);
@@ -135,12 +128,24 @@ export async function trainingOverlap(
   return { overlapping, trainingTexts: training.size };
 }
 
+/** What {@linkcode datasetCoverage} says of one dataset. */
+export interface DatasetCoverage {
+  dataset: string;
+  languages: number;
+  /** Languages with questions (each is a mono pair). */
+  monoPairs: number;
+  /** Ordered pairs of different languages that share a question. */
+  crossPairs: number;
+  /** Every question in at least two languages. */
+  parallel: boolean;
+}
+
 /**
  * Languages of each dataset and the (query language, candidate language)
  * pairs the evaluation has: a pair counts when the two languages share at
  * least one question (MLQA-R's questions exist in 2–4 of its 7 languages).
  */
-export function datasetCoverage(datasets: Record<string, LareqaDataset>) {
+export function datasetCoverage(datasets: Record<string, LareqaDataset>): DatasetCoverage[] {
   return Object.entries(datasets).map(([name, ds]) => {
     const ids = Object.fromEntries(
       ds.languages.map((l) => [l, new Set(ds.byLang[l].questions.map((q) => q.qid))]),
@@ -171,19 +176,11 @@ export async function xxShare(
   finetune: string,
   alpha: number,
   epochs = 5,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<{ alpha: number; share: number; batches: number }> {
-  const config = await loadConfig(
-    new URL(`../../${exp.finetune[finetune].config}`, import.meta.url).pathname,
-  );
+  const config = await loadConfig(fromRoot(exp.finetune[finetune].config));
   const set = await buildTrainingSet(config.data, 1, dataDir);
-  const sampler = new BatchSampler(set.train, {
-    batchSize: config.sampling.batchSize,
-    alpha,
-    seed: 1,
-    languages: set.languages,
-    uniqueGroups: config.sampling.uniqueGroups,
-  });
+  const sampler = configSampler(set.train, set.languages, config.sampling, 1, { alpha });
   let xx = 0, n = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const b of sampler.batches(epoch)) {

@@ -47,10 +47,10 @@
  * @module
  */
 
-import { isAbsolute, join } from "node:path";
 import { resolveDataDir } from "../data/data_dir.ts";
 import { loadConfig, resolveConfig, type TrainConfig } from "../train/config.ts";
 import { InputError } from "../util/errors.ts";
+import { fromRoot } from "../util/root.ts";
 import { progressLine } from "../util/progress.ts";
 import {
   type EvalRecord,
@@ -180,12 +180,6 @@ function deepMerge(a: Json, b: Json): Json {
       : v;
   }
   return out;
-}
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-function fromRoot(path: string): string {
-  return isAbsolute(path) ? path : join(ROOT, path);
 }
 
 function seedList(value: unknown, where: string): number[] {
@@ -436,14 +430,37 @@ function datasetsOf(exp: ExperimentConfig): ("xquad-r" | "mlqa-r")[] {
  * Runs (or loads from the cache) the whole grid of an experiment.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadExperiment, runExperiment } from "./experiment.ts";
- * const results = await runExperiment(await loadExperiment("configs/experiment.quick.json"));
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * const dataDir = await writeTinyDataDir();
+ * const p1 = `${dataDir}/p1.json`;
+ * await Deno.writeTextFile(p1, JSON.stringify({
+ *   model: { dim: 8 }, data: { protocol: "ict", languages: ["de", "en"], validFraction: 0 },
+ *   sampling: { batchSize: 2, uniqueGroups: false }, train: { epochs: 1 },
+ * }));
+ * await Deno.writeTextFile(`${dataDir}/exp.json`, JSON.stringify({
+ *   name: "tiny", seeds: [1], strategies: { "X-X": 1, hybrid: 0.5 }, bases: { unaligned: null },
+ *   finetune: { P1: { protocol: "P1", config: p1, evaluate: ["xquad-r"] } },
+ *   eval: { maxQueries: 0, mlqaSource: "lareqa" },
+ * }));
+ * const results = await runExperiment(await loadExperiment(`${dataDir}/exp.json`), dataDir);
+ * assert.deepEqual(results.runs.map((r) => `${r.finetune}/${r.strategy} on ${r.dataset}`), [
+ *   "P1/X-X on xquad-r",
+ *   "P1/hybrid on xquad-r",
+ * ]);
+ * // the null base, evaluated as it is at the seed its runs start from
+ * assert.deepEqual(results.bases.map((b) => `${b.base}@${b.seed} on ${b.dataset}`), [
+ *   "unaligned@1 on xquad-r",
+ * ]);
+ * assert.equal(results.bm25[0].eval.summary.mono.map, 1);
  * ```
  */
 export async function runExperiment(
   exp: ExperimentConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<ExperimentResults> {
   const results: ExperimentResults = { config: exp, runs: [], bases: [], bm25: [], extra: [] };
   const plan = planGrid(exp);

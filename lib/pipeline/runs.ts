@@ -30,7 +30,7 @@ import { train, type TrainResult } from "../train/trainer.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
-import { cached, folderHash } from "./cache.ts";
+import { cached, cacheKey, folderHash } from "./cache.ts";
 
 /**
  * The entry modules of a training run and of an evaluation: the cache key
@@ -84,21 +84,73 @@ export interface TrainedModel {
   fresh: boolean;
 }
 
+/** Where a step's code is: its entry modules, and the root their paths are taken from. */
+export interface StepCode {
+  entries: readonly (string | URL)[];
+  /** Default: the checkout root. */
+  root?: string;
+}
+
+/** What a training run's cache key covers besides the code: the config and its data. */
+export async function trainInputs(
+  config: TrainConfig,
+  dataDir: string = resolveDataDir(),
+): Promise<{ config: TrainConfig; data: string }> {
+  return { config, data: await folderHash(dataFolders(TRAIN_DATA[config.data.protocol], dataDir)) };
+}
+
 /**
- * Trains `config` (or loads the cached result).
+ * The cache key of training `config`: it moves with the config, the data it
+ * reads and every module the training can execute, and only with them.
  *
  * @example
- * ```ts ignore
- * import { trainCached } from "./runs.ts";
- * const { modelDir } = await trainCached(config);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trainKey } from "./runs.ts";
+ * import { resolveConfig } from "../train/config.ts";
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * const dataDir = await writeTinyDataDir();
+ * const a = await trainKey(resolveConfig({ optim: { lr: 0.05 } }), dataDir);
+ * assert.equal(a, await trainKey(resolveConfig({ optim: { lr: 0.05 } }), dataDir));
+ * assert.notEqual(a, await trainKey(resolveConfig({ optim: { lr: 0.1 } }), dataDir));
+ * ```
+ */
+export async function trainKey(
+  config: TrainConfig,
+  dataDir: string = resolveDataDir(),
+  code: StepCode = { entries: TRAIN_ENTRIES },
+): Promise<string> {
+  return (await cacheKey("train", await trainInputs(config, dataDir), code.entries, code.root)).key;
+}
+
+/**
+ * Trains `config` (or loads the cached result, whose key is {@linkcode trainKey}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trainCached, trainKey } from "./runs.ts";
+ * import { resolveConfig } from "../train/config.ts";
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * const dataDir = await writeTinyDataDir();
+ * const config = resolveConfig({
+ *   model: { dim: 8 },
+ *   data: { protocol: "ict", languages: ["de", "en"], validFraction: 0 },
+ *   sampling: { batchSize: 2, uniqueGroups: false },
+ *   train: { epochs: 1 },
+ * });
+ * const { key, modelDir, fresh } = await trainCached(config, dataDir);
+ * assert(fresh && key === await trainKey(config, dataDir));
+ * assert(Deno.statSync(`${modelDir}/model.safetensors`).isFile);
+ * assert.equal((await trainCached(config, dataDir)).fresh, false); // loaded from the cache
  * ```
  */
 export async function trainCached(
   config: TrainConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<TrainedModel> {
-  const data = await folderHash(dataFolders(TRAIN_DATA[config.data.protocol], dataDir));
-  const entry = await cached("train", { config, data }, async (dir) => {
+  const entry = await cached("train", await trainInputs(config, dataDir), async (dir) => {
     const set = await buildTrainingSet(config.data, config.seed, dataDir);
     const { model, backend } = await buildModel(config, dataDir);
     try {
@@ -131,7 +183,7 @@ const INIT_DATA = ["parallel", "vocab"];
  */
 export async function initCached(
   config: TrainConfig,
-  dataDir = resolveDataDir(),
+  dataDir: string = resolveDataDir(),
 ): Promise<TrainedModel> {
   const data = await folderHash(dataFolders(INIT_DATA, dataDir));
   const inputs = { model: config.model, seed: config.seed, data };
@@ -197,32 +249,93 @@ function loadDataset(
   return ds;
 }
 
+/** How a model's embeddings are scored: as they are, or mean-centred per language (`mean_centered.ts`). */
+export type EvalVariant = "plain" | "mean-centered";
+
 /**
- * Evaluates a trained model (by its cache key and directory) or BM25 (`model =
- * "bm25"`) on `dataset` (or loads the cached result).
+ * What an evaluation's cache key covers besides the code (the variant only
+ * when it is not `"plain"`, so plain evaluations keep their keys).
+ *
+ * @throws {InputError} for BM25 with a variant other than `"plain"`.
+ */
+export async function evalInputs(
+  model: "bm25" | { key: string },
+  dataset: "xquad-r" | "mlqa-r",
+  settings: EvalSettings,
+  dataDir: string = resolveDataDir(),
+  variant: EvalVariant = "plain",
+): Promise<
+  { model: string; dataset: string; settings: EvalSettings; data: string; variant?: EvalVariant }
+> {
+  if (model === "bm25" && variant !== "plain") {
+    throw new InputError(`BM25 has no ${variant} variant (it has no embeddings)`);
+  }
+  const folders = dataset === "xquad-r" ? ["xquad-r", "vocab"] : ["mlqa-r", "mlqa/dev", "vocab"];
+  const data = await folderHash(dataFolders(folders, dataDir));
+  const inputs = { model: model === "bm25" ? "bm25" : model.key, dataset, settings, data };
+  return variant === "plain" ? inputs : { ...inputs, variant };
+}
+
+/**
+ * The cache key of an evaluation: it moves with the model's key (so with
+ * everything that trained it), the dataset, the settings, the variant, the
+ * data read and every module the evaluation can execute.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evalKey } from "./runs.ts";
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * const dataDir = await writeTinyDataDir();
+ * const settings = { maxQueries: 0, mlqaSource: "lareqa" } as const;
+ * const bm25 = await evalKey("bm25", "xquad-r", settings, dataDir);
+ * const model = { key: "a".repeat(64) };
+ * assert.notEqual(bm25, await evalKey(model, "xquad-r", settings, dataDir));
+ * assert.notEqual(bm25, await evalKey("bm25", "xquad-r", { ...settings, maxQueries: 60 }, dataDir));
+ * assert.notEqual(
+ *   await evalKey(model, "xquad-r", settings, dataDir),
+ *   await evalKey(model, "xquad-r", settings, dataDir, "mean-centered"),
+ * );
+ * ```
+ */
+export async function evalKey(
+  model: "bm25" | { key: string },
+  dataset: "xquad-r" | "mlqa-r",
+  settings: EvalSettings,
+  dataDir: string = resolveDataDir(),
+  variant: EvalVariant = "plain",
+  code: StepCode = { entries: EVAL_ENTRIES },
+): Promise<string> {
+  const inputs = await evalInputs(model, dataset, settings, dataDir, variant);
+  return (await cacheKey("eval", inputs, code.entries, code.root)).key;
+}
+
+/**
+ * Evaluates a trained model (by its cache key and directory) or BM25 (`model =
+ * "bm25"`) on `dataset` (or loads the cached result, whose key is {@linkcode evalKey}),
+ * with the model's embeddings as they are or mean-centred per language (`variant`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateCached } from "./runs.ts";
- * const bm25 = await evaluateCached("bm25", null, "xquad-r", { maxQueries: 0, mlqaSource: "lareqa" });
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * const settings = { maxQueries: 0, mlqaSource: "lareqa" } as const;
+ * const bm25 = await evaluateCached("bm25", "xquad-r", settings, await writeTinyDataDir());
+ * assert.equal(bm25.summary.langs.length, 11);
+ * assert.equal(bm25.summary.mono.map, 1);
  * ```
  */
 export async function evaluateCached(
   model: "bm25" | TrainedModel,
   dataset: "xquad-r" | "mlqa-r",
   settings: EvalSettings,
-  dataDir = resolveDataDir(),
-  variant: "plain" | "mean-centered" = "plain",
+  dataDir: string = resolveDataDir(),
+  variant: EvalVariant = "plain",
 ): Promise<EvalRecord> {
-  const folders = dataset === "xquad-r" ? ["xquad-r", "vocab"] : ["mlqa-r", "mlqa/dev", "vocab"];
-  const data = await folderHash(dataFolders(folders, dataDir));
   const modelKey = model === "bm25" ? "bm25" : model.key;
-  if (model === "bm25" && variant !== "plain") {
-    throw new InputError(`BM25 has no ${variant} variant (it has no embeddings)`);
-  }
-  const inputs = variant === "plain"
-    ? { model: modelKey, dataset, settings, data }
-    : { model: modelKey, dataset, settings, data, variant };
+  const inputs = await evalInputs(model, dataset, settings, dataDir, variant);
   const entry = await cached("eval", inputs, async (dir) => {
     const ds = await loadDataset(dataset, settings, dataDir);
     let result: LareqaResult;

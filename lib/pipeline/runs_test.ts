@@ -1,12 +1,158 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeTinyDataDir } from "../data/_testing.ts";
 import { datasetPath } from "../data/data_dir.ts";
 import { MBERT_VOCAB } from "../data/tokenizer.ts";
 import { loadStaticEncoder } from "../model/static_encoder.ts";
 import { resolveConfig } from "../train/config.ts";
 import { buildModel } from "../train/model_factory.ts";
+import { ROOT } from "../util/root.ts";
 import { exists, skipUnless } from "../util/testing.ts";
-import { initCached } from "./runs.ts";
+import { EVAL_ENTRIES, evalKey, initCached, TRAIN_ENTRIES, trainKey } from "./runs.ts";
+
+const SETTINGS = { maxQueries: 0, mlqaSource: "lareqa" } as const;
+
+/** A copy of the data directory with one file's content replaced. */
+async function editedCopy(dataDir: string, rel: string, text: string): Promise<string> {
+  const copy = await mkdtemp(join(tmpdir(), "xlir-data-copy-"));
+  await cp(dataDir, copy, { recursive: true });
+  await Deno.writeTextFile(join(copy, rel), text);
+  return copy;
+}
+
+/** A copy of lib/ and the lockfiles, and the step's entries mapped into it. */
+async function codeCopy(entries: readonly URL[]): Promise<{ root: string; entries: string[] }> {
+  const root = await mkdtemp(join(tmpdir(), "xlir-code-"));
+  await cp(join(ROOT, "lib"), join(root, "lib"), { recursive: true });
+  for (const f of ["deno.json", "deno.lock"]) await cp(join(ROOT, f), join(root, f));
+  return { root, entries: entries.map((u) => join(root, relative(ROOT, fileURLToPath(u)))) };
+}
+
+Deno.test("trainKey() is the same for equal configs, whatever their key order or source", async () => {
+  const dataDir = await writeTinyDataDir();
+  const a = resolveConfig({ seed: 2, optim: { lr: 0.1, warmup: 0.2 } });
+  const b = resolveConfig({ optim: { warmup: 0.2, lr: 0.1 }, seed: 2 }, "another file");
+  assert.equal(await trainKey(a, dataDir), await trainKey(b, dataDir));
+  // The same data in another directory: the key is about content, not location.
+  const moved = await mkdtemp(join(tmpdir(), "xlir-data-moved-"));
+  await cp(dataDir, moved, { recursive: true });
+  assert.equal(await trainKey(a, dataDir), await trainKey(a, moved));
+  await rm(moved, { recursive: true });
+});
+
+Deno.test("trainKey() moves with any config field: seed, α, learning rate, model size", async () => {
+  const dataDir = await writeTinyDataDir();
+  const base = await trainKey(resolveConfig({}), dataDir);
+  const changed = [
+    { seed: 2 },
+    { sampling: { alpha: 0.25 } },
+    { optim: { lr: 0.01 } },
+    { model: { dim: 128 } },
+    { train: { epochs: 3 } },
+  ];
+  const keys = await Promise.all(changed.map((c) => trainKey(resolveConfig(c), dataDir)));
+  for (const [i, k] of keys.entries()) assert.notEqual(k, base, JSON.stringify(changed[i]));
+  assert.equal(new Set(keys).size, keys.length);
+});
+
+Deno.test("trainKey() moves when the data its protocol reads changes, and only then", async () => {
+  const dataDir = await writeTinyDataDir();
+  const ict = resolveConfig({ data: { protocol: "ict" } });
+  const qa = resolveConfig({ data: { protocol: "qa", dataset: "xquad-r" } });
+  // ICT reads NTREX-128: an edited sentence moves its key, not the QA run's.
+  const ntrex = await editedCopy(
+    dataDir,
+    "parallel/ntrex128/newstest2019-ref.deu.txt",
+    "x\ny\nz\n",
+  );
+  assert.notEqual(await trainKey(ict, dataDir), await trainKey(ict, ntrex));
+  assert.equal(await trainKey(qa, dataDir), await trainKey(qa, ntrex));
+  // QA reads XQuAD-R.
+  const xquad = await editedCopy(dataDir, "xquad-r/de.json", '{"version": "1.0", "data": []}');
+  assert.notEqual(await trainKey(qa, dataDir), await trainKey(qa, xquad));
+  // Both read the vocabulary.
+  const vocab = await editedCopy(
+    dataDir,
+    "vocab/bert-base-multilingual-cased/tokenizer.json",
+    "{}",
+  );
+  assert.notEqual(await trainKey(ict, dataDir), await trainKey(ict, vocab));
+});
+
+Deno.test("trainKey() and evalKey() move when a module the step runs changes, and only then", async () => {
+  const dataDir = await writeTinyDataDir();
+  const config = resolveConfig({});
+  const edit = (root: string, rel: string) =>
+    Deno.writeTextFile(join(root, rel), "\n// edited\n", { append: true });
+  // Copies edited before any key is computed (code hashes are memoised per process).
+  const [t1, t2, tSampler, tReport] = await Promise.all(
+    [1, 2, 3, 4].map(() => codeCopy(TRAIN_ENTRIES)),
+  );
+  const [e1, e2, eMetric, eReport] = await Promise.all(
+    [1, 2, 3, 4].map(() => codeCopy(EVAL_ENTRIES)),
+  );
+  try {
+    // The sampler is training code; the LAReQA evaluation is evaluation code; the report is neither.
+    await edit(tSampler.root, "lib/sampling/batch_sampler.ts");
+    await edit(eMetric.root, "lib/eval/lareqa.ts");
+    await edit(tReport.root, "lib/report/figures.ts");
+    await edit(eReport.root, "lib/report/figures.ts");
+    const train = (code: { root: string; entries: string[] }) => trainKey(config, dataDir, code);
+    const evaluation = (code: { root: string; entries: string[] }) =>
+      evalKey("bm25", "xquad-r", SETTINGS, dataDir, "plain", code);
+    // Identical copies give identical keys (paths count relative to the root).
+    assert.equal(await train(t1), await train(t2));
+    assert.equal(await evaluation(e1), await evaluation(e2));
+    assert.notEqual(await train(t1), await train(tSampler));
+    assert.notEqual(await evaluation(e1), await evaluation(eMetric));
+    assert.equal(await train(t1), await train(tReport));
+    assert.equal(await evaluation(e1), await evaluation(eReport));
+  } finally {
+    for (const x of [t1, t2, tSampler, tReport, e1, e2, eMetric, eReport]) {
+      await rm(x.root, { recursive: true });
+    }
+  }
+});
+
+Deno.test("evalKey() moves with the model's key, the dataset, the settings, the variant and the data", async () => {
+  const dataDir = await writeTinyDataDir();
+  const model = { key: await trainKey(resolveConfig({}), dataDir) };
+  const other = { key: await trainKey(resolveConfig({ seed: 9 }), dataDir) };
+  const base = await evalKey(model, "xquad-r", SETTINGS, dataDir);
+  assert.equal(base, await evalKey({ key: model.key }, "xquad-r", { ...SETTINGS }, dataDir));
+  const moved = [
+    await evalKey(other, "xquad-r", SETTINGS, dataDir),
+    await evalKey("bm25", "xquad-r", SETTINGS, dataDir),
+    await evalKey(model, "mlqa-r", SETTINGS, dataDir),
+    await evalKey(model, "xquad-r", { ...SETTINGS, maxQueries: 60 }, dataDir),
+    await evalKey(model, "xquad-r", { ...SETTINGS, mlqaSource: "rebuild" }, dataDir),
+    await evalKey(model, "xquad-r", SETTINGS, dataDir, "mean-centered"),
+    await evalKey(
+      model,
+      "xquad-r",
+      SETTINGS,
+      await editedCopy(dataDir, "xquad-r/en.json", '{"version": "1.0", "data": []}'),
+    ),
+  ];
+  for (const k of moved) assert.notEqual(k, base);
+  assert.equal(new Set(moved).size, moved.length);
+  // MLQA-R's key reads MLQA dev too (the rebuild's source); XQuAD-R's does not.
+  const dev = await editedCopy(dataDir, "mlqa/dev/dev-context-en-question-en.json", "{}");
+  assert.notEqual(
+    await evalKey(model, "mlqa-r", SETTINGS, dataDir),
+    await evalKey(model, "mlqa-r", SETTINGS, dev),
+  );
+  assert.equal(base, await evalKey(model, "xquad-r", SETTINGS, dev));
+  // A plain evaluation's key is what it was before variants existed; BM25 has no other variant.
+  assert.equal(base, await evalKey(model, "xquad-r", SETTINGS, dataDir, "plain"));
+  await assert.rejects(
+    evalKey("bm25", "xquad-r", SETTINGS, dataDir, "mean-centered"),
+    /BM25 has no mean-centered variant/,
+  );
+});
 
 const haveData = exists(join(datasetPath(MBERT_VOCAB), "tokenizer.json")) &&
   exists(datasetPath("parallel"));

@@ -13,11 +13,11 @@
 
 import type { ChanceLevels } from "../eval/chance.ts";
 import { meanCi } from "../eval/significance.ts";
+import type { Row } from "../util/row.ts";
 import { type ExperimentResults, NO_FINE_TUNING, type RunRecord } from "./experiment.ts";
 import type { EvalRecord } from "./runs.ts";
 
-/** A table row. */
-export type Row = Record<string, string | number | boolean | null>;
+export type { Row } from "../util/row.ts";
 
 /** The three settings, and the metric each is compared on. */
 export const SETTINGS = ["mono", "cross", "multi"] as const;

@@ -10,10 +10,9 @@ import { compareCandidates } from "../data/mlqa_rebuild.ts";
 import { MLQA_R_REFERENCE } from "../data/mlqa_r.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { XQUAD_R_REFERENCE } from "../data/xquad_r.ts";
-import type { Row } from "./tables.ts";
-import { isAbsolute, join } from "node:path";
+import type { Row } from "../util/row.ts";
 import { loadConfig } from "../train/config.ts";
-import { ROOT } from "./notebook.ts";
+import { fromRoot } from "../util/root.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 
 /**
@@ -21,9 +20,14 @@ import { buildTrainingSet } from "../train/training_set.ts";
  * and whether they match.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { statsTable } from "./data_stats.ts";
- * statsTable(await loadXquadR());
+ * import { loadXquadR } from "../data/xquad_r.ts";
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * const rows = statsTable(await loadXquadR({ dataDir: await writeTinyDataDir(), langs: ["de", "en"] }));
+ * assert.deepEqual(rows.map((r) => r.lang), ["de", "en"]);
+ * assert.equal(rows[1].candidates, 3); // against LAReQA's 1,180 for en
  * ```
  */
 export function statsTable(ds: LareqaDataset): Row[] {
@@ -63,9 +67,15 @@ export function rebuildTable(rebuilt: LareqaDataset, reference: LareqaDataset): 
  * examples, groups and languages.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { trainingDataTable } from "./data_stats.ts";
- * await trainingDataTable({ P1: "configs/p1_ict.json" });
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * const dataDir = await writeTinyDataDir();
+ * // A P1 (ICT) config on the fixture's two languages.
+ * await Deno.writeTextFile(`${dataDir}/p1.json`, JSON.stringify({ data: { protocol: "ict", languages: ["de", "en"] } }));
+ * const [row] = await trainingDataTable({ P1: `${dataDir}/p1.json` }, dataDir);
+ * assert.deepEqual([row.set, row.protocol, row.source, row.languages], ["P1", "ict", "ntrex+flores", "de en"]);
  * ```
  */
 export async function trainingDataTable(
@@ -74,7 +84,7 @@ export async function trainingDataTable(
 ): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [name, path] of Object.entries(configs)) {
-    const config = await loadConfig(isAbsolute(path) ? path : join(ROOT, path));
+    const config = await loadConfig(fromRoot(path));
     const set = await buildTrainingSet(config.data, config.seed, dataDir);
     rows.push({
       set: name,

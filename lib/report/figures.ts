@@ -7,7 +7,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { renderSvg } from "./render.ts";
-import type { Row } from "./tables.ts";
+import type { Row } from "../util/row.ts";
 
 /** Strategy order and colours used by every figure. */
 export const STRATEGY_ORDER = ["X-X", "X-Y", "hybrid"];

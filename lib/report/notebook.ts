@@ -1,7 +1,7 @@
 /**
  * What a notebook needs besides its prose: its configuration (a JSON file
- * named by `XLIR_NB_CONFIG`, else `configs/notebooks.json` — papermill cannot
- * inject parameters into a Deno kernel), and writers that put each table
+ * named by `XLIR_NB_CONFIG`, else the full run's {@linkcode notebookDefaults}
+ * — papermill cannot inject parameters into a Deno kernel), and writers that put each table
  * (CSV + JSON + Markdown) and figure (SVG + PNG) under the output directory,
  * record it for the manifest, and return something the Deno kernel displays
  * inline.
@@ -9,17 +9,19 @@
  * @module
  */
 
-import { isAbsolute, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
 import { writeFileAtomic, writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
 import { gitRevision } from "../util/git.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { readJsonObject } from "../util/json.ts";
+import { fromRoot } from "../util/root.ts";
 import { svgToPng } from "./render.ts";
-import { type Row, toMarkdown, writeTable } from "./tables.ts";
+import type { Row } from "../util/row.ts";
+import { toMarkdown, writeTable } from "./tables.ts";
 
-/** The checkout's root folder. */
-export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
+/** The checkout's root folder (re-exported for the notebooks). */
+export { ROOT } from "../util/root.ts";
 
 /** A notebook run's settings. */
 export interface NotebookConfig {
@@ -35,38 +37,83 @@ export interface NotebookConfig {
   beirMaxQueries: number;
 }
 
-const DEFAULT_CONFIG = "configs/notebooks.json";
-
-function fromRoot(path: string): string {
-  return isAbsolute(path) ? path : join(ROOT, path);
-}
-
-/** Reads the notebook configuration (`XLIR_NB_CONFIG`, else `configs/notebooks.json`). */
-export async function loadNotebookConfig(): Promise<NotebookConfig> {
-  const path = Deno.env.get("XLIR_NB_CONFIG") ?? DEFAULT_CONFIG;
-  let raw: Partial<NotebookConfig>;
-  try {
-    raw = JSON.parse(await Deno.readTextFile(fromRoot(path)));
-  } catch (err) {
-    throw new InputError(`Cannot read the notebook config ${path}: ${(err as Error).message}`);
-  }
-  for (const k of ["experiment", "out"] as const) {
-    if (typeof raw[k] !== "string") throw new InputError(`${path}: "${k}" must be a string`);
-  }
+/**
+ * The notebooks' settings, full run or `--quick` (the CI configuration): the
+ * one place they are defined. `deno task reproduce` writes them (with its
+ * `--out`) to the file it names in `XLIR_NB_CONFIG`; a notebook opened
+ * without that variable runs with the full run's.
+ *
+ * @param quick The CI configuration.
+ * @param out The output directory (default: `out/quick` or `results`, relative to the checkout).
+ * @returns The settings (paths as given, not resolved).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notebookDefaults } from "./notebook.ts";
+ * assert.equal(notebookDefaults(false).experiment, "configs/experiment.json");
+ * assert.deepEqual(notebookDefaults(true, "/tmp/q"), {
+ *   experiment: "configs/experiment.quick.json",
+ *   out: "/tmp/q",
+ *   quick: true,
+ *   beirLatencyQueries: 30,
+ *   beirMaxQueries: 60,
+ * });
+ * ```
+ */
+export function notebookDefaults(quick: boolean, out?: string): NotebookConfig {
   return {
-    quick: false,
-    beirLatencyQueries: 200,
-    beirMaxQueries: 0,
-    ...raw,
-    experiment: fromRoot(raw.experiment!),
-    out: fromRoot(raw.out!),
-  } as NotebookConfig;
+    experiment: quick ? "configs/experiment.quick.json" : "configs/experiment.json",
+    out: out ?? (quick ? "out/quick" : "results"),
+    quick,
+    beirLatencyQueries: quick ? 30 : 200,
+    beirMaxQueries: quick ? 60 : 0,
+  };
 }
+
+/**
+ * Reads the notebook configuration: the file `path` (default: the one
+ * `XLIR_NB_CONFIG` names), the fields it leaves out taken from
+ * {@linkcode notebookDefaults} of its `quick`; without a file, the full run's
+ * defaults. Relative paths are taken from the checkout root.
+ *
+ * @throws {InputError} naming the file when it cannot be read or a path field is not a string.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { loadNotebookConfig } from "./notebook.ts";
+ * import { ROOT } from "../util/root.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(join(dir, "nb.json"), JSON.stringify({ quick: true, out: dir }));
+ * const config = await loadNotebookConfig(join(dir, "nb.json"));
+ * assert.equal(config.experiment, join(ROOT, "configs/experiment.quick.json"));
+ * assert.equal(config.out, dir);
+ * assert.equal(config.beirMaxQueries, 60);
+ * assert.equal((await loadNotebookConfig(undefined)).out, join(ROOT, "results"));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loadNotebookConfig(
+  path: string | undefined = Deno.env.get("XLIR_NB_CONFIG"),
+): Promise<NotebookConfig> {
+  let config = notebookDefaults(false);
+  if (path !== undefined) {
+    const raw = await readJsonObject(fromRoot(path), "the notebook config");
+    config = { ...notebookDefaults(raw.quick === true), ...raw } as NotebookConfig;
+    for (const k of ["experiment", "out"] as const) {
+      if (typeof config[k] !== "string") throw new InputError(`${path}: "${k}" must be a string`);
+    }
+  }
+  return { ...config, experiment: fromRoot(config.experiment), out: fromRoot(config.out) };
+}
+
+/** What the Deno Jupyter kernel displays: an object with a `Jupyter.display` method. */
+export type Displayable = Record<symbol, () => Record<string, string>>;
 
 /** A value the Deno Jupyter kernel displays as the given MIME bundle. */
-export function displayable(
-  bundle: Record<string, string>,
-): Record<symbol, () => Record<string, string>> {
+export function displayable(bundle: Record<string, string>): Displayable {
   return { [Symbol.for("Jupyter.display")]: () => bundle };
 }
 
@@ -92,21 +139,34 @@ export interface ArtifactRecord {
  * the configuration, seeds, backend and git revision.
  *
  * @example
- * ```ts ignore
- * const nb = await NotebookContext.open("01_map_table");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotebookContext, notebookDefaults } from "./notebook.ts";
+ * const out = await Deno.makeTempDir();
+ * const nb = await NotebookContext.open("01_map_table", notebookDefaults(true, out));
+ * const rows = [{ strategy: "hybrid", map: 0.5 }, { strategy: "X-X", map: 0.25 }];
  * await nb.table("table1_map", rows);
  * await nb.finish({ seeds: [1, 2, 3], backend: "js" });
+ * const record = JSON.parse(await Deno.readTextFile(`${out}/artifacts/01_map_table.json`));
+ * assert.deepEqual(record.artifacts.map((a: { path: string }) => a.path), [
+ *   "tables/table1_map.csv", "tables/table1_map.json", "tables/table1_map.md",
+ * ]);
+ * assert.deepEqual(record.seeds, [1, 2, 3]);
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export class NotebookContext {
   readonly artifacts: ArtifactRecord[] = [];
-  readonly started = new Date().toISOString();
+  readonly started: string = new Date().toISOString();
 
   private constructor(readonly name: string, readonly config: NotebookConfig) {}
 
-  /** Opens the context of notebook `name` with the configured settings. */
-  static async open(name: string): Promise<NotebookContext> {
-    return new NotebookContext(name, await loadNotebookConfig());
+  /**
+   * Opens the context of notebook `name` with the configured settings
+   * ({@linkcode loadNotebookConfig}), or with `config` when given.
+   */
+  static async open(name: string, config?: NotebookConfig): Promise<NotebookContext> {
+    return new NotebookContext(name, config ?? await loadNotebookConfig());
   }
 
   #record(path: string, bytes: Uint8Array | string, kind: ArtifactRecord["kind"]): void {
@@ -119,7 +179,7 @@ export class NotebookContext {
   }
 
   /** Writes `tables/<name>.{csv,json,md}` and returns the table for display. */
-  async table(name: string, rows: Row[], digits = 3) {
+  async table(name: string, rows: Row[], digits = 3): Promise<Displayable> {
     const paths = await writeTable(join(this.config.out, "tables"), name, rows);
     for (const p of paths) this.#record(p, await Deno.readFile(p), "table");
     const md = toMarkdown(rows, digits);
@@ -127,7 +187,7 @@ export class NotebookContext {
   }
 
   /** Writes `figures/<name>.svg` and `.png` and returns the figure for display. */
-  async figure(name: string, svg: string) {
+  async figure(name: string, svg: string): Promise<Displayable> {
     const svgPath = join(this.config.out, "figures", `${name}.svg`);
     const pngPath = join(this.config.out, "figures", `${name}.png`);
     await writeTextFileAtomic(svgPath, svg);
@@ -142,7 +202,7 @@ export class NotebookContext {
    * Writes a finding in words (`findings/<name>.md`) and returns it for
    * display as Markdown, under the table it describes.
    */
-  async finding(name: string, text: string) {
+  async finding(name: string, text: string): Promise<Displayable> {
     const path = join(this.config.out, "findings", `${name}.md`);
     await writeTextFileAtomic(path, text + "\n");
     this.#record(path, text + "\n", "data");

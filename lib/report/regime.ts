@@ -24,6 +24,7 @@ import { pAbove } from "../eval/hierarchical_bootstrap.ts";
 import { type Cell, cellKey, type Effect, type Statistics } from "../pipeline/effects.ts";
 import { paperScale } from "./margins.ts";
 import { paperEffect } from "./paper.ts";
+import type { Row } from "../util/row.ts";
 import { signed } from "./tables.ts";
 
 /** Seeds per strategy a verdict needs in a cell. */
@@ -165,7 +166,7 @@ export function describeRegime(r: RegimeCheck): string {
  */
 export function regimeTable(
   regime: readonly RegimeCheck[],
-): Record<string, string | number | boolean | null>[] {
+): Row[] {
   const r5 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 1e5) / 1e5);
   return regime.map((r) => ({
     finetune: r.finetune,

@@ -8,9 +8,9 @@
 import * as aq from "arquero";
 import { join } from "node:path";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
+import type { Row } from "../util/row.ts";
 
-/** A table row: column name → value. */
-export type Row = Record<string, string | number | boolean | null>;
+export type { Row };
 
 /**
  * Formats numbers for display: `digits` decimals, `""` for null/NaN.

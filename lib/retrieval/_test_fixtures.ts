@@ -6,19 +6,14 @@
  */
 
 import assert from "node:assert/strict";
-import { compareDocids } from "./docid_order.ts";
+import { Rng } from "../sampling/rng.ts";
+import { compareUtf8 } from "../util/strcmp.ts";
 import type { ScoreKernel } from "./score_kernel.ts";
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
+/** A seeded uniform generator in [0, 1): the project's {@linkcode Rng}. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.float();
 }
 
 /** `n × dim` rows with L2 norm 1. */
@@ -40,7 +35,7 @@ export function randomUnitRows(n: number, dim: number, rand: () => number): Floa
 /** The full ranking of `ids` by `scores`: score descending, ties by docid descending. */
 export function referenceRanking(ids: readonly string[], scores: ArrayLike<number>): string[] {
   const order = ids.map((_, i) => i);
-  order.sort((a, b) => (scores[b] - scores[a]) || compareDocids(ids[b], ids[a]));
+  order.sort((a, b) => (scores[b] - scores[a]) || compareUtf8(ids[b], ids[a]));
   return order.map((i) => ids[i]);
 }
 

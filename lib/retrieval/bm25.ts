@@ -440,11 +440,13 @@ export class Bm25Index {
  * @returns Its content token ids.
  *
  * @example
- * ```ts ignore
- * import { loadMbertTokenizer } from "../data/tokenizer.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tinyTokenizer } from "../data/_testing.ts";
  * import { bm25Tokens } from "./bm25.ts";
- * const tok = await loadMbertTokenizer();
- * bm25Tokens(tok, "Wer war der erste Präsident?");
+ * const tok = await tinyTokenizer();
+ * const ids = bm25Tokens(tok, "wer war die hauptstadt von zzz?"); // "zzz" is [UNK]
+ * assert.deepEqual([...ids], [...tok.encode("wer war die hauptstadt von ?", { addSpecialTokens: false })]);
  * ```
  */
 export function bm25Tokens(tokenizer: TextTokenizer, text: string): Int32Array {

@@ -22,9 +22,16 @@ export interface EncodeOptions {
  * row-major, unit rows.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeTexts } from "./encode.ts";
- * const vectors = encodeTexts(encoder, ["Wer war …?"], "query");
+ * import { createStaticEncoder } from "../model/static_encoder.ts";
+ * import { tinyTokenizer } from "../data/_testing.ts";
+ * const encoder = createStaticEncoder({ tokenizer: await tinyTokenizer(), dim: 8, seed: 1 });
+ * const vectors = encodeTexts(encoder, ["wer war die hauptstadt von germany?", "the cat"], "query", { batchSize: 1 });
+ * assert.equal(vectors.length, 2 * 8);
+ * assert(Math.abs(Math.hypot(...vectors.subarray(0, 8)) - 1) < 1e-6); // unit rows
+ * encoder.dispose();
  * ```
  */
 export function encodeTexts(

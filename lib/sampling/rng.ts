@@ -32,6 +32,16 @@ function fmix32(x: number): number {
   return x >>> 0;
 }
 
+/** Four successive splitmix32 outputs from `x` (never all zero: fmix32 is a bijection). */
+function splitMixState(x: number): RngState {
+  const out: RngState = [0, 0, 0, 0];
+  for (let i = 0; i < 4; i++) {
+    x = (x + GAMMA) >>> 0;
+    out[i] = fmix32(x);
+  }
+  return out;
+}
+
 function checkInteger(value: number, what: string): void {
   if (!Number.isSafeInteger(value)) {
     throw new RangeError(`${what} must be a safe integer, got ${value}`);
@@ -103,15 +113,35 @@ export class Rng {
    * @param seed Any safe integer.
    */
   constructor(seed: number) {
-    let x = deriveSeed(seed);
-    const next = () => {
-      x = (x + GAMMA) >>> 0;
-      return fmix32(x);
-    };
-    this.#a = next();
-    this.#b = next();
-    this.#c = next();
-    this.#d = next();
+    [this.#a, this.#b, this.#c, this.#d] = splitMixState(deriveSeed(seed));
+  }
+
+  /**
+   * A generator whose state is the four successive splitmix32 outputs
+   * starting from the 32-bit value `x` itself, not hashed first (the
+   * constructor starts from `deriveSeed(seed)`). It keeps the streams that
+   * were seeded this way: the static encoder draws its initial weights from
+   * `Rng.fromSplitMix(seed)`.
+   *
+   * @param x Any integer; its low 32 bits are used.
+   * @returns A fresh generator.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Rng } from "./rng.ts";
+   * // The first output for 7, as a Python transcription of splitmix32 + xoshiro128** gives it.
+   * assert(Rng.fromSplitMix(7).nextU32() === 1004282400);
+   * assert(Rng.fromSplitMix(-3).nextU32() === Rng.fromSplitMix(2 ** 32 - 3).nextU32());
+   * ```
+   */
+  static fromSplitMix(x: number): Rng {
+    if (!Number.isInteger(x)) {
+      throw new RangeError(`Rng.fromSplitMix: x must be an integer, got ${x}`);
+    }
+    const rng = new Rng(0);
+    [rng.#a, rng.#b, rng.#c, rng.#d] = splitMixState(x >>> 0);
+    return rng;
   }
 
   /**

@@ -373,9 +373,14 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
  * Reads and resolves a JSON config file.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadConfig } from "./config.ts";
- * const config = await loadConfig("configs/smoke.json");
+ * import { fromRoot } from "../util/root.ts";
+ * const config = await loadConfig(fromRoot("configs/smoke.json"));
+ * assert.equal(config.name, "smoke");
+ * assert.equal(config.sampling.batchSize, 32);
+ * assert.equal(config.optim.temperature, 0.05); // a default the file leaves out
  * ```
  */
 export async function loadConfig(path: string): Promise<TrainConfig> {

@@ -37,9 +37,14 @@ export interface DocumentFrequencies {
  * included), so `n = 2 · texts.length`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { documentFrequencies } from "./idf_init.ts";
- * const { df, n } = documentFrequencies(tokenizer, ["a b", "b c"]);
+ * import { tinyTokenizer } from "../data/_testing.ts";
+ * const tokenizer = await tinyTokenizer();
+ * const { df, n } = documentFrequencies(tokenizer, ["the cat", "the dog"]);
+ * const [the, cat] = tokenizer.encode("the cat", { addSpecialTokens: false });
+ * assert.deepEqual([n, df[the], df[cat]], [4, 4, 2]); // each text as a query and as a passage
  * ```
  */
 export function documentFrequencies(

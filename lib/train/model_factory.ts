@@ -43,9 +43,16 @@ export interface BuiltModel {
  * Builds (or loads) the model of a config.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { buildModel } from "./model_factory.ts";
- * const { model, backend } = await buildModel(config);
+ * import { resolveConfig } from "./config.ts";
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * const config = resolveConfig({ model: { architecture: "static", dim: 8, init: "normal" } });
+ * const { model, backend } = await buildModel(config, await writeTinyDataDir());
+ * assert.equal(backend, "xlir-wasm-simd");
+ * assert.equal(model.dim, 8);
+ * model.dispose();
  * ```
  */
 export async function buildModel(config: TrainConfig, dataDir?: string): Promise<BuiltModel> {

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import type { ParallelExample } from "../data/types.ts";
 import type { PairBatch, TrainableEncoder } from "../model/encoder.ts";
 import { promptsOf, tokenizeWithPrefix } from "../model/encoder.ts";
-import { type Batch, BatchSampler } from "../sampling/batch_sampler.ts";
+import type { Batch } from "../sampling/batch_sampler.ts";
 import { deriveSeed } from "../sampling/rng.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
@@ -31,6 +31,7 @@ import { Progress } from "../util/progress.ts";
 import { loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
 import { canonicalJson, type TrainConfig } from "./config.ts";
 import { learningRate } from "./schedule.ts";
+import { configSampler } from "./sampler.ts";
 
 /** Training and validation examples with their languages. */
 export interface TrainingSet {
@@ -156,13 +157,8 @@ function validationBatches(config: TrainConfig, data: TrainingSet): Batch[] {
   if (data.valid.length === 0 || loop.valBatches === 0) return [];
   const batchSize = validationBatchSize(config, data);
   if (batchSize < 2) return [];
-  const sampler = new BatchSampler(data.valid, {
-    batchSize,
-    alpha: sampling.alpha,
-    seed: deriveSeed(config.seed, 0x7a11d),
-    languages: data.languages,
-    uniqueGroups: sampling.uniqueGroups,
-  });
+  const seed = deriveSeed(config.seed, 0x7a11d);
+  const sampler = configSampler(data.valid, data.languages, sampling, seed, { batchSize });
   const out: Batch[] = [];
   for (let epoch = 0; out.length < loop.valBatches && epoch < 100 && sampler.length > 0; epoch++) {
     for (const b of sampler.batches(epoch)) {
@@ -225,13 +221,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const start = performance.now();
   await Deno.mkdir(outDir, { recursive: true });
   const configHash = sha256Hex(canonicalJson(config));
-  const sampler = new BatchSampler(data.train, {
-    batchSize: config.sampling.batchSize,
-    alpha: config.sampling.alpha,
-    seed: config.seed,
-    languages: data.languages,
-    uniqueGroups: config.sampling.uniqueGroups,
-  });
+  const sampler = configSampler(data.train, data.languages, config.sampling, config.seed);
   const epochSteps = sampler.length;
   const totalSteps = config.train.maxSteps > 0
     ? Math.min(config.train.maxSteps, epochSteps * config.train.epochs)

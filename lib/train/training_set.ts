@@ -95,11 +95,15 @@ function languagesOf(examples: readonly ParallelExample[], wanted: readonly stri
  * @param dataDir The data directory (default: `XLIR_DATA` or `data/`).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { buildTrainingSet } from "./training_set.ts";
  * import { DEFAULTS } from "./config.ts";
- * const set = await buildTrainingSet(DEFAULTS.data, 1);
- * console.log(set.train.length, set.valid.length, set.languages);
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * const data = { ...DEFAULTS.data, languages: ["de", "en"], validFraction: 0.3 };
+ * const set = await buildTrainingSet(data, 1, await writeTinyDataDir());
+ * assert.deepEqual(set.languages, ["de", "en"]);
+ * assert(set.train.length > 0 && set.valid.length > 0);
  * ```
  */
 export async function buildTrainingSet(

@@ -45,9 +45,16 @@ export function parseFlags<T extends FlagSpec>(
  * (no stack) and exiting 2; other errors exit 1 with their stack.
  *
  * @example
- * ```ts ignore
- * import { runMain } from "./cli.ts";
- * if (import.meta.main) await runMain(async () => {});
+ * ```ts
+ * import assert from "node:assert/strict";
+ * // A task whose main throws an InputError exits 2 with one line, no stack.
+ * const cli = new URL("./cli.ts", import.meta.url).href;
+ * const script = `import { runMain } from "${cli}";
+ * import { InputError } from "${new URL("./errors.ts", import.meta.url).href}";
+ * await runMain(() => { throw new InputError("--depth must be an integer >= 1, got 0"); });`;
+ * const out = await new Deno.Command(Deno.execPath(), { args: ["eval", script], stderr: "piped" }).output();
+ * assert.equal(out.code, 2);
+ * assert.equal(new TextDecoder().decode(out.stderr), "error: --depth must be an integer >= 1, got 0\n");
  * ```
  */
 export async function runMain(main: () => Promise<void> | void): Promise<void> {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { fileURLToPath as fromFileUrl } from "node:url";
+import { ROOT } from "./root.ts";
 
 let cached: string | undefined;
 
@@ -24,7 +24,7 @@ let cached: string | undefined;
  */
 export async function gitRevision(): Promise<string> {
   if (cached !== undefined) return cached;
-  return (cached = await gitRevisionOf(fromFileUrl(new URL("../..", import.meta.url))));
+  return (cached = await gitRevisionOf(ROOT));
 }
 
 /**

@@ -13,7 +13,7 @@
  * or media ({@linkcode HELP_SKIPPED_CLASSES}) are skipped; each text is
  * cleaned with {@linkcode cleanSoftwareText} after its whitespace is
  * collapsed, and a language's text is kept only when
- * {@linkcode softwarePairs} accepts it with the English (so untranslated
+ * {@linkcode pairCleanTexts} accepts it with the English (so untranslated
  * paragraphs, still English in a translated page, are dropped for that
  * language). A file is a document (`doc`), its paragraphs in file order —
  * the unit the Inverse Cloze Task takes neighbours from.
@@ -23,7 +23,7 @@
 
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
-import { cleanSoftwareText, softwarePairs, type SoftwareTextOptions } from "./software_text.ts";
+import { cleanSoftwareText, pairCleanTexts, type SoftwareTextOptions } from "./software_text.ts";
 import type { AlignedSentence } from "./types.ts";
 
 /** Where `libreoffice-help-*` installs the pages. */
@@ -127,7 +127,9 @@ export function libreofficeHelpPackage(lang: string): string {
  * (`"text/swriter/guide/autocorr_except.html"`).
  *
  * @param options Folder, languages, cleaning options.
- * @returns The paragraphs, page by page in path order, each page's in file order.
+ * @returns The paragraphs, page by page in path order, each page's in file
+ * order (read once per process for the same options; callers must not
+ * modify them).
  * @throws {InputError} For a language without help in bookworm, or naming the
  * Debian package to install when a language's pages are missing.
  *
@@ -144,9 +146,32 @@ export function libreofficeHelpPackage(lang: string): string {
  * assert(s.doc === "text/shared/a.html" && s.text.de === "Wählen Sie eine Farbe.");
  * ```
  */
-export async function loadLibreofficeHelp(
+export function loadLibreofficeHelp(
   options: LibreofficeHelpOptions = {},
 ): Promise<AlignedSentence[]> {
+  const key = JSON.stringify([
+    options.helpDir ?? LIBREOFFICE_HELP_DIR,
+    options.languages ?? null,
+    options.minLetters ?? null,
+    options.maxChars ?? null,
+  ]);
+  let result = _memo.get(key);
+  if (result === undefined) {
+    result = _load(options);
+    _memo.set(key, result);
+    result.catch(() => _memo.delete(key));
+  }
+  return result;
+}
+
+/**
+ * Reads of this process, by options: the pages are system files that do not
+ * change while it runs, and reading them all takes tens of seconds, so the
+ * pair loader and the ICT loader share one read.
+ */
+const _memo = new Map<string, Promise<AlignedSentence[]>>();
+
+async function _load(options: LibreofficeHelpOptions): Promise<AlignedSentence[]> {
   const root = options.helpDir ?? LIBREOFFICE_HELP_DIR;
   const languages = (options.languages ?? Object.keys(LIBREOFFICE_HELP_LOCALES))
     .filter((l) => l !== "en");
@@ -188,12 +213,8 @@ export async function loadLibreofficeHelp(
       english.forEach((p, i) => {
         const other = byKey.get(p.key);
         if (other === undefined) return;
-        const pairs = softwarePairs(
-          p.html.replace(/\s+/g, " "),
-          other.replace(/\s+/g, " "),
-          lang,
-          options,
-        );
+        const text = cleanSoftwareText(other.replace(/\s+/g, " "));
+        const pairs = pairCleanTexts(enClean[i], text, lang, options);
         if (pairs.length === 1) texts[i][lang] = pairs[0][1];
       });
     }

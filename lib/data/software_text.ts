@@ -221,10 +221,37 @@ export function softwarePairs(
   lang: string,
   options: SoftwareTextOptions = {},
 ): [string, string][] {
+  return pairCleanTexts(cleanSoftwareText(english), cleanSoftwareText(translation), lang, options);
+}
+
+/**
+ * {@linkcode softwarePairs} for texts already cleaned with
+ * {@linkcode cleanSoftwareText} (so an English text shared by several
+ * translations is cleaned once).
+ *
+ * @param english The cleaned English text.
+ * @param translation The cleaned translation.
+ * @param lang The translation's language code.
+ * @param options `minLetters`, `maxChars`.
+ * @returns `[english, translation]` pairs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pairCleanTexts } from "./software_text.ts";
+ * assert.deepEqual(pairCleanTexts("Open\nClose", "Öffnen\nSchließen", "de").length, 2);
+ * ```
+ */
+export function pairCleanTexts(
+  english: string,
+  translation: string,
+  lang: string,
+  options: SoftwareTextOptions = {},
+): [string, string][] {
   const minLetters = options.minLetters ?? 3;
   const maxChars = options.maxChars ?? 400;
-  const en = cleanSoftwareText(english).split("\n");
-  const tr = cleanSoftwareText(translation).split("\n");
+  const en = english.split("\n");
+  const tr = translation.split("\n");
   const candidates: [string, string][] = en.length === tr.length
     ? en.map((e, i) => [e, tr[i]])
     : [[en.join(" "), tr.join(" ")]];
@@ -234,8 +261,10 @@ export function softwarePairs(
     if ((e.match(/\p{L}/gu) ?? []).length < minLetters) continue;
     if (e.toLowerCase() === t.toLowerCase()) continue;
     if (!hasScriptLetter(t, lang)) continue;
-    if (/[\p{L}\p{N}]_|_[\p{L}\p{N}]/u.test(e) || /[\p{L}\p{N}]_|_[\p{L}\p{N}]/u.test(t)) continue;
+    if (IDENTIFIER.test(e) || IDENTIFIER.test(t)) continue;
     out.push([e, t]);
   }
   return out;
 }
+
+const IDENTIFIER = /[\p{L}\p{N}]_|_[\p{L}\p{N}]/u;

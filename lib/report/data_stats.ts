@@ -15,6 +15,15 @@ import { isAbsolute, join } from "node:path";
 import { loadConfig } from "../train/config.ts";
 import { ROOT } from "./notebook.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
+import {
+  capPairsBySource,
+  countByFamilyAndLanguage,
+  loadTranslationPairs,
+  PAIR_SOURCES,
+  sourceFamily,
+} from "../data/translation_pairs.ts";
+import { ICT_CORPORA, loadIctExamples } from "../data/ict.ts";
+import type { DataConfig } from "../train/config.ts";
 
 /**
  * Per language: questions and candidates loaded, LAReQA's published counts,
@@ -89,6 +98,106 @@ export async function trainingDataTable(
       valid_examples: set.valid.length,
       groups: new Set(set.train.map((e) => e.group)).size,
     });
+  }
+  return rows;
+}
+
+async function _dataConfig(config: string): Promise<{ data: DataConfig; seed: number }> {
+  const c = await loadConfig(isAbsolute(config) ? config : join(ROOT, config));
+  return { data: c.data, seed: c.seed };
+}
+
+/**
+ * The translation-pair sources, per source × language (English pairs, by
+ * their other language; `total` also counts pairs without English): every
+ * source in `PAIR_SOURCES` is loaded in the config's languages, so the table
+ * shows what is available, then what the config's caps keep of the sources it
+ * uses (`stage` "available" / "after cap"), with each source's cap and weight.
+ *
+ * @param config A training config whose `data` has `protocol: "translation"` (path from the repository root).
+ * @param dataDir The data directory.
+ * @returns Rows: `source`, `used`, `stage`, `cap`, `weight`, `total`, one column per language.
+ *
+ * @example
+ * ```ts ignore
+ * import { pairSourceTable } from "./data_stats.ts";
+ * await pairSourceTable("configs/base_aligned.json");
+ * ```
+ */
+export async function pairSourceTable(config: string, dataDir?: string): Promise<Row[]> {
+  const { data, seed } = await _dataConfig(config);
+  const pairs = await loadTranslationPairs({
+    dataDir,
+    languages: data.languages,
+    sources: PAIR_SOURCES,
+    minLetters: data.minLetters,
+  });
+  const used = new Set(data.sources);
+  const capped = capPairsBySource(
+    pairs.filter((p) => used.has(sourceFamily(p.source))),
+    { cap: data.maxPairsPerSource, caps: data.sourceCaps },
+    seed,
+  );
+  const langs = data.languages.filter((l) => l !== "en");
+  const rows: Row[] = [];
+  for (const [stage, list] of [["available", pairs], ["after cap", capped]] as const) {
+    const counts = countByFamilyAndLanguage(list);
+    for (const family of PAIR_SOURCES) {
+      if (stage === "after cap" && !used.has(family)) continue;
+      const mine = counts.filter((r) => r.family === family);
+      const cap = data.sourceCaps[family] ?? data.maxPairsPerSource;
+      const row: Row = {
+        source: family,
+        used: used.has(family),
+        stage,
+        cap: cap > 0 ? cap : null,
+        weight: data.sourceWeights[family] ?? 1,
+        total: mine.reduce((n, r) => n + r.count, 0),
+      };
+      for (const l of langs) row[l] = mine.find((r) => r.lang === l)?.count ?? 0;
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/**
+ * The ICT document sources, per corpus × language: examples that have the
+ * language (NTREX-128 and FLORES-200 have every language on every example;
+ * the LibreOffice help pages only the languages a paragraph was translated
+ * into), for every corpus in `ICT_CORPORA`, with the config's cap and weight.
+ *
+ * @param config A training config (its `data.languages`, `window`, caps, weights).
+ * @param dataDir The data directory.
+ * @returns Rows: `corpus`, `used`, `cap`, `weight`, `examples`, `documents`, one column per language.
+ *
+ * @example
+ * ```ts ignore
+ * import { ictSourceTable } from "./data_stats.ts";
+ * await ictSourceTable("configs/p1_ict.json");
+ * ```
+ */
+export async function ictSourceTable(config: string, dataDir?: string): Promise<Row[]> {
+  const { data } = await _dataConfig(config);
+  const rows: Row[] = [];
+  for (const corpus of ICT_CORPORA) {
+    const examples = await loadIctExamples({
+      dataDir,
+      corpora: [corpus],
+      languages: data.languages,
+      window: data.window,
+    });
+    const cap = data.sourceCaps[corpus] ?? 0;
+    const row: Row = {
+      corpus,
+      used: data.corpora.includes(corpus),
+      cap: cap > 0 ? cap : null,
+      weight: data.sourceWeights[corpus] ?? 1,
+      examples: examples.length,
+      documents: new Set(examples.map((e) => e.group)).size,
+    };
+    for (const l of data.languages) row[l] = examples.filter((e) => e.texts[l]).length;
+    rows.push(row);
   }
   return rows;
 }

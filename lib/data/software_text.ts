@@ -10,7 +10,7 @@
  *    before a letter at the start of a word, or anywhere when the text has a
  *    single `_` and at most five words (`Fi_le`);
  * 2. markup: XML/HTML tags (`<b>`, `<span class="x">`; `<br>` becomes a
- *    space), then the entities `&amp; &lt; &gt; &quot; &apos; &nbsp;` and
+ *    space; also metavariables written like tags, `<file>`, `<işleme>`), then the entities `&amp; &lt; &gt; &quot; &apos; &nbsp;` and
  *    numeric ones;
  * 3. placeholders: printf conversions (`%s`, `%d`, `%1$s`, `%-10.3lf`,
  *    `%'d`; `%%` becomes `%`), strftime fields (`%H:%M`), Python's `%(name)s`, brace fields (`{0}`,
@@ -28,8 +28,10 @@
  * texts) and joined into one text otherwise, and drops a pair when either side is empty or longer
  * than `maxChars`, the English has fewer than `minLetters` letters, the
  * translation equals the English (case-insensitive: left untranslated), or
- * the translation has no letter of its language's script, or a side still
- * holds `_` inside a word (a code identifier such as `search_path`).
+ * the translation has no letter of its language's script, or a side holds
+ * a code identifier such as `search_path` (`_` inside a word after cleaning,
+ * or the same such word on both sides before it), or the English has two or
+ * more command-line options (a synopsis such as `git archive [--exec]`).
  *
  * @module
  */
@@ -95,7 +97,7 @@ export function decodeEntities(text: string): string {
  */
 export function stripMarkup(text: string): string {
   return decodeEntities(
-    text.replace(/<br\s*\/?>/gi, " ").replace(/<\/?[a-zA-Z][\w:.-]*(\s[^<>]*)?\/?>/g, ""),
+    text.replace(/<br\s*\/?>/gi, " ").replace(/<\/?\p{L}[\p{L}\p{N}_:.-]*(\s[^<>]*)?\/?>/gu, ""),
   );
 }
 
@@ -126,8 +128,8 @@ function _stripPlaceholders(text: string): string {
     .replace(/%[A-Z][A-Z0-9_]+\b%?/g, "")
     .replace(/%\d+\b/g, "")
     .replace(/%%/g, "%")
-    .replace(/\{[\w.]*(![rsa])?(:[^{}]*)?\}/g, "")
-    .replace(/\$\(\w+\)|\$\{\w+\}|\$\w+/g, "");
+    .replace(/\$\(\w+\)|\$\{\w+\}|\$\w+/g, "")
+    .replace(/\{[\w.]*(![rsa])?(:[^{}]*)?\}/g, "");
 }
 
 const EMPTY_QUOTES =
@@ -221,8 +223,13 @@ export function softwarePairs(
   lang: string,
   options: SoftwareTextOptions = {},
 ): [string, string][] {
+  // An identifier both sides share (`search_path`) is code, not a mnemonic.
+  const ids = new Set(english.match(SHARED_IDENTIFIER) ?? []);
+  if ((translation.match(SHARED_IDENTIFIER) ?? []).some((t) => ids.has(t))) return [];
   return pairCleanTexts(cleanSoftwareText(english), cleanSoftwareText(translation), lang, options);
 }
+
+const SHARED_IDENTIFIER = /[\p{L}\p{N}]+_[\p{L}\p{N}_]+/gu;
 
 /**
  * {@linkcode softwarePairs} for texts already cleaned with
@@ -262,9 +269,11 @@ export function pairCleanTexts(
     if (e.toLowerCase() === t.toLowerCase()) continue;
     if (!hasScriptLetter(t, lang)) continue;
     if (IDENTIFIER.test(e) || IDENTIFIER.test(t)) continue;
+    if ((e.match(OPTION_TOKEN) ?? []).length > 1) continue;
     out.push([e, t]);
   }
   return out;
 }
 
+const OPTION_TOKEN = /(?:^|[\s[(|])--?[A-Za-z]/g;
 const IDENTIFIER = /[\p{L}\p{N}]_|_[\p{L}\p{N}]/u;

@@ -201,3 +201,76 @@ export async function ictSourceTable(config: string, dataDir?: string): Promise<
   }
   return rows;
 }
+
+const _SOFTWARE: readonly string[] = ["gettext", "libreoffice-ui", "libreoffice-help"];
+
+/**
+ * The finding under {@linkcode pairSourceTable}, in words: how many pairs the
+ * software-domain sources add to the others, what the config uses and keeps.
+ *
+ * @param rows The table's rows.
+ * @returns One paragraph.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pairSourceFinding } from "./data_stats.ts";
+ * const rows = [
+ *   { source: "tatoeba", used: true, stage: "available", cap: 20000, weight: 1, total: 100, de: 100 },
+ *   { source: "gettext", used: false, stage: "available", cap: 20000, weight: 1, total: 50, de: 50 },
+ *   { source: "tatoeba", used: true, stage: "after cap", cap: 20000, weight: 1, total: 100, de: 100 },
+ * ];
+ * assert.match(pairSourceFinding(rows), /software-domain sources .* add 50 pairs to the 100/);
+ * ```
+ */
+export function pairSourceFinding(rows: readonly Row[]): string {
+  const sum = (pred: (r: Row) => boolean) =>
+    rows.filter(pred).reduce((n, r) => n + Number(r.total), 0);
+  const available = (r: Row) => r.stage === "available";
+  const software = sum((r) => available(r) && _SOFTWARE.includes(String(r.source)));
+  const other = sum((r) => available(r) && !_SOFTWARE.includes(String(r.source)));
+  const used = rows.filter((r) => available(r) && r.used === true).map((r) => String(r.source));
+  const loaded = sum((r) => available(r) && r.used === true);
+  const kept = sum((r) => r.stage === "after cap");
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `The software-domain sources (${_SOFTWARE.join(", ")}) add ${n(software)} pairs to the ${
+    n(other)
+  } of the other sources. The config uses ${used.join(", ")}: ${
+    n(loaded)
+  } pairs, of which its caps keep ${n(kept)}.`;
+}
+
+/**
+ * The finding under {@linkcode ictSourceTable}, in words: examples per
+ * corpus and which languages the LibreOffice help pages lack.
+ *
+ * @param rows The table's rows.
+ * @returns One paragraph.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ictSourceFinding } from "./data_stats.ts";
+ * const rows = [
+ *   { corpus: "ntrex", used: true, cap: null, weight: 1, examples: 10, documents: 2, ar: 10, en: 10 },
+ *   { corpus: "libreoffice-help", used: false, cap: null, weight: 1, examples: 90, documents: 9, ar: 0, en: 90 },
+ * ];
+ * assert.match(ictSourceFinding(rows), /90 examples .* 9 times .* none in ar/);
+ * ```
+ */
+export function ictSourceFinding(rows: readonly Row[]): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const help = rows.find((r) => r.corpus === "libreoffice-help");
+  const others = rows.filter((r) => r.corpus !== "libreoffice-help");
+  const base = others.reduce((s, r) => s + Number(r.examples), 0);
+  const used = rows.filter((r) => r.used === true).map((r) => String(r.corpus));
+  if (!help) return `The config uses ${used.join(", ")}.`;
+  const meta = new Set(["corpus", "used", "cap", "weight", "examples", "documents"]);
+  const missing = Object.keys(help).filter((k) => !meta.has(k) && help[k] === 0);
+  const ratio = base > 0 ? Math.round(Number(help.examples) / base) : 0;
+  return `The LibreOffice help pages give ${n(Number(help.examples))} examples in ${
+    n(Number(help.documents))
+  } documents, about ${ratio} times the ${n(base)} of ${others.map((r) => r.corpus).join(" and ")}${
+    missing.length > 0 ? `, but none in ${missing.join(", ")} (no Debian package)` : ""
+  }. The config uses ${used.join(", ")}.`;
+}

@@ -38,6 +38,9 @@
  * @module
  */
 
+import { FREEDICT_DICTIONARIES, loadFreedicts } from "../data/freedict.ts";
+import { loadGettextPairs } from "../data/gettext.ts";
+import { loadLibreofficeUiPairs } from "../data/libreoffice_ui.ts";
 import type { TranslationPair } from "../data/types.ts";
 
 /** One term of a translated query: a word or phrase and its weight. */
@@ -233,4 +236,55 @@ export function translateQuery(
     i += matched;
   }
   return out;
+}
+
+/** Options of {@linkcode loadLexicon}. */
+export interface LoadLexiconOptions {
+  /** FreeDict dictionaries (default: all of `FREEDICT_DICTIONARIES`). */
+  dictionaries?: readonly string[];
+  /** The dictd folder (default `/usr/share/dictd`). */
+  dictDir?: string;
+  /**
+   * Also enter the short software strings of the gettext and LibreOffice UI
+   * catalogs (English side of at most {@linkcode MAX_PHRASE_WORDS} words, not
+   * ending in `. ! ? :`) — the only lexicon there is for th, vi and zh.
+   * Default false.
+   */
+  software?: boolean;
+  /** Target languages of the software strings (default: all ten). */
+  softwareLanguages?: readonly string[];
+}
+
+/**
+ * Builds the lexicon of the dictionary BM25 baseline: FreeDict, and
+ * optionally the short software strings. Measured with
+ * `TranslatedBm25Scorer` (merge "raw"), cross mAP XQuAD-R / MLQA-R: FreeDict
+ * .155 / .139, FreeDict + software .171 / .154 (BM25 .113 / .107).
+ *
+ * @param options Dictionaries, folders, software strings.
+ * @returns The lexicon.
+ * @throws {InputError} When a dictionary or catalog folder is missing.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadLexicon } from "./query_translation.ts";
+ * const lexicon = await loadLexicon({ software: true });
+ * ```
+ */
+export async function loadLexicon(options: LoadLexiconOptions = {}): Promise<Lexicon> {
+  const pairs = await loadFreedicts(options.dictionaries ?? FREEDICT_DICTIONARIES, {
+    dictDir: options.dictDir,
+  });
+  if (options.software) {
+    const languages = options.softwareLanguages;
+    for (
+      const p of [
+        ...await loadGettextPairs({ languages }),
+        ...await loadLibreofficeUiPairs({ languages }),
+      ]
+    ) {
+      if (queryWords(p.src).length <= MAX_PHRASE_WORDS && !/[.!?:]$/.test(p.src)) pairs.push(p);
+    }
+  }
+  return new Lexicon(pairs);
 }

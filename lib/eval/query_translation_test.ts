@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { DICTD_DIR, loadFreedict } from "../data/freedict.ts";
 import type { TranslationPair } from "../data/types.ts";
 import { exists, skipUnless } from "../util/testing.ts";
-import { Lexicon, queryWords, translateQuery } from "./query_translation.ts";
+import { Lexicon, loadLexicon, queryWords, translateQuery } from "./query_translation.ts";
 
 const pair = (srcLang: string, tgtLang: string, src: string, tgt: string, source = "d") =>
   ({ srcLang, tgtLang, src, tgt, source }) as TranslationPair;
@@ -103,5 +103,32 @@ Deno.test({
     // Each of the 7 source words' weights sum to 1.
     const total = terms.reduce((s, t) => s + t.weight, 0);
     assert.ok(Math.abs(total - 7) < 1e-9, `${total}`);
+  },
+});
+
+Deno.test({
+  name: "loadLexicon() adds short software strings, giving Chinese a lexicon",
+  ignore: skipUnless(
+    exists(join(DICTD_DIR, "freedict-spa-eng.index")) &&
+      exists("/usr/share/locale/zh_CN/LC_MESSAGES") &&
+      exists("/usr/lib/libreoffice/program/resource/zh_CN/LC_MESSAGES"),
+    "dict-freedict-spa-eng, gettext catalogs and libreoffice-l10n-zh-cn",
+  ),
+  async fn() {
+    const plain = await loadLexicon({ dictionaries: ["spa-eng"] });
+    assert.deepEqual(plain.directions, ["en>es", "es>en"]);
+    const lex = await loadLexicon({
+      dictionaries: ["spa-eng"],
+      software: true,
+      softwareLanguages: ["zh"],
+    });
+    assert.ok(lex.has("en", "zh") && lex.has("zh", "en"));
+    assert.ok(
+      lex.lookup("file", "en", "zh").includes("文件"),
+      lex.lookup("file", "en", "zh").join("|"),
+    );
+    for (const key of ["file", "open file", "save as"]) {
+      assert.ok(lex.lookup(key, "en", "zh").length > 0, key);
+    }
   },
 });

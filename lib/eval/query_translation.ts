@@ -259,7 +259,7 @@ export interface LoadLexiconOptions {
  * Builds the lexicon of the dictionary BM25 baseline: FreeDict, and
  * optionally the short software strings. Measured with
  * `TranslatedBm25Scorer` (merge "raw"), cross mAP XQuAD-R / MLQA-R: FreeDict
- * .155 / .139, FreeDict + software .171 / .154 (BM25 .113 / .107).
+ * .155 / .139, FreeDict + software .170 / .154 (BM25 .113 / .107).
  *
  * @param options Dictionaries, folders, software strings.
  * @returns The lexicon.

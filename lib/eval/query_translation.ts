@@ -6,8 +6,8 @@
  * lexicons, `lib/data/freedict.ts`), looked up case-insensitively in both
  * directions (an `eng-rus` dictionary also translates Russian into English:
  * FreeDict has no `rus-eng` or `hin-eng`). Translations keep their case
- * (German nouns), except the side of a dictionary that title-cases every
- * term (eng-ara/ara-eng's English), whose first letters are lower-cased. {@linkcode translateQuery} splits a
+ * (German nouns), except an English side that title-cases every term
+ * (eng-ara/ara-eng's), whose first letters are lower-cased. {@linkcode translateQuery} splits a
  * query into words (runs of letters, marks and digits, with inner `'`, `’`
  * or `-`), matches the longest dictionary phrase at each position (up to the
  * lexicon's longest key, at most 3 words), and replaces it by its
@@ -142,16 +142,18 @@ export class Lexicon {
 }
 
 /**
- * The (source, side) pairs whose terms are title-cased throughout (> 90%
- * start with an upper-case letter then a lower-case one): FreeDict's
+ * The (source, side) pairs whose English terms are title-cased throughout
+ * (> 90% start with an upper-case letter then a lower-case one): FreeDict's
  * eng-ara and ara-eng write every English term so ("Accountant"), which in
- * a cased vocabulary would not match running text.
+ * a cased vocabulary would not match running text. Only English sides are
+ * checked (German capitalises every noun, by rule).
  */
 function _titleCasedSides(pairs: readonly TranslationPair[]): Set<string> {
   const counts = new Map<string, [number, number]>();
   const title = /^\p{Lu}\p{Ll}/u;
   for (const p of pairs) {
-    for (const [side, t] of [["src", p.src], ["tgt", p.tgt]] as const) {
+    for (const [side, t, lang] of [["src", p.src, p.srcLang], ["tgt", p.tgt, p.tgtLang]] as const) {
+      if (lang !== "en") continue;
       const key = `${p.source}\u0000${side}`;
       const c = counts.get(key) ?? [0, 0];
       c[0] += title.test(t) ? 1 : 0;

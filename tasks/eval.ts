@@ -18,7 +18,7 @@ import { resolveDataDir } from "../lib/data/data_dir.ts";
 import { evaluateLareqa } from "../lib/eval/lareqa.ts";
 import { writeLareqaOutputs } from "../lib/eval/lareqa_export.ts";
 import { Bm25Scorer, DenseScorer, type Scorer } from "../lib/eval/scorers.ts";
-import { loadEncoder } from "../lib/model/hf_checkpoint.ts";
+import { loadEncoder } from "../lib/model/load_encoder.ts";
 import { loadKernel } from "../lib/retrieval/kernels.ts";
 import { intFlag, parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";

@@ -20,7 +20,7 @@
 import { join } from "node:path";
 import type { ParallelExample } from "../data/types.ts";
 import type { PairBatch, TrainableEncoder } from "../model/encoder.ts";
-import { tokenizeWithPrefix } from "../model/encoder.ts";
+import { promptsOf, tokenizeWithPrefix } from "../model/encoder.ts";
 import { type Batch, BatchSampler } from "../sampling/batch_sampler.ts";
 import { deriveSeed } from "../sampling/rng.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
@@ -110,6 +110,7 @@ class TokenCache {
         [role === "query" ? t.query : t.passage],
         role,
         this.model.maxLength,
+        promptsOf(this.model),
       );
       this.#cache.set(key, ids);
     }

@@ -30,7 +30,9 @@ export const NOTEBOOKS: readonly NotebookSpec[] = [
       ...table("data_mlqa_r_rebuild"),
       ...table("data_training_sets"),
       ...table("data_pair_sources"),
+      ...finding("data_pair_sources"),
       ...table("data_ict_sources"),
+      ...finding("data_ict_sources"),
     ],
   },
   {

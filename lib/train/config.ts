@@ -42,11 +42,24 @@ export interface ModelConfig {
   /**
    * Static only, fresh models: `"idf"` scales each random token vector by
    * `idf^idfPower` from unlabelled text (see `lib/train/idf_init.ts`);
-   * `"normal"` keeps N(0, 1) rows (PyTorch's `nn.Embedding` default).
+   * `"normal"` keeps N(0, 1) rows (PyTorch's `nn.Embedding` default);
+   * `"svd"`: a lexical block of `dim − svdRank` idf-scaled random columns beside a
+   * cross-lingual block of `svdRank` columns from a truncated SVD of token ×
+   * sentence-id PPMI over parallel text (`lib/train/svd_init.ts`).
    */
-  init: "idf" | "normal";
+  init: "idf" | "normal" | "svd";
   /** Power p of the idf scale: before training, a shared token weighs idf^(2p) in the inner product. */
   idfPower: number;
+  /** `init: "svd"`: width of the cross-lingual block (the SVD rank), 0 < svdRank < dim. */
+  svdRank: number;
+  /** `init: "svd"`: the cross-lingual block's share w of a row's squared norm, in [0, 1]. */
+  svdWeight: number;
+  /** `init: "svd"`: power e of the singular values in `U Σ^e`, in [0, 2]. */
+  svdEigenPower: number;
+  /** `init: "svd"`: the parallel text (`translation_pairs.ts` source families). */
+  svdSources: string[];
+  /** `init: "svd"`: at most this many pairs per source and language pair (0 = all). */
+  svdMaxPairsPerSource: number;
 }
 
 /** Where the training pairs come from. */
@@ -184,6 +197,11 @@ export const DEFAULTS: TrainConfig = {
     prompts: null,
     init: "idf",
     idfPower: 2,
+    svdRank: 128,
+    svdWeight: 0.5,
+    svdEigenPower: 0.5,
+    svdSources: ["tatoeba", "ntrex", "flores", "freedict"],
+    svdMaxPairsPerSource: 20000,
   },
   data: {
     protocol: "ict",
@@ -344,11 +362,46 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
     pr,
   );
   check(
-    ["idf", "normal"].includes(c.model.init),
+    ["idf", "normal", "svd"].includes(c.model.init),
     w("model.init"),
-    '"idf" or "normal"',
+    '"idf", "normal" or "svd"',
     c.model.init,
   );
+  if (c.model.init === "svd") {
+    check(
+      Number.isInteger(c.model.svdRank) && c.model.svdRank > 0 && c.model.svdRank < c.model.dim,
+      w("model.svdRank"),
+      `an integer in 1..${c.model.dim - 1} (model.dim − 1)`,
+      c.model.svdRank,
+    );
+    check(
+      Number.isFinite(c.model.svdWeight) && c.model.svdWeight >= 0 && c.model.svdWeight <= 1,
+      w("model.svdWeight"),
+      "a number in [0, 1]",
+      c.model.svdWeight,
+    );
+    check(
+      Number.isFinite(c.model.svdEigenPower) && c.model.svdEigenPower >= 0 &&
+        c.model.svdEigenPower <= 2,
+      w("model.svdEigenPower"),
+      "a number in [0, 2]",
+      c.model.svdEigenPower,
+    );
+    for (const src of c.model.svdSources) {
+      check(
+        (PAIR_SOURCES as readonly string[]).includes(src),
+        w("model.svdSources"),
+        `source names among ${PAIR_SOURCES.join(", ")}`,
+        src,
+      );
+    }
+    check(
+      Number.isSafeInteger(c.model.svdMaxPairsPerSource) && c.model.svdMaxPairsPerSource >= 0,
+      w("model.svdMaxPairsPerSource"),
+      "an integer ≥ 0",
+      c.model.svdMaxPairsPerSource,
+    );
+  }
   check(
     ["ict", "qa", "translation"].includes(c.data.protocol),
     w("data.protocol"),

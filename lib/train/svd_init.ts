@@ -20,7 +20,16 @@
  * @module
  */
 
+import { loadFlores } from "../data/flores.ts";
+import { XQUAD_R_LANGS } from "../data/languages.ts";
+import { loadNtrex } from "../data/ntrex.ts";
 import type { TextTokenizer } from "../data/tokenizer.ts";
+import {
+  capPairsBySource,
+  evaluationTexts,
+  loadTranslationPairs,
+  type PairSource,
+} from "../data/translation_pairs.ts";
 import { randomizedSvd } from "../linalg/randomized_svd.ts";
 import { csrFromRows, ppmiInPlace } from "../linalg/sparse.ts";
 
@@ -154,4 +163,47 @@ export function concatInit(
     for (let j = 0; j < ds; j++) out[r * d + dl + j] = b * semantic[r * ds + j];
   }
   return out;
+}
+
+/** Where the parallel groups of {@linkcode loadSvdGroups} come from. */
+export interface SvdGroupOptions {
+  /** Pair sources (`translation_pairs.ts`); `"ntrex"`/`"flores"` give multi-parallel groups. */
+  sources: readonly PairSource[];
+  /** Keep at most this many pairs per source and language pair (0 = all). */
+  maxPairsPerSource: number;
+  /** Languages (default: the 11 XQuAD-R languages). */
+  languages?: readonly string[];
+  /** The data directory. */
+  dataDir?: string;
+  /** Seed of the caps' sample (default 0). */
+  seed?: number;
+}
+
+/**
+ * The parallel groups of the SVD: every NTREX-128 / FLORES-200 sentence with
+ * all its translations as one group (when those sources are named), and every
+ * other source's translation pairs (capped per source and language pair) as
+ * two-text groups. Pairs with a side in XQuAD-R or MLQA-R are dropped, as in
+ * every use of the translation pairs.
+ */
+export async function loadSvdGroups(options: SvdGroupOptions): Promise<string[][]> {
+  const languages = [...(options.languages ?? XQUAD_R_LANGS)];
+  const { dataDir } = options;
+  const banned = await evaluationTexts(dataDir);
+  const groups: string[][] = [];
+  const multi = [
+    ...(options.sources.includes("ntrex") ? await loadNtrex({ dataDir, languages }) : []),
+    ...(options.sources.includes("flores") ? await loadFlores({ dataDir, languages }) : []),
+  ];
+  for (const s of multi) {
+    const texts = Object.values(s.text).filter((t) => !banned.has(t.trim()));
+    if (texts.length >= 2) groups.push(texts);
+  }
+  const others = options.sources.filter((s) => s !== "ntrex" && s !== "flores");
+  if (others.length > 0) {
+    const pairs = await loadTranslationPairs({ dataDir, languages, sources: others });
+    const kept = capPairsBySource(pairs, { cap: options.maxPairsPerSource }, options.seed ?? 0);
+    for (const p of kept) groups.push([p.src, p.tgt]);
+  }
+  return groups;
 }

@@ -53,3 +53,21 @@ Deno.test("concatInit() weighs the blocks by √(1−w) and √w and checks the 
   assert.throws(() => concatInit(new Float32Array(4), 2, new Float32Array(3), 1, 0.5), RangeError);
   assert.throws(() => concatInit(new Float32Array(2), 1, new Float32Array(2), 1, 1.5), RangeError);
 });
+
+Deno.test("resolveConfig() checks the svd init's fields, naming the field and the value", async () => {
+  const { resolveConfig } = await import("./config.ts");
+  const model = (extra: Record<string, unknown>) => ({
+    model: { dim: 256, init: "svd", ...extra },
+  });
+  const ok = resolveConfig(model({ svdRank: 128 }), "c.json");
+  assert.equal(ok.model.svdRank, 128);
+  assert.throws(() => resolveConfig(model({ svdRank: 256 }), "c.json"), /c\.json: model\.svdRank/);
+  assert.throws(() => resolveConfig(model({ svdWeight: 1.5 }), "c.json"), /model\.svdWeight.*1\.5/);
+  assert.throws(() => resolveConfig(model({ svdEigenPower: -1 }), "c.json"), /svdEigenPower/);
+  assert.throws(
+    () => resolveConfig(model({ svdSources: ["tatoeba", "wikipedia"] }), "c.json"),
+    /model\.svdSources.*wikipedia/,
+  );
+  assert.throws(() => resolveConfig(model({ svdMaxPairsPerSource: -2 }), "c.json"), /-2/);
+  assert.throws(() => resolveConfig({ model: { init: "pca" } }, "c.json"), /model\.init/);
+});

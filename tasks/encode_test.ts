@@ -65,7 +65,13 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-async function encodeBoth(dir: string, prefix: string, stSrc: string, ids?: number[][]) {
+async function encodeBoth(
+  dir: string,
+  prefix: string,
+  stSrc: string,
+  engine: string,
+  ids?: number[][],
+) {
   const t = await texts();
   await Deno.writeTextFile(join(dir, "texts.json"), JSON.stringify(t));
   await Deno.writeTextFile(join(dir, "texts.txt"), t.join("\n") + "\n");
@@ -86,6 +92,8 @@ async function encodeBoth(dir: string, prefix: string, stSrc: string, ids?: numb
     prefix,
     "--batch",
     "4",
+    "--engine",
+    engine,
   ]);
   return {
     want: decodeNpyF32(await Deno.readFile(join(dir, "want.npy"))),
@@ -94,7 +102,7 @@ async function encodeBoth(dir: string, prefix: string, stSrc: string, ids?: numb
 }
 
 /** The LaBSE layout: CLS → Dense(tanh) from pytorch_model.bin → Normalize. */
-async function labseCase(stSrc: string): Promise<void> {
+async function labseCase(stSrc: string, engine = "ort"): Promise<void> {
   {
     const dir = await Deno.makeTempDir({ prefix: "xlir-labse-" });
     try {
@@ -112,7 +120,7 @@ async function labseCase(stSrc: string): Promise<void> {
         const all = lib.encode(t).ids;
         return all.length > 24 ? [...all.slice(0, 23), 102] : all;
       });
-      const { want, got } = await encodeBoth(dir, "none", stSrc, ids);
+      const { want, got } = await encodeBoth(dir, "none", stSrc, engine, ids);
       assert.deepEqual(got.shape, want.shape);
       assert.equal(got.shape[1], 32);
       assert.ok(maxDiff(got.data, want.data) <= 1e-4, `max |diff| ${maxDiff(got.data, want.data)}`);
@@ -123,13 +131,13 @@ async function labseCase(stSrc: string): Promise<void> {
 }
 
 /** The XLM-R layout: SentencePiece, do_lower_case, query prompt, mean+max → Dense, no Normalize. */
-async function xlmrCase(stSrc: string): Promise<void> {
+async function xlmrCase(stSrc: string, engine = "ort"): Promise<void> {
   {
     const spm = await buildSpmModel();
     const dir = await Deno.makeTempDir({ prefix: "xlir-xlmr-" });
     try {
       await reference("", "make", dir, "xlmr", spm);
-      const { want, got } = await encodeBoth(dir, "query", stSrc);
+      const { want, got } = await encodeBoth(dir, "query", stSrc, engine);
       assert.deepEqual(got.shape, want.shape);
       assert.equal(got.shape[1], 24);
       assert.ok(maxDiff(got.data, want.data) <= 1e-4, `max |diff| ${maxDiff(got.data, want.data)}`);
@@ -145,16 +153,22 @@ async function xlmrCase(stSrc: string): Promise<void> {
 
 Deno.test({
   name:
-    "encode on a LaBSE-layout folder (CLS → Dense(tanh) from pytorch_model.bin → Normalize) matches the PyTorch reference within 1e-4",
+    "encode on a LaBSE-layout folder (CLS → Dense(tanh) from pytorch_model.bin → Normalize) matches the PyTorch reference within 1e-4, on ONNX Runtime and on tfjs",
   ignore: skipUnless(ready, WHY),
-  fn: () => labseCase(""),
+  async fn() {
+    await labseCase("", "ort");
+    await labseCase("", "tfjs");
+  },
 });
 
 Deno.test({
   name:
-    "encode on an XLM-R-layout folder (SentencePiece, do_lower_case, query prompt, mean+max → Dense, no Normalize) matches the PyTorch reference within 1e-4",
+    "encode on an XLM-R-layout folder (SentencePiece, do_lower_case, query prompt, mean+max → Dense, no Normalize) matches the PyTorch reference within 1e-4, on ONNX Runtime and on tfjs",
   ignore: skipUnless(ready, WHY),
-  fn: () => xlmrCase(""),
+  async fn() {
+    await xlmrCase("", "ort");
+    await xlmrCase("", "tfjs");
+  },
 });
 
 // Needs a sentence-transformers 2.2.2 checkout (XLIR_ST_SRC), which no package installs: not

@@ -17,7 +17,8 @@
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
 import { readJsonObject, readOptionalJsonObject } from "../util/json.ts";
-import { writeJsonAtomic } from "../util/atomic.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { encodeTorchStateDict } from "./torch_save.ts";
 import type { Prompts } from "./encoder.ts";
 import { readSafetensors, writeSafetensors } from "./safetensors.ts";
 import { readTorchStateDict } from "./torch_state_dict.ts";
@@ -340,8 +341,10 @@ export function moduleEntry(
 }
 
 /**
- * Writes a Dense module as module `idx` of a folder (`{idx}_Dense/config.json`
- * and `model.safetensors` with `linear.weight` `[out, in]`, `linear.bias`).
+ * Writes a Dense module as module `idx` of a folder (`{idx}_Dense/config.json`,
+ * and `linear.weight` `[out, in]`, `linear.bias` twice: in `model.safetensors`,
+ * which sentence-transformers ≥ 3.0.1 reads, and in a `torch.save`d
+ * `pytorch_model.bin`, the only file 2.x reads).
  *
  * @returns Its `modules.json` entry.
  *
@@ -381,6 +384,11 @@ export async function writeDenseModule(
     tensors["linear.bias"] = { dtype: "F32", shape: [d.spec.outFeatures], data: d.bias };
   }
   await writeSafetensors(join(dir, entry.path, "model.safetensors"), tensors, { format: "pt" });
+  // sentence-transformers before 3.0.1 reads a Dense module only from pytorch_model.bin.
+  await writeFileAtomic(
+    join(dir, entry.path, "pytorch_model.bin"),
+    encodeTorchStateDict(tensors as Record<string, { shape: number[]; data: Float32Array }>),
+  );
   return entry;
 }
 

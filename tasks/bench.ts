@@ -253,13 +253,14 @@ async function main(): Promise<void> {
       }
     }
     if (only.has("transformer")) {
-      // A BERT-base-shaped checkpoint loaded and run by xlir (tfjs wasm) and PyTorch.
+      // A BERT-base-shaped checkpoint loaded and run by xlir (ONNX Runtime; tfjs-wasm beside
+      // it) and PyTorch, each side in its own process, in alternating rounds.
       await initBackend("wasm");
       report(
         await benchTransformerCpu({
           batch: 8,
-          batches: quick ? 1 : 4,
-          reps: quick ? 1 : 3,
+          batches: quick ? 1 : 3,
+          rounds: quick ? 1 : 3,
           threads: threads[0],
           dir,
           vocabDir: datasetPath(MBERT_VOCAB, dataDir),

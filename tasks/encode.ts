@@ -14,7 +14,7 @@
 import { extname } from "node:path";
 import { embedTexts } from "../lib/model/embed_texts.ts";
 import type { Role } from "../lib/model/encoder.ts";
-import { loadEncoder } from "../lib/model/load_encoder.ts";
+import { type Engine, ENGINES, loadInferenceEncoder } from "../lib/model/load_inference.ts";
 import { writeFileAtomic, writeTextFileAtomic } from "../lib/util/atomic.ts";
 import { intFlag, parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
@@ -29,7 +29,10 @@ const USAGE = `Usage: deno task encode --model DIR --input FILE --out FILE.npy|F
   --out     .npy: float32 array of shape (n, d) in input order; .jsonl: one JSON array a line
   --prefix  the model's prompt to put before each text: none (default), query or passage
             (the prompts of config_sentence_transformers.json; the stand-ins' Query: / Passage:)
-  --batch   texts per forward pass (default 64)`;
+  --batch   texts per forward pass (default 64; 32 on ONNX Runtime)
+  --engine  how a BERT/XLM-R checkpoint runs: ort (ONNX Runtime's CPU kernels, default) or
+            tfjs (the trainable model on the tfjs backend); static models run as they are
+  --threads ONNX Runtime's threads (default: the physical cores)`;
 
 /** The lines of a text file (one text each; a trailing newline does not add an empty text). */
 export function inputLines(text: string): string[] {
@@ -45,7 +48,9 @@ export async function main(args: string[]): Promise<void> {
     input: { type: "string" },
     out: { type: "string" },
     prefix: { type: "string", default: "none" },
-    batch: { type: "string", default: "64" },
+    batch: { type: "string" },
+    engine: { type: "string", default: "ort" },
+    threads: { type: "string" },
   }, USAGE);
   for (const k of ["model", "input", "out"] as const) {
     if (!values[k]) throw new InputError(`--${k} is required\n\n${USAGE}`);
@@ -59,7 +64,14 @@ export async function main(args: string[]): Promise<void> {
   if (ext !== ".npy" && ext !== ".jsonl") {
     throw new InputError(`--out ${out}: expected a name ending in .npy or .jsonl`);
   }
-  const batch = intFlag(values.batch!, "--batch", 1);
+  const engine = values.engine! as Engine;
+  if (!ENGINES.includes(engine)) {
+    throw new InputError(`--engine is "${engine}", expected ${ENGINES.join(" or ")}`);
+  }
+  const batch = intFlag(values.batch ?? (engine === "ort" ? "32" : "64"), "--batch", 1);
+  const threads = values.threads === undefined
+    ? undefined
+    : intFlag(values.threads, "--threads", 1);
   let text: string;
   try {
     text = await Deno.readTextFile(values.input!);
@@ -67,7 +79,7 @@ export async function main(args: string[]): Promise<void> {
     throw new InputError(`Cannot read --input ${values.input}: ${(err as Error).message}`);
   }
   const texts = inputLines(text);
-  const encoder = await loadEncoder(values.model!);
+  const encoder = await loadInferenceEncoder(values.model!, { engine, batchSize: batch, threads });
   try {
     const role = prefix === "none" ? null : prefix as Role;
     const vecs = embedTexts(encoder, texts, role, {

@@ -13,6 +13,15 @@ APT_PACKAGES=(
   dict-freedict-eng-ara dict-freedict-ara-eng dict-freedict-eng-deu dict-freedict-deu-eng
   dict-freedict-eng-ell dict-freedict-ell-eng dict-freedict-eng-hin dict-freedict-eng-rus
   dict-freedict-eng-spa dict-freedict-spa-eng dict-freedict-eng-tur dict-freedict-tur-eng
+  # software-domain parallel text (lib/data/libreoffice_{help,ui}.ts): LibreOffice's help pages
+  # (no ar/th help in bookworm; en-us is the English source) and UI catalogs; gettext
+  # catalogs (lib/data/gettext.ts) come with the packages already on the image
+  libreoffice-help-en-us libreoffice-help-de libreoffice-help-el libreoffice-help-es
+  libreoffice-help-hi libreoffice-help-ru libreoffice-help-tr libreoffice-help-vi
+  libreoffice-help-zh-cn
+  libreoffice-l10n-ar libreoffice-l10n-de libreoffice-l10n-el libreoffice-l10n-es
+  libreoffice-l10n-hi libreoffice-l10n-ru libreoffice-l10n-th libreoffice-l10n-tr
+  libreoffice-l10n-vi libreoffice-l10n-zh-cn
   # software Vulkan for the WebGPU backend's tests (adapter "llvmpipe")
   mesa-vulkan-drivers
   # glyphs for figures in all 11 languages (CJK, Devanagari, Thai); rsvg-convert as a PNG fallback

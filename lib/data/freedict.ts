@@ -31,6 +31,7 @@
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../util/errors.ts";
+import { hasScriptLetter } from "./languages.ts";
 import type { TranslationPair } from "./types.ts";
 import { ISO639_3_TO_1 } from "./_parallel_lines.ts";
 
@@ -255,18 +256,6 @@ function truncatedHeadword(headword: string, pronunciation: string | undefined):
   return sounds > 2.5 * letters + 4;
 }
 
-const SCRIPTS: Readonly<Record<string, RegExp>> = {
-  ar: /\p{Script=Arabic}/u,
-  el: /\p{Script=Greek}/u,
-  hi: /\p{Script=Devanagari}/u,
-  ru: /\p{Script=Cyrillic}/u,
-};
-
-/** True when a term has a letter of its language's script (Latin by default). */
-function inScript(term: string, lang: string): boolean {
-  return (SCRIPTS[lang] ?? /\p{Script=Latin}/u).test(term);
-}
-
 /** Options of {@linkcode loadFreedict}. */
 export interface FreedictOptions extends TermOptions {
   /** The folder with the dictd files (default {@linkcode DICTD_DIR}). */
@@ -347,9 +336,9 @@ export async function loadFreedict(
     const entry = parseFreedictEntry(text, options);
     if (entry === undefined) continue;
     for (const src of entry.headwords) {
-      if (!inScript(src, srcLang)) continue;
+      if (!hasScriptLetter(src, srcLang)) continue;
       for (const tgt of entry.translations) {
-        if (!inScript(tgt, tgtLang)) continue;
+        if (!hasScriptLetter(tgt, tgtLang)) continue;
         const key = `${src}\t${tgt}`;
         if (seen.has(key)) continue;
         seen.add(key);

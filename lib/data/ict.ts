@@ -1,6 +1,7 @@
 /**
  * Protocol P1 training data: the Inverse Cloze Task (Lee et al. 2019) over
- * multi-parallel documents (NTREX-128 news, FLORES-200 wiki articles).
+ * multi-parallel documents (NTREX-128 news, FLORES-200 wiki articles, and
+ * LibreOffice's help pages, `libreoffice_help.ts`).
  *
  * For each sentence of a document, the query is that sentence and the
  * positive passage its neighbours in the same document — the sentences up to
@@ -10,6 +11,14 @@
  * `group` is the document, so that {@linkcode splitByGroup} keeps a document's
  * examples (which share sentences) on one side of a train/validation split.
  *
+ * The help pages are translated paragraph by paragraph, but not every
+ * paragraph into every language (and there is no Arabic or Thai help), so
+ * they are read with partial coverage (`partial: true`): an example has a
+ * language when its query paragraph has it and at least one neighbour
+ * within the window has it, the passage being those neighbours. So the
+ * batch sampler's X-X batches draw, per language, the examples that have it,
+ * and X-Y batches the pairs of languages an example has.
+ *
  * @module
  */
 
@@ -17,7 +26,9 @@ import { createHash } from "node:crypto";
 import { InputError } from "../util/errors.ts";
 import { loadFlores } from "./flores.ts";
 import { TRAINING_LANGS } from "./languages.ts";
+import { LIBREOFFICE_HELP_LOCALES, loadLibreofficeHelp } from "./libreoffice_help.ts";
 import { loadNtrex } from "./ntrex.ts";
+import { evaluationTexts } from "./translation_pairs.ts";
 import type { AlignedSentence, ParallelExample } from "./types.ts";
 
 /** The paper's 9 training languages (el and vi stay unseen): `TRAINING_LANGS`. */
@@ -34,6 +45,12 @@ export interface IctOptions {
    * leave a non-empty passage).
    */
   minDocSentences?: number;
+  /**
+   * Allow sentences without some languages (see the module doc): an example
+   * keeps the languages it has (at least one). Default false: every sentence
+   * must have every language.
+   */
+  partial?: boolean;
 }
 
 /**
@@ -112,7 +129,8 @@ export function buildIctExamples(
   if (!Number.isInteger(window) || window < 1) {
     throw new InputError(`ICT window is ${window}, expected an integer >= 1`);
   }
-  for (const s of sentences) {
+  const partial = options.partial ?? false;
+  for (const s of partial ? [] : sentences) {
     for (const lang of languages) {
       if (typeof s.text[lang] !== "string" || s.text[lang] === "") {
         throw new InputError(
@@ -130,12 +148,12 @@ export function buildIctExamples(
         .concat(doc.slice(i + 1, i + 1 + window));
       const texts: ParallelExample["texts"] = {};
       for (const lang of languages) {
-        texts[lang] = {
-          query: doc[i].text[lang],
-          passage: joinSentences(neighbours.map((s) => s.text[lang]), lang),
-        };
+        const query = doc[i].text[lang];
+        const passage = neighbours.map((s) => s.text[lang]).filter((t) => t);
+        if (!query || passage.length === 0) continue;
+        texts[lang] = { query, passage: joinSentences(passage, lang) };
       }
-      examples.push({ id: doc[i].id, group, texts });
+      if (Object.keys(texts).length > 0) examples.push({ id: doc[i].id, group, texts });
     }
   }
   return examples;
@@ -145,15 +163,28 @@ export function buildIctExamples(
 export interface LoadIctOptions extends IctOptions {
   /** The data directory (default: `resolveDataDir()`). */
   dataDir?: string;
-  /** Corpora to read (default both, NTREX-128 first). */
-  corpora?: readonly ("ntrex" | "flores")[];
+  /** Corpora to read (default NTREX-128 and FLORES-200, in that order). */
+  corpora?: readonly IctCorpus[];
+  /** LibreOffice help pages' root (default `/usr/share/libreoffice/help`). */
+  libreofficeHelpDir?: string;
 }
 
+/** A document source of ICT examples. */
+export type IctCorpus = "ntrex" | "flores" | "libreoffice-help";
+
+/** Every ICT corpus. */
+export const ICT_CORPORA: readonly IctCorpus[] = ["ntrex", "flores", "libreoffice-help"];
+
 /**
- * Reads NTREX-128 and/or FLORES-200 and builds their ICT examples.
+ * Reads NTREX-128, FLORES-200 and/or the LibreOffice help pages and builds
+ * their ICT examples. The help pages are read in the requested languages
+ * they exist in, with partial coverage (the module doc), and paragraphs that
+ * are XQuAD-R or MLQA-R text in some language are dropped
+ * ({@linkcode evaluationTexts}).
  *
  * @param options Data directory, corpora, and {@linkcode IctOptions}.
- * @returns The examples (3,008 for both corpora with the defaults).
+ * @returns The examples (3,008 for NTREX-128 and FLORES-200 with the defaults).
+ * @throws {InputError} For an unknown corpus, or a missing corpus or package.
  *
  * @example
  * ```ts
@@ -170,6 +201,23 @@ export async function loadIctExamples(options: LoadIctOptions = {}): Promise<Par
   const languages = [...(options.languages ?? ICT_LANGUAGES)];
   const examples: ParallelExample[] = [];
   for (const corpus of options.corpora ?? ["ntrex", "flores"]) {
+    if (corpus === "libreoffice-help") {
+      const langs = languages.filter((l) => l in LIBREOFFICE_HELP_LOCALES);
+      const banned = await evaluationTexts(options.dataDir);
+      const sentences = (await loadLibreofficeHelp({
+        helpDir: options.libreofficeHelpDir,
+        languages: langs,
+      })).filter((s) => !Object.values(s.text).some((t) => banned.has(t)));
+      examples.push(
+        ...buildIctExamples(sentences, { ...options, languages: langs, partial: true }),
+      );
+      continue;
+    }
+    if (corpus !== "ntrex" && corpus !== "flores") {
+      throw new InputError(
+        `Unknown ICT corpus "${corpus}", expected one of ${ICT_CORPORA.join(" ")}`,
+      );
+    }
     const sentences = corpus === "ntrex"
       ? await loadNtrex({ dataDir: options.dataDir, languages })
       : await loadFlores({ dataDir: options.dataDir, languages });

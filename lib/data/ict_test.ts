@@ -134,3 +134,46 @@ Deno.test({
     assert.ok(valid.length >= 301 && valid.length < 301 + 40);
   },
 });
+
+Deno.test("buildIctExamples() with partial coverage keeps the languages a sentence and a neighbour have", () => {
+  const s = (i: number, text: Record<string, string>) => ({ id: `c:${i}`, doc: "d", text });
+  const examples = buildIctExamples([
+    s(0, { en: "A", de: "a" }),
+    s(1, { en: "B" }),
+    s(2, { en: "C", de: "c", zh: "丙" }),
+    s(3, { zh: "丁" }),
+  ], { languages: ["en", "de", "zh"], window: 2, partial: true });
+  assert.deepEqual(examples.map((e) => e.texts), [
+    { en: { query: "A", passage: "B C" }, de: { query: "a", passage: "c" } },
+    { en: { query: "B", passage: "A C" } },
+    {
+      en: { query: "C", passage: "A B" },
+      de: { query: "c", passage: "a" },
+      zh: { query: "丙", passage: "丁" },
+    },
+    { zh: { query: "丁", passage: "丙" } },
+  ]);
+});
+
+Deno.test({
+  name: "loadIctExamples() reads the LibreOffice help pages as partial-coverage documents",
+  ignore: skipUnless(
+    HAS_DATA && exists("/usr/share/libreoffice/help/de/text") &&
+      exists("/usr/share/libreoffice/help/zh-CN/text"),
+    "XLIR_DATA and the libreoffice-help-* Debian packages",
+  ),
+  async fn() {
+    const examples = await loadIctExamples({
+      dataDir: DATA,
+      corpora: ["libreoffice-help"],
+      languages: ["ar", "de", "en", "zh"],
+    });
+    // LibreOffice 7.4: 55.9k examples over 2.5k pages; no Arabic help in bookworm.
+    assert.ok(examples.length > 50000, `${examples.length}`);
+    const count = (l: string) => examples.filter((e) => e.texts[l]).length;
+    assert.equal(count("ar"), 0);
+    assert.ok(count("de") > 47000 && count("zh") > 34000);
+    assert.ok(examples.every((e) => e.group.startsWith("libreoffice-help:text/")));
+    assert.ok(examples.every((e) => Object.values(e.texts).every((t) => t.query && t.passage)));
+  },
+});

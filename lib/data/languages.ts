@@ -64,6 +64,41 @@ export const LANGUAGE_NAMES: Readonly<Record<string, string>> = Object.freeze({
   zh: "Chinese",
 });
 
+/** The script each language is written in (Unicode `Script` property values; Latin by default). */
+export const LANGUAGE_SCRIPTS: Readonly<Record<string, string>> = Object.freeze({
+  ar: "Arabic",
+  el: "Greek",
+  hi: "Devanagari",
+  ru: "Cyrillic",
+  th: "Thai",
+  zh: "Han",
+});
+
+const SCRIPT_LETTER: Record<string, RegExp> = {};
+
+/**
+ * True when a text has at least one letter of its language's script (Latin
+ * for languages not in {@linkcode LANGUAGE_SCRIPTS}): the check that a
+ * translation is in its language and not left in English.
+ *
+ * @param text The text.
+ * @param lang Its language code.
+ * @returns Whether a letter of the script occurs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hasScriptLetter } from "./languages.ts";
+ * assert(hasScriptLetter("Файл", "ru") && !hasScriptLetter("File", "ru"));
+ * assert(hasScriptLetter("文件", "zh") && hasScriptLetter("Datei", "de"));
+ * ```
+ */
+export function hasScriptLetter(text: string, lang: string): boolean {
+  const script = LANGUAGE_SCRIPTS[lang] ?? "Latin";
+  const re = SCRIPT_LETTER[script] ??= new RegExp(`\\p{Script=${script}}`, "u");
+  return re.test(text);
+}
+
 /**
  * Checks requested language codes against the available ones.
  *

@@ -1,9 +1,18 @@
 /**
  * All translation pairs for pre-training the aligned base model (LaBSE-style
  * translation ranking): Tatoeba sentence pairs, NTREX-128 and FLORES-200
- * sentence pairs, FreeDict lexicon pairs.
+ * sentence pairs, FreeDict lexicon pairs (the default sources), and the
+ * software-domain text Debian packages carry: gettext catalogs
+ * (`"gettext"`), LibreOffice's UI strings (`"libreoffice-ui"`) and its
+ * multi-parallel help paragraphs (`"libreoffice-help"`, English ↔ each
+ * language, or every pair with `pairing: "all"`) — see `gettext.ts`,
+ * `libreoffice_ui.ts`, `libreoffice_help.ts`. Software text is far from
+ * XQuAD-R's Wikipedia domain; a prototype that added it uncapped got worse
+ * cross-lingually, so it is opt-in (`sources`) and meant to be mixed with
+ * per-source caps and weights ({@linkcode capPairsBySource} here, weights in
+ * the training set, `cap.ts`).
  *
- * Only these four sources are read, so XQuAD-R/MLQA text can enter only by
+ * Only these sources are read, so XQuAD-R/MLQA text can enter only by
  * coincidence — and a few short sentences do coincide (Tatoeba's "What was
  * their name?" is an MLQA question). So by default every pair with a side
  * equal to a sentence or question of the XQuAD-R or MLQA-R files in the data
@@ -12,8 +21,8 @@
  * default (`pairing: "english"`, like the English-centric Tatoeba and
  * FreeDict), or every pair of languages (`"all"`, 5.5× more). Pairs are
  * deduplicated across sources (the same two texts in the same two languages,
- * either direction; the first source in the order Tatoeba, NTREX, FLORES,
- * FreeDict keeps it): FreeDict's eng-deu and deu-eng largely mirror each other.
+ * either direction; the first source in the order of {@linkcode PAIR_SOURCES}
+ * keeps it): FreeDict's eng-deu and deu-eng largely mirror each other.
  *
  * @module
  */
@@ -26,15 +35,67 @@ import { loadFlores } from "./flores.ts";
 import { FREEDICT_DICTIONARIES, freedictLanguages, loadFreedict } from "./freedict.ts";
 import { XQUAD_R_LANGS } from "./languages.ts";
 import { loadNtrex } from "./ntrex.ts";
+import { GETTEXT_LOCALES, loadGettextPairs } from "./gettext.ts";
+import {
+  LIBREOFFICE_HELP_LOCALES,
+  libreofficeHelpPackage,
+  loadLibreofficeHelp,
+} from "./libreoffice_help.ts";
+import { LIBREOFFICE_UI_LOCALES, loadLibreofficeUiPairs } from "./libreoffice_ui.ts";
 import { loadTatoeba, TATOEBA_LANGUAGES } from "./tatoeba.ts";
+import { capPerKey } from "./cap.ts";
 import type { AlignedSentence, TranslationPair } from "./types.ts";
 import { PARALLEL_LANGUAGES } from "./_parallel_lines.ts";
 
 /** The 11 XQuAD-R languages, the default languages of the pairs: `XQUAD_R_LANGS`. */
 export const XQUAD_R_LANGUAGES: readonly string[] = XQUAD_R_LANGS;
 
-/** A source family that {@linkcode TranslationPairOptions.exclude} can leave out. */
-export type PairSource = "tatoeba" | "ntrex" | "flores" | "freedict";
+/** A source family of translation pairs (a pair's `source` up to its first `:`). */
+export type PairSource =
+  | "tatoeba"
+  | "ntrex"
+  | "flores"
+  | "freedict"
+  | "gettext"
+  | "libreoffice-ui"
+  | "libreoffice-help";
+
+/** Every source family, in merge (deduplication priority) order. */
+export const PAIR_SOURCES: readonly PairSource[] = [
+  "tatoeba",
+  "ntrex",
+  "flores",
+  "freedict",
+  "gettext",
+  "libreoffice-ui",
+  "libreoffice-help",
+];
+
+/** The sources read when none are named: the four that are not software text. */
+export const DEFAULT_PAIR_SOURCES: readonly PairSource[] = [
+  "tatoeba",
+  "ntrex",
+  "flores",
+  "freedict",
+];
+
+/**
+ * The family of a pair's `source` (`"freedict:eng-deu"` → `"freedict"`).
+ *
+ * @param source A `TranslationPair.source` (or an example id `"{family}:…"`).
+ * @returns The part before the first `:`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sourceFamily } from "./translation_pairs.ts";
+ * assert(sourceFamily("freedict:eng-deu") === "freedict" && sourceFamily("gettext") === "gettext");
+ * ```
+ */
+export function sourceFamily(source: string): string {
+  const colon = source.indexOf(":");
+  return colon < 0 ? source : source.slice(0, colon);
+}
 
 /** Options of {@linkcode loadTranslationPairs}. */
 export interface TranslationPairOptions {
@@ -44,8 +105,18 @@ export interface TranslationPairOptions {
   dictDir?: string;
   /** Languages both sides must be in (default {@linkcode XQUAD_R_LANGUAGES}). */
   languages?: readonly string[];
-  /** Sources to leave out. */
+  /** Sources to read (default {@linkcode DEFAULT_PAIR_SOURCES}). */
+  sources?: readonly PairSource[];
+  /** Sources to leave out (of `sources`). */
   exclude?: readonly PairSource[];
+  /** gettext catalogs' root (default `/usr/share/locale`). */
+  localeDir?: string;
+  /** LibreOffice UI catalogs' root (default `/usr/lib/libreoffice/program/resource`). */
+  libreofficeUiDir?: string;
+  /** LibreOffice help pages' root (default `/usr/share/libreoffice/help`). */
+  libreofficeHelpDir?: string;
+  /** Software text: the fewest letters an English side may have (default 3). */
+  minLetters?: number;
   /** NTREX/FLORES pairs: English ↔ each language (default) or all pairs. */
   pairing?: "english" | "all";
   /** FreeDict dictionaries (default: those of `FREEDICT_DICTIONARIES` within `languages`). */
@@ -166,12 +237,13 @@ export function alignedToPairs(
 }
 
 /**
- * Loads every translation pair of the given languages from Tatoeba,
- * NTREX-128, FLORES-200 and FreeDict.
+ * Loads every translation pair of the given languages from the chosen
+ * sources (default Tatoeba, NTREX-128, FLORES-200 and FreeDict).
  *
  * @param options Languages, sources, pairing, limits.
- * @returns The pairs, by source in the order above.
- * @throws {InputError} When a corpus or dictionary is missing.
+ * @returns The pairs, by source in {@linkcode PAIR_SOURCES} order.
+ * @throws {InputError} When a corpus, dictionary or Debian package is
+ * missing, or for an unknown source.
  *
  * @example
  * ```ts
@@ -191,7 +263,16 @@ export async function loadTranslationPairs(
   options: TranslationPairOptions = {},
 ): Promise<TranslationPair[]> {
   const languages = options.languages ?? XQUAD_R_LANGUAGES;
-  const exclude = new Set(options.exclude ?? []);
+  const chosen = new Set(options.sources ?? DEFAULT_PAIR_SOURCES);
+  for (const s of options.exclude ?? []) chosen.delete(s);
+  for (const s of chosen) {
+    if (!PAIR_SOURCES.includes(s)) {
+      throw new InputError(
+        `Unknown translation-pair source "${s}", expected one of ${PAIR_SOURCES.join(" ")}`,
+      );
+    }
+  }
+  const exclude = new Set(PAIR_SOURCES.filter((s) => !chosen.has(s)));
   const pairing = options.pairing ?? "english";
   const { dataDir } = options;
   const batches: TranslationPair[][] = [];
@@ -226,6 +307,44 @@ export async function loadTranslationPairs(
     for (const name of names) {
       batches.push(
         await loadFreedict(name, { dictDir: options.dictDir, maxWords: options.maxLexiconWords }),
+      );
+    }
+  }
+  const software = languages.includes("en") ? languages.filter((l) => l !== "en") : [];
+  const clean = { minLetters: options.minLetters };
+  if (!exclude.has("gettext")) {
+    const langs = software.filter((l) => l in GETTEXT_LOCALES);
+    if (langs.length > 0) {
+      batches.push(
+        await loadGettextPairs({ ...clean, localeDir: options.localeDir, languages: langs }),
+      );
+    }
+  }
+  if (!exclude.has("libreoffice-ui")) {
+    const langs = software.filter((l) => l in LIBREOFFICE_UI_LOCALES);
+    if (langs.length > 0) {
+      batches.push(
+        await loadLibreofficeUiPairs({
+          ...clean,
+          localeDir: options.libreofficeUiDir,
+          languages: langs,
+        }),
+      );
+    }
+  }
+  if (!exclude.has("libreoffice-help")) {
+    const langs = software.filter((l) => l in LIBREOFFICE_HELP_LOCALES);
+    if (langs.length > 0) {
+      const sentences = await loadLibreofficeHelp({
+        ...clean,
+        helpDir: options.libreofficeHelpDir,
+        languages: langs,
+      });
+      batches.push(
+        alignedToPairs(sentences, "libreoffice-help", ["en", ...langs], pairing).map((p) => ({
+          ...p,
+          package: libreofficeHelpPackage(p.tgtLang),
+        })),
       );
     }
   }
@@ -354,5 +473,103 @@ export function summarizePairs(pairs: readonly TranslationPair[]): PairCount[] {
   const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
   return [...counts.values()].sort((a, b) =>
     cmp(a.source, b.source) || cmp(a.srcLang, b.srcLang) || cmp(a.tgtLang, b.tgtLang)
+  );
+}
+
+/** Caps of {@linkcode capPairsBySource}. */
+export interface SourceCaps {
+  /** Most pairs per source and language pair (≤ 0: no cap). */
+  cap: number;
+  /** Per source family, a cap that replaces `cap` (≤ 0: no cap). */
+  caps?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Caps the pairs per `source` and language pair (e.g. `freedict:eng-deu`
+ * en→de, `gettext` en→zh): each group keeps at most its family's cap
+ * (`caps[family]`, else `cap`), a sample seeded by `seed` over the hash of
+ * `"{src}\0{tgt}"` ({@linkcode capPerKey}), in input order.
+ *
+ * @param pairs The pairs.
+ * @param caps The default cap and per-family caps.
+ * @param seed The sample's seed.
+ * @returns The kept pairs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { capPairsBySource } from "./translation_pairs.ts";
+ * const p = (src: string, source: string) => ({ srcLang: "en", tgtLang: "de", src, tgt: src, source });
+ * const pairs = ["a", "b", "c"].flatMap((w) => [p(w, "gettext"), p(w, "tatoeba")]);
+ * const kept = capPairsBySource(pairs, { cap: 0, caps: { gettext: 1 } }, 0);
+ * assert(kept.filter((x) => x.source === "gettext").length === 1 && kept.length === 4);
+ * ```
+ */
+export function capPairsBySource(
+  pairs: readonly TranslationPair[],
+  caps: SourceCaps,
+  seed: number,
+): TranslationPair[] {
+  const capOf = (key: string) => caps.caps?.[sourceFamily(key.split("\u0000")[0])] ?? caps.cap;
+  return capPerKey(
+    pairs,
+    (p) => `${p.source}\u0000${p.srcLang}\u0000${p.tgtLang}`,
+    (p) => `${p.src}\u0000${p.tgt}`,
+    capOf,
+    seed,
+  );
+}
+
+/** One row of {@linkcode countByFamilyAndLanguage}. */
+export interface FamilyCount {
+  /** The source family ({@linkcode sourceFamily}). */
+  family: string;
+  /** The non-English language of an English pair, or `"{a}-{b}"` (sorted) for a pair without English. */
+  lang: string;
+  count: number;
+}
+
+/**
+ * Counts pairs per source family and language: an English pair (either
+ * direction) counts for its other language, any other pair for its
+ * language pair. This is the table notebook 00 shows.
+ *
+ * @param pairs The pairs.
+ * @returns Rows sorted by family (in {@linkcode PAIR_SOURCES} order, unknown
+ * families last), then language.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { countByFamilyAndLanguage } from "./translation_pairs.ts";
+ * const p = (srcLang: string, tgtLang: string, source: string) => ({ srcLang, tgtLang, src: "a", tgt: "b", source });
+ * const rows = countByFamilyAndLanguage([p("en", "de", "freedict:eng-deu"), p("de", "en", "freedict:deu-eng"), p("de", "zh", "ntrex")]);
+ * assert.deepEqual(rows, [
+ *   { family: "ntrex", lang: "de-zh", count: 1 },
+ *   { family: "freedict", lang: "de", count: 2 },
+ * ]);
+ * ```
+ */
+export function countByFamilyAndLanguage(pairs: readonly TranslationPair[]): FamilyCount[] {
+  const counts = new Map<string, FamilyCount>();
+  for (const p of pairs) {
+    const family = sourceFamily(p.source);
+    const lang = p.srcLang === "en"
+      ? p.tgtLang
+      : p.tgtLang === "en"
+      ? p.srcLang
+      : [p.srcLang, p.tgtLang].sort().join("-");
+    const key = `${family}\t${lang}`;
+    const row = counts.get(key);
+    if (row) row.count++;
+    else counts.set(key, { family, lang, count: 1 });
+  }
+  const rank = (f: string) => {
+    const i = (PAIR_SOURCES as readonly string[]).indexOf(f);
+    return i < 0 ? PAIR_SOURCES.length : i;
+  };
+  return [...counts.values()].sort((a, b) =>
+    rank(a.family) - rank(b.family) || (a.family < b.family ? -1 : a.family > b.family ? 1 : 0) ||
+    (a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : 0)
   );
 }

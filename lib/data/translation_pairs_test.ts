@@ -2,12 +2,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { exists, skipUnless } from "../util/testing.ts";
 import { DICTD_DIR } from "./freedict.ts";
+import { InputError } from "../util/errors.ts";
 import {
   alignedToPairs,
+  capPairsBySource,
+  countByFamilyAndLanguage,
   evaluationTexts,
   limitPerSource,
   loadTranslationPairs,
   mergePairs,
+  type PairSource,
+  sourceFamily,
   summarizePairs,
 } from "./translation_pairs.ts";
 import type { AlignedSentence, TranslationPair } from "./types.ts";
@@ -142,5 +147,86 @@ Deno.test({
     ]);
     // spa-eng alone has 8,899 pairs; most mirror eng-spa's.
     assert.ok(rows[1].count < 8899 && rows[1].count > 0);
+  },
+});
+
+Deno.test("sourceFamily() and countByFamilyAndLanguage() group sources and languages", () => {
+  assert.equal(sourceFamily("freedict:deu-eng"), "freedict");
+  const rows = countByFamilyAndLanguage([
+    pair("a", "b", "gettext", "en", "zh"),
+    pair("a", "b", "freedict:eng-deu"),
+    pair("b", "a", "freedict:deu-eng", "de", "en"),
+    pair("c", "d", "libreoffice-help", "de", "zh"),
+    pair("c", "d", "zzz"),
+  ]);
+  assert.deepEqual(rows, [
+    { family: "freedict", lang: "de", count: 2 },
+    { family: "gettext", lang: "zh", count: 1 },
+    { family: "libreoffice-help", lang: "de-zh", count: 1 },
+    { family: "zzz", lang: "de", count: 1 },
+  ]);
+});
+
+Deno.test("capPairsBySource() caps per source and language pair, a family's cap replacing the default", () => {
+  const pairs: TranslationPair[] = [];
+  for (let i = 0; i < 30; i++) {
+    pairs.push(pair(`w${i}`, `v${i}`, "freedict:eng-deu"));
+    pairs.push(pair(`w${i}`, `v${i}`, "gettext", "en", "zh"));
+    pairs.push(pair(`w${i}`, `v${i}`, "gettext", "en", "de"));
+  }
+  const kept = capPairsBySource(pairs, { cap: 20, caps: { gettext: 5 } }, 1);
+  assert.deepEqual(summarizePairs(kept).map((r) => [r.source, r.tgtLang, r.count]), [
+    ["freedict:eng-deu", "de", 20],
+    ["gettext", "de", 5],
+    ["gettext", "zh", 5],
+  ]);
+  assert.equal(capPairsBySource(pairs, { cap: 0 }, 1).length, 90);
+  assert.equal(capPairsBySource(pairs, { cap: 20, caps: { gettext: 0 } }, 1).length, 80);
+});
+
+Deno.test("loadTranslationPairs() rejects an unknown source", async () => {
+  await assert.rejects(
+    () => loadTranslationPairs({ sources: ["bible" as PairSource], excludeEvaluationTexts: false }),
+    (e: unknown) =>
+      e instanceof InputError && /Unknown translation-pair source "bible"/.test(e.message),
+  );
+});
+
+Deno.test({
+  name: "loadTranslationPairs() reads the Debian software sources opt-in, without evaluation text",
+  ignore: skipUnless(
+    HAS_DATA && exists("/usr/share/libreoffice/help/de/text") &&
+      exists("/usr/lib/libreoffice/program/resource/de/LC_MESSAGES"),
+    "XLIR_DATA and the libreoffice-help-de/-en-us and libreoffice-l10n-de Debian packages",
+  ),
+  async fn() {
+    const pairs = await loadTranslationPairs({
+      dataDir: DATA,
+      languages: ["de", "en"],
+      sources: ["ntrex", "gettext", "libreoffice-ui", "libreoffice-help"],
+    });
+    const by: Record<string, number> = {};
+    for (const r of countByFamilyAndLanguage(pairs)) by[r.family] = r.count;
+    // Debian 12: gettext 40.2k, libreoffice-ui 17.2k, libreoffice-help 28.8k en-de pairs after
+    // deduplication across sources (lower bounds at 85%).
+    assert.equal(by.ntrex, 1997);
+    assert.ok(
+      by.gettext > 34000 && by["libreoffice-ui"] > 14500 && by["libreoffice-help"] > 24000,
+      JSON.stringify(by),
+    );
+    const banned = await evaluationTexts(DATA);
+    assert.deepEqual(pairs.filter((p) => banned.has(p.src) || banned.has(p.tgt)), []);
+    const help = pairs.find((p) => p.source === "libreoffice-help")!;
+    assert.equal(help.package, "libreoffice-help-de");
+    const defaults = await loadTranslationPairs({
+      dataDir: DATA,
+      languages: ["de", "en"],
+      exclude: ["freedict"],
+    });
+    assert.deepEqual([...new Set(defaults.map((p) => sourceFamily(p.source)))], [
+      "tatoeba",
+      "ntrex",
+      "flores",
+    ]);
   },
 });

@@ -94,6 +94,10 @@ export interface TranslationPair {
   tgtLang: string;
   src: string;
   tgt: string;
-  /** Where it came from (`"tatoeba"`, `"freedict:eng-deu"`, `"ntrex"`, …). */
+  /** Where it came from (`"tatoeba"`, `"freedict:eng-deu"`, `"ntrex"`, `"gettext"`, …). */
   source: string;
+  /** The Debian package the text was read from, when known (`"coreutils"`). */
+  package?: string;
+  /** The file it was read from, when the source has many (`"/usr/share/locale/de/LC_MESSAGES/sed.mo"`). */
+  file?: string;
 }

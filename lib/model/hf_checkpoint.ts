@@ -47,7 +47,7 @@ export interface SavableTransformer {
 }
 
 /** Whether a parameter is a PyTorch `Linear` weight (stored transposed). */
-function isLinearWeight(name: string): boolean {
+export function isLinearWeight(name: string): boolean {
   return /\.(query|key|value|dense)\.weight$/.test(name);
 }
 
@@ -206,29 +206,14 @@ export function weightsFromHf(
   config: TransformerConfig,
   where = "model.safetensors",
 ): { weights: Record<string, Float32Array>; extras: Record<string, NamedTensor> } {
-  const anchor = "embeddings.word_embeddings.weight";
-  const key = Object.keys(tensors).find((k) => k === anchor || k.endsWith(`.${anchor}`));
-  if (key === undefined) {
-    throw new InputError(`${where}: tensor "${anchor}" is missing (with or without a prefix)`);
-  }
-  const prefix = key.slice(0, key.length - anchor.length);
+  const { names, prefix } = hfParamNames(tensors, config, where);
   const weights: Record<string, Float32Array> = {};
   for (const [name, shape] of encoderParamShapes(config)) {
-    const full = prefix + name;
-    // Checkpoints converted from the original TF BERT name LayerNorm's parameters gamma/beta.
-    const alias = full.replace(/LayerNorm\.weight$/, "LayerNorm.gamma")
-      .replace(/LayerNorm\.bias$/, "LayerNorm.beta");
-    const t = tensors[full] ?? tensors[alias];
-    if (!t) throw new InputError(`${where}: tensor "${full}" is missing`);
+    const t = tensors[names[name]];
     const linear = isLinearWeight(name);
-    const expected = linear ? [shape[1], shape[0]] : shape;
-    if (t.data instanceof Int32Array || t.shape.join(",") !== expected.join(",")) {
-      throw new InputError(
-        `${where}: tensor "${full}" has shape [${t.shape}] (${t.dtype}), expected [${expected}] (F32) ` +
-          `from config.json`,
-      );
-    }
-    weights[name] = linear ? transpose2d(t.data, expected[0], expected[1]) : t.data;
+    weights[name] = linear
+      ? transpose2d(t.data as Float32Array, shape[1], shape[0])
+      : t.data as Float32Array;
   }
   const extras: Record<string, NamedTensor> = {};
   for (const [k, t] of Object.entries(tensors)) {
@@ -237,6 +222,58 @@ export function weightsFromHf(
     }
   }
   return { weights, extras };
+}
+
+/**
+ * The name in a checkpoint of each encoder parameter: with the file's prefix
+ * (`bert.`, `roberta.` …) and TF BERT's `gamma`/`beta` for LayerNorm, each
+ * checked to be a float tensor of the shape `config` implies (linear weights
+ * `[out, in]`, as PyTorch stores them).
+ *
+ * @param tensors The checkpoint's tensors (dtype and shape are read; data is not).
+ * @returns xlir name → file name, and the prefix.
+ * @throws {InputError} naming a missing tensor or one of another shape.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hfParamNames } from "./hf_checkpoint.ts";
+ * import { encoderParamShapes, transformerConfig } from "./transformer_config.ts";
+ * const c = transformerConfig({ vocabSize: 4, hiddenSize: 2, numLayers: 1, numHeads: 1, intermediateSize: 2, maxPositions: 3 });
+ * const tensors = Object.fromEntries(encoderParamShapes(c).map(([n, shape]) => [`bert.${n}`, { dtype: "F32", shape }]));
+ * assert.equal(hfParamNames(tensors, c).prefix, "bert.");
+ * ```
+ */
+export function hfParamNames(
+  tensors: Record<string, { dtype: string; shape: number[] }>,
+  config: TransformerConfig,
+  where = "model.safetensors",
+): { names: Record<string, string>; prefix: string } {
+  const anchor = "embeddings.word_embeddings.weight";
+  const key = Object.keys(tensors).find((k) => k === anchor || k.endsWith(`.${anchor}`));
+  if (key === undefined) {
+    throw new InputError(`${where}: tensor "${anchor}" is missing (with or without a prefix)`);
+  }
+  const prefix = key.slice(0, key.length - anchor.length);
+  const names: Record<string, string> = {};
+  for (const [name, shape] of encoderParamShapes(config)) {
+    const full = prefix + name;
+    // Checkpoints converted from the original TF BERT name LayerNorm's parameters gamma/beta.
+    const alias = full.replace(/LayerNorm\.weight$/, "LayerNorm.gamma")
+      .replace(/LayerNorm\.bias$/, "LayerNorm.beta");
+    const found = tensors[full] ? full : tensors[alias] ? alias : undefined;
+    if (found === undefined) throw new InputError(`${where}: tensor "${full}" is missing`);
+    const t = tensors[found];
+    const expected = isLinearWeight(name) ? [shape[1], shape[0]] : shape;
+    if (!["F32", "F16", "BF16"].includes(t.dtype) || t.shape.join(",") !== expected.join(",")) {
+      throw new InputError(
+        `${where}: tensor "${full}" has shape [${t.shape}] (${t.dtype}), expected [${expected}] (F32) ` +
+          `from config.json`,
+      );
+    }
+    names[name] = found;
+  }
+  return { names, prefix };
 }
 
 /**

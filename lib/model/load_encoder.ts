@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
 import { readOptionalJsonObject } from "../util/json.ts";
-import { loadTokenizer, lowerCasing } from "../data/tokenizer.ts";
+import { loadTokenizer, lowerCasing, type TextTokenizer } from "../data/tokenizer.ts";
 import { NO_PROMPTS, type Prompts, type TrainableEncoder } from "./encoder.ts";
 import { readSafetensors } from "./safetensors.ts";
 import { ensureBackend } from "./backend.ts";
@@ -21,9 +21,14 @@ import {
   transpose2d,
   weightsFromHf,
 } from "./hf_checkpoint.ts";
-import { readStModules } from "./st_modules.ts";
+import { type DenseModule, readStModules } from "./st_modules.ts";
 import { denseParamNames, type PoolingMode } from "./sentence_head.ts";
-import { transformerConfig, TransformerEncoder, type TransformerOptions } from "./transformer.ts";
+import {
+  type TransformerConfig,
+  transformerConfig,
+  TransformerEncoder,
+  type TransformerOptions,
+} from "./transformer.ts";
 import { loadStaticEncoder, STATIC_MODEL_TYPE } from "./static_encoder.ts";
 
 /** Options of {@linkcode loadTransformer}: the transformer's, plus overrides of the folder's. */
@@ -71,6 +76,50 @@ export async function loadTransformer(
   dir: string,
   options: LoadTransformerOptions = {},
 ): Promise<TransformerEncoder> {
+  const f = await readTransformerFolder(dir, options);
+  const { tensors } = await readSafetensors(f.weightsPath);
+  const { weights, extras } = weightsFromHf(tensors, f.config, f.weightsPath);
+  f.dense.forEach((d, k) => {
+    const n = denseParamNames(k);
+    weights[n.weight] = transpose2d(d.weight, d.spec.outFeatures, d.spec.inFeatures);
+    if (d.bias) weights[n.bias] = d.bias;
+  });
+  await ensureBackend();
+  return new TransformerEncoder(
+    f.config,
+    f.tokenizer,
+    weights,
+    { ...options, maxLength: f.maxLength },
+    { extras, prompts: f.prompts },
+  );
+}
+
+/** What a transformer model folder says, before any weight is read. */
+export interface TransformerFolder {
+  /** The architecture with the folder's head (pooling, Dense specs, Normalize). */
+  config: TransformerConfig;
+  /** The tokenizer (lower-casing when `do_lower_case`). */
+  tokenizer: TextTokenizer;
+  /** `max_seq_length` (capped at the positions) or the option; undefined: the positions. */
+  maxLength?: number;
+  prompts: Prompts;
+  /** The Transformer module's `model.safetensors`. */
+  weightsPath: string;
+  /** The Dense modules with their weights. */
+  dense: DenseModule[];
+}
+
+/**
+ * Reads a transformer folder's config, sentence-transformers modules and
+ * tokenizer (not its weights), with `options` overriding the folder's
+ * pooling, prompts and maximum length.
+ *
+ * @throws {InputError} for a missing or malformed file, or a Pooling width that is not the model's.
+ */
+export async function readTransformerFolder(
+  dir: string,
+  options: LoadTransformerOptions = {},
+): Promise<TransformerFolder> {
   const st = await readStModules(dir);
   const body = st.transformerDir;
   const json = await readModelConfig(body);
@@ -93,20 +142,14 @@ export async function loadTransformer(
   const posMax = config.maxPositions - config.positionOffset;
   const maxLength = options.maxLength ??
     (st.maxSeqLength !== undefined ? Math.min(st.maxSeqLength, posMax) : undefined);
-  const weightsPath = join(body, "model.safetensors");
-  const { tensors } = await readSafetensors(weightsPath);
-  const { weights, extras } = weightsFromHf(tensors, config, weightsPath);
-  st.dense.forEach((d, k) => {
-    const n = denseParamNames(k);
-    weights[n.weight] = transpose2d(d.weight, d.spec.outFeatures, d.spec.inFeatures);
-    if (d.bias) weights[n.bias] = d.bias;
-  });
-  await ensureBackend();
-  const prompts = options.prompts ?? st.prompts ?? NO_PROMPTS;
-  return new TransformerEncoder(config, tokenizer, weights, { ...options, maxLength }, {
-    extras,
-    prompts,
-  });
+  return {
+    config,
+    tokenizer,
+    maxLength,
+    prompts: options.prompts ?? st.prompts ?? NO_PROMPTS,
+    weightsPath: join(body, "model.safetensors"),
+    dense: st.dense,
+  };
 }
 
 /**

@@ -90,8 +90,9 @@ export function decodeSafetensors(
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     let data: Float32Array | Int32Array;
     if (dtype === "F32") {
+      // One copy of the bytes (a memcpy; the host is little-endian, as WebAssembly requires).
       data = new Float32Array(count);
-      for (let i = 0; i < count; i++) data[i] = dv.getFloat32(4 * i, true);
+      new Uint8Array(data.buffer).set(raw);
     } else if (dtype === "F16") {
       data = new Float32Array(count);
       for (let i = 0; i < count; i++) data[i] = f16ToF32(dv.getUint16(2 * i, true));
@@ -166,6 +167,94 @@ export function encodeSafetensors(
     pos += d.byteLength;
   }
   return out;
+}
+
+/** Where a tensor's bytes lie in a safetensors file. */
+export interface TensorLocation {
+  dtype: string;
+  shape: number[];
+  /** Byte offset of its data from the start of the file. */
+  offset: number;
+  /** Byte length of its data. */
+  length: number;
+}
+
+/**
+ * Reads only the header of a safetensors file (not its data): where each
+ * tensor's bytes are, so that another reader (ONNX Runtime's external data)
+ * can take them from the file itself.
+ *
+ * @throws {InputError} for a missing file or a malformed header, naming the file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readSafetensorsHeader, writeSafetensors } from "./safetensors.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeSafetensors(`${dir}/m.safetensors`, { w: { dtype: "F32", shape: [2], data: new Float32Array(2) } });
+ * const { w } = await readSafetensorsHeader(`${dir}/m.safetensors`);
+ * assert.deepEqual([w.shape, w.length], [[2], 8]);
+ * ```
+ */
+export async function readSafetensorsHeader(path: string): Promise<Record<string, TensorLocation>> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch (err) {
+    throw new InputError(`Cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const size = (await file.stat()).size;
+    const readExactly = async (n: number) => {
+      const buf = new Uint8Array(n);
+      let at = 0;
+      while (at < n) {
+        const got = await file.read(buf.subarray(at));
+        if (got === null) throw new InputError(`${path} is truncated: header past end of file`);
+        at += got;
+      }
+      return buf;
+    };
+    if (size < 8) throw new InputError(`${path} is truncated: no header length`);
+    const headerLen = Number(new DataView((await readExactly(8)).buffer).getBigUint64(0, true));
+    if (8 + headerLen > size) {
+      throw new InputError(`${path} is truncated: header of ${headerLen} bytes past end of file`);
+    }
+    let header: Record<string, unknown>;
+    try {
+      header = JSON.parse(new TextDecoder().decode(await readExactly(headerLen)));
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError(`${path}: header is not valid JSON (${(err as Error).message})`);
+    }
+    const out: Record<string, TensorLocation> = {};
+    for (const [key, value] of Object.entries(header)) {
+      if (key === "__metadata__") continue;
+      const { dtype, shape, data_offsets: off } = value as {
+        dtype?: string;
+        shape?: number[];
+        data_offsets?: [number, number];
+      };
+      if (!dtype || !(dtype in BYTES) || !Array.isArray(shape) || !Array.isArray(off)) {
+        throw new InputError(
+          `${path}: tensor "${key}" has dtype ${dtype}, shape ${shape}, offsets ${off}; ` +
+            `expected dtype F32/F16/BF16/I32/I64, a shape and data_offsets`,
+        );
+      }
+      const count = shape.reduce((a, b) => a * b, 1);
+      if (off[1] - off[0] !== count * BYTES[dtype] || 8 + headerLen + off[1] > size) {
+        throw new InputError(
+          `${path}: tensor "${key}" spans bytes ${off[0]}..${off[1]}, expected ${
+            count * BYTES[dtype]
+          } bytes within the file`,
+        );
+      }
+      out[key] = { dtype, shape, offset: 8 + headerLen + off[0], length: off[1] - off[0] };
+    }
+    return out;
+  } finally {
+    file.close();
+  }
 }
 
 /**

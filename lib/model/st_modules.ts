@@ -17,7 +17,8 @@
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
 import { readJsonObject, readOptionalJsonObject } from "../util/json.ts";
-import { writeJsonAtomic } from "../util/atomic.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { encodeTorchStateDict } from "./torch_save.ts";
 import type { Prompts } from "./encoder.ts";
 import { readSafetensors, writeSafetensors } from "./safetensors.ts";
 import { readTorchStateDict } from "./torch_state_dict.ts";
@@ -322,6 +323,94 @@ function activationClass(a: DenseActivation): string {
   return Object.entries(DENSE_ACTIVATIONS).find(([, v]) => v === a)![0];
 }
 
+/** An entry of `modules.json`. */
+export interface ModuleEntry {
+  idx: number;
+  name: string;
+  path: string;
+  type: string;
+}
+
+/** The `modules.json` entry of module `idx` of a class, in folder `{idx}_{Class}`. */
+export function moduleEntry(
+  idx: number,
+  className: string,
+  path = `${idx}_${className}`,
+): ModuleEntry {
+  return { idx, name: String(idx), path, type: `${TYPE_PREFIX}${className}` };
+}
+
+/**
+ * Writes a Dense module as module `idx` of a folder (`{idx}_Dense/config.json`,
+ * and `linear.weight` `[out, in]`, `linear.bias` twice: in `model.safetensors`,
+ * which sentence-transformers ≥ 3.0.1 reads, and in a `torch.save`d
+ * `pytorch_model.bin`, the only file 2.x reads).
+ *
+ * @returns Its `modules.json` entry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { writeDenseModule } from "./st_modules.ts";
+ * const dir = await Deno.makeTempDir();
+ * const spec = { inFeatures: 2, outFeatures: 1, bias: false, activation: "identity" as const };
+ * const entry = await writeDenseModule(dir, 1, { spec, weight: new Float32Array([1, 2]) });
+ * assert.equal(entry.path, "1_Dense");
+ * const cfg = JSON.parse(await Deno.readTextFile(join(dir, "1_Dense", "config.json")));
+ * assert.equal(cfg.activation_function, "torch.nn.modules.linear.Identity");
+ * ```
+ */
+export async function writeDenseModule(
+  dir: string,
+  idx: number,
+  d: DenseModule,
+): Promise<ModuleEntry> {
+  const entry = moduleEntry(idx, "Dense");
+  await writeJsonAtomic(join(dir, entry.path, "config.json"), {
+    in_features: d.spec.inFeatures,
+    out_features: d.spec.outFeatures,
+    bias: d.spec.bias,
+    activation_function: activationClass(d.spec.activation),
+  });
+  const tensors: Record<string, { dtype: string; shape: number[]; data: Float32Array }> = {
+    "linear.weight": {
+      dtype: "F32",
+      shape: [d.spec.outFeatures, d.spec.inFeatures],
+      data: d.weight,
+    },
+  };
+  if (d.bias) {
+    tensors["linear.bias"] = { dtype: "F32", shape: [d.spec.outFeatures], data: d.bias };
+  }
+  await writeSafetensors(join(dir, entry.path, "model.safetensors"), tensors, { format: "pt" });
+  // sentence-transformers before 3.0.1 reads a Dense module only from pytorch_model.bin.
+  await writeFileAtomic(
+    join(dir, entry.path, "pytorch_model.bin"),
+    encodeTorchStateDict(tensors as Record<string, { shape: number[]; data: Float32Array }>),
+  );
+  return entry;
+}
+
+/** Writes a Normalize module (an empty `{idx}_Normalize/`) and returns its `modules.json` entry. */
+export async function writeNormalizeModule(dir: string, idx: number): Promise<ModuleEntry> {
+  const entry = moduleEntry(idx, "Normalize");
+  await Deno.mkdir(join(dir, entry.path), { recursive: true });
+  return entry;
+}
+
+/**
+ * Writes `config_sentence_transformers.json`: the prompts (`query`, `passage`),
+ * no default prompt, cosine similarity.
+ */
+export async function writePromptsConfig(dir: string, prompts: Prompts): Promise<void> {
+  await writeJsonAtomic(join(dir, "config_sentence_transformers.json"), {
+    prompts: { query: prompts.query, passage: prompts.passage },
+    default_prompt_name: null,
+    similarity_fn_name: "cosine",
+  });
+}
+
 /**
  * Writes a model folder's sentence-transformers files (the Transformer module
  * is the folder itself): `modules.json`, `sentence_bert_config.json`,
@@ -341,10 +430,7 @@ function activationClass(a: DenseActivation): string {
  * ```
  */
 export async function writeStModules(dir: string, m: StModulesToWrite): Promise<void> {
-  const modules: Record<string, unknown>[] = [
-    { idx: 0, name: "0", path: "", type: `${TYPE_PREFIX}Transformer` },
-    { idx: 1, name: "1", path: "1_Pooling", type: `${TYPE_PREFIX}Pooling` },
-  ];
+  const modules: ModuleEntry[] = [moduleEntry(0, "Transformer", ""), moduleEntry(1, "Pooling")];
   // The four keys every sentence-transformers version reads; the newer modes only when used
   // (2.2.2's Pooling rejects keys it does not know).
   const pooling: Record<string, unknown> = { word_embedding_dimension: m.hiddenSize };
@@ -353,40 +439,12 @@ export async function writeStModules(dir: string, m: StModulesToWrite): Promise<
     if (on || !["weightedmean", "lasttoken"].includes(mode)) pooling[key] = on;
   }
   await writeJsonAtomic(join(dir, "1_Pooling", "config.json"), pooling);
-  for (const d of m.dense) {
-    const idx = modules.length, path = `${idx}_Dense`;
-    modules.push({ idx, name: String(idx), path, type: `${TYPE_PREFIX}Dense` });
-    await writeJsonAtomic(join(dir, path, "config.json"), {
-      in_features: d.spec.inFeatures,
-      out_features: d.spec.outFeatures,
-      bias: d.spec.bias,
-      activation_function: activationClass(d.spec.activation),
-    });
-    const tensors: Record<string, { dtype: string; shape: number[]; data: Float32Array }> = {
-      "linear.weight": {
-        dtype: "F32",
-        shape: [d.spec.outFeatures, d.spec.inFeatures],
-        data: d.weight,
-      },
-    };
-    if (d.bias) {
-      tensors["linear.bias"] = { dtype: "F32", shape: [d.spec.outFeatures], data: d.bias };
-    }
-    await writeSafetensors(join(dir, path, "model.safetensors"), tensors, { format: "pt" });
-  }
-  if (m.normalize) {
-    const idx = modules.length, path = `${idx}_Normalize`;
-    modules.push({ idx, name: String(idx), path, type: `${TYPE_PREFIX}Normalize` });
-    await Deno.mkdir(join(dir, path), { recursive: true });
-  }
+  for (const d of m.dense) modules.push(await writeDenseModule(dir, modules.length, d));
+  if (m.normalize) modules.push(await writeNormalizeModule(dir, modules.length));
   await writeJsonAtomic(join(dir, "sentence_bert_config.json"), {
     max_seq_length: m.maxSeqLength,
     do_lower_case: m.doLowerCase,
   });
-  await writeJsonAtomic(join(dir, "config_sentence_transformers.json"), {
-    prompts: { query: m.prompts.query, passage: m.prompts.passage },
-    default_prompt_name: null,
-    similarity_fn_name: "cosine",
-  });
+  await writePromptsConfig(dir, m.prompts);
   await writeJsonAtomic(join(dir, "modules.json"), modules);
 }

@@ -8,6 +8,10 @@
  */
 
 import { join } from "node:path";
+import { DICTD_DIR } from "../data/freedict.ts";
+import { LOCALE_DIR } from "../data/gettext.ts";
+import { LIBREOFFICE_HELP_DIR } from "../data/libreoffice_help.ts";
+import { LIBREOFFICE_RESOURCE_DIR } from "../data/libreoffice_ui.ts";
 import { resolveDataDir } from "../data/data_dir.ts";
 import { loadMlqaR } from "../data/mlqa_r.ts";
 import { loadMbertTokenizer } from "../data/tokenizer.ts";
@@ -61,8 +65,51 @@ export const EVAL_ENTRIES: readonly URL[] = [
 const TRAIN_DATA: Record<string, string[]> = {
   ict: ["parallel/ntrex128", "parallel/flores200", "vocab"],
   qa: ["xquad-r", "mlqa-r", "vocab"],
-  translation: ["parallel", "xquad-r", "mlqa-r", "vocab", "/usr/share/dictd"],
+  translation: ["parallel", "xquad-r", "mlqa-r", "vocab"],
 };
+
+/** The system folders a pair source or an ICT corpus reads (Debian packages). */
+const SOURCE_DIRS: Record<string, string> = {
+  freedict: DICTD_DIR,
+  gettext: LOCALE_DIR,
+  "libreoffice-ui": LIBREOFFICE_RESOURCE_DIR,
+  "libreoffice-help": LIBREOFFICE_HELP_DIR,
+};
+
+/**
+ * The folders a fresh model's initialisation reads: the unlabelled text of
+ * the idf statistics (`parallel/`) and the vocabulary; for `init: "svd"` also
+ * the evaluation sets (their texts are kept out of the parallel text) and the
+ * Debian folders of its pair sources. A model started from `initFrom` reads
+ * none (its directory is an upstream entry, part of the config).
+ */
+export function initDataFolders(model: TrainConfig["model"], dataDir: string): string[] {
+  if (model.initFrom !== null) return [];
+  const names = ["parallel", "vocab"];
+  if (model.init === "svd") {
+    names.push("xquad-r", "mlqa-r");
+    for (const s of model.svdSources) if (SOURCE_DIRS[s]) names.push(SOURCE_DIRS[s]);
+  }
+  return dataFolders(names, dataDir);
+}
+
+/**
+ * Every folder a training run reads: its protocol's, the Debian folders of the
+ * pair sources and ICT corpora it names, and its initialisation's
+ * ({@linkcode initDataFolders}).
+ */
+export function trainDataFolders(config: TrainConfig, dataDir: string): string[] {
+  const names = [...TRAIN_DATA[config.data.protocol]];
+  const sources = new Set<string>(config.data.corpora);
+  if (config.data.protocol === "translation") {
+    for (const s of config.data.sources) {
+      sources.add(s);
+    }
+  }
+  for (const s of [...sources].sort()) if (SOURCE_DIRS[s]) names.push(SOURCE_DIRS[s]);
+  const all = new Set([...dataFolders(names, dataDir), ...initDataFolders(config.model, dataDir)]);
+  return [...all].sort();
+}
 
 function dataFolders(names: readonly string[], dataDir: string): string[] {
   return names.map((n) => (n.startsWith("/") ? n : join(dataDir, n)));
@@ -96,7 +143,7 @@ export async function trainInputs(
   config: TrainConfig,
   dataDir: string = resolveDataDir(),
 ): Promise<{ config: TrainConfig; data: string }> {
-  return { config, data: await folderHash(dataFolders(TRAIN_DATA[config.data.protocol], dataDir)) };
+  return { config, data: await folderHash(trainDataFolders(config, dataDir)) };
 }
 
 /**
@@ -171,9 +218,6 @@ export async function trainCached(
   return { key: entry.key, modelDir: join(entry.dir, "model"), run, fresh: entry.fresh };
 }
 
-/** The data a fresh model's initialisation reads (the idf scales' unlabelled text). */
-const INIT_DATA = ["parallel", "vocab"];
-
 /**
  * The model a config would start training from, saved untrained (or loaded
  * from the cache): a null base "without fine-tuning" at a seed is exactly the
@@ -185,7 +229,7 @@ export async function initCached(
   config: TrainConfig,
   dataDir: string = resolveDataDir(),
 ): Promise<TrainedModel> {
-  const data = await folderHash(dataFolders(INIT_DATA, dataDir));
+  const data = await folderHash(initDataFolders(config.model, dataDir));
   const inputs = { model: config.model, seed: config.seed, data };
   const entry = await cached("init", inputs, async (dir) => {
     const t0 = performance.now();

@@ -185,3 +185,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test("trainDataFolders() names what a run reads: its protocol's, its sources', its init's", async () => {
+  const { trainDataFolders, initDataFolders } = await import("./runs.ts");
+  const d = "/data";
+  const p2 = resolveConfig({ data: { protocol: "qa", dataset: "mlqa-r" } });
+  assert.deepEqual(trainDataFolders(p2, d), [
+    "/data/mlqa-r",
+    "/data/parallel",
+    "/data/vocab",
+    "/data/xquad-r",
+  ]);
+  const svd = resolveConfig({
+    model: { init: "svd", svdSources: ["tatoeba", "freedict", "gettext"] },
+    data: { protocol: "ict", corpora: ["ntrex", "libreoffice-help"] },
+  });
+  const folders = trainDataFolders(svd, d);
+  for (const f of ["/usr/share/dictd", "/usr/share/locale", "/usr/share/libreoffice/help"]) {
+    assert.ok(folders.includes(f), `${f} missing from ${folders}`);
+  }
+  assert.ok(folders.includes("/data/xquad-r")); // the svd init filters evaluation texts out
+  // A fine-tuning run from a saved base reads no initialisation data.
+  const ft = resolveConfig({ model: { initFrom: "/models/base", init: "svd" } });
+  assert.deepEqual(initDataFolders(ft.model, d), []);
+  assert.ok(!trainDataFolders(ft, d).includes("/data/parallel"));
+});

@@ -22,12 +22,17 @@ const finding = (n: string) => [`findings/${n}.md`];
 export const NOTEBOOKS: readonly NotebookSpec[] = [
   {
     name: "00_data",
-    title: "dataset statistics against LAReQA's table; MLQA-R rebuild; training sets",
+    title:
+      "dataset statistics against LAReQA's table; MLQA-R rebuild; training sets; training-data sources, caps and counts",
     artifacts: [
       ...table("data_xquad_r"),
       ...table("data_mlqa_r"),
       ...table("data_mlqa_r_rebuild"),
       ...table("data_training_sets"),
+      ...table("data_pair_sources"),
+      ...finding("data_pair_sources"),
+      ...table("data_ict_sources"),
+      ...finding("data_ict_sources"),
     ],
   },
   {

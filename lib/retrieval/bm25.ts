@@ -88,6 +88,30 @@ function countTokens(tokens: Int32Array): { terms: Int32Array; counts: Int32Arra
   return { terms: terms.subarray(0, n), counts: counts.subarray(0, n) };
 }
 
+/** Distinct token ids (ascending) and the sum of each one's weights. */
+function _mergeWeights(
+  terms: Int32Array,
+  weights: ArrayLike<number>,
+): { distinct: Int32Array; boosts: Float64Array } {
+  if (weights.length !== terms.length) {
+    throw new InputError(
+      `BM25 weighted query: ${terms.length} terms but ${weights.length} weights, expected one per term`,
+    );
+  }
+  const sums = new Map<number, number>();
+  for (let i = 0; i < terms.length; i++) {
+    const w = weights[i];
+    if (!(w >= 0 && Number.isFinite(w))) {
+      throw new InputError(
+        `BM25 weighted query: weight ${w} of term ${terms[i]}, expected a finite number >= 0`,
+      );
+    }
+    sums.set(terms[i], (sums.get(terms[i]) ?? 0) + w);
+  }
+  const distinct = Int32Array.from(sums.keys()).sort();
+  return { distinct, boosts: Float64Array.from(distinct, (t) => sums.get(t)!) };
+}
+
 /** What {@linkcode Bm25Index} computes once all documents are in. */
 interface Built {
   termStart: Int32Array;
@@ -294,9 +318,14 @@ export class Bm25Index {
    * @returns The number of matched documents, listed in `#touched` (their `#mark` set).
    */
   #accumulate(query: Int32Array): number {
+    const { terms, counts } = countTokens(query);
+    return this.#accumulateTerms(terms, counts);
+  }
+
+  /** {@linkcode Bm25Index.#accumulate} over distinct terms with their boosts (query counts or weights). */
+  #accumulateTerms(terms: Int32Array, counts: ArrayLike<number>): number {
     const b = this.#build();
     const acc = this.#acc, mark = this.#mark, touched = this.#touched;
-    const { terms, counts } = countTokens(query);
     let nTouched = 0;
     for (let i = 0; i < terms.length; i++) {
       const t = terms[i];
@@ -337,6 +366,51 @@ export class Bm25Index {
     for (let i = 0; i < n; i++) out[this.#touched[i]] = this.#acc[this.#touched[i]];
     this.#reset(n);
     return out;
+  }
+
+  /**
+   * The score of every document for a weighted query: each term's clause has
+   * boost `weight` instead of its count (Lucene's `BoostQuery`: the clause
+   * weight is `boost · idf`), a term given twice gets the sum of its weights.
+   * With integer weights equal to the counts this is {@linkcode scoreAll}.
+   *
+   * @param terms Token ids.
+   * @param weights One non-negative weight per token id.
+   * @returns One float32 score per document, in row order.
+   * @throws {InputError} When the lengths differ or a weight is negative or not finite.
+   */
+  scoreWeighted(terms: Int32Array, weights: ArrayLike<number>): Float32Array {
+    this.#checkNotEmpty();
+    const { distinct, boosts } = _mergeWeights(terms, weights);
+    const out = new Float32Array(this.size);
+    const n = this.#accumulateTerms(distinct, boosts);
+    for (let i = 0; i < n; i++) out[this.#touched[i]] = this.#acc[this.#touched[i]];
+    this.#reset(n);
+    return out;
+  }
+
+  /**
+   * The least upper bound of a weighted query's BM25 score in this index:
+   * Σ over its terms that occur here of `boost · idf` (each clause scores
+   * `w − w / (1 + tf · normInverse) < w`), in float32 steps. Dividing scores
+   * by it puts every index's scores for the query on one [0, 1) scale.
+   *
+   * @param terms Token ids.
+   * @param weights One weight per token id.
+   * @returns The bound (0 when no term occurs).
+   */
+  maxScore(terms: Int32Array, weights: ArrayLike<number>): number {
+    this.#checkNotEmpty();
+    const b = this.#build();
+    const { distinct, boosts } = _mergeWeights(terms, weights);
+    let sum = 0;
+    for (let i = 0; i < distinct.length; i++) {
+      const t = distinct[i];
+      if (t < 0 || t + 1 >= b.termStart.length) continue;
+      const df = b.termStart[t + 1] - b.termStart[t];
+      if (df > 0) sum += f(boosts[i] * this.idf(df));
+    }
+    return f(sum);
   }
 
   #checkNotEmpty(): void {

@@ -137,3 +137,45 @@ Deno.test("Bm25Index rejects bad input with clear errors", () => {
   assert.throws(() => index.ranksOf([Int32Array.of(1)], []), /for 0 queries, expected 1/);
   assert.throws(() => new Bm25Index({ b: 2 }), /b must be in \[0, 1\]/);
 });
+
+Deno.test("Bm25Index.scoreWeighted() with the counts as weights is scoreAll()", () => {
+  const index = new Bm25Index();
+  index.add(ids, docs);
+  assert.deepEqual(
+    index.scoreWeighted(Int32Array.of(1, 2, 4), [2, 1, 1]),
+    index.scoreAll(Int32Array.of(1, 1, 2, 4)),
+  );
+  // A term given twice gets the sum of its weights.
+  assert.deepEqual(
+    index.scoreWeighted(Int32Array.of(2, 2), [0.25, 0.75]),
+    index.scoreWeighted(Int32Array.of(2), [1]),
+  );
+});
+
+Deno.test("Bm25Index.scoreWeighted() scales a clause by its boost, as Lucene's BoostQuery", () => {
+  const index = new Bm25Index();
+  index.add(ids, docs);
+  const one = index.scoreAll(Int32Array.of(2));
+  const half = index.scoreWeighted(Int32Array.of(2), [0.5]);
+  // Clause score w − w / (1 + tf · normInverse) is linear in w = boost · idf (up to float32 rounding).
+  for (let d = 0; d < 4; d++) close(half[d], one[d] / 2, `d${d + 1}`);
+  assert.deepEqual(index.scoreWeighted(Int32Array.of(2), [0]), new Float32Array(4));
+});
+
+Deno.test("Bm25Index.maxScore() bounds every score: Σ boost · idf over terms that occur", () => {
+  const index = new Bm25Index();
+  index.add(ids, docs);
+  const terms = Int32Array.of(1, 4, 99);
+  const bound = index.maxScore(terms, [1, 0.5, 3]);
+  close(bound, Math.log(2) + 0.5 * Math.log(1 + 3.5 / 1.5), "bound");
+  for (const s of index.scoreWeighted(terms, [1, 0.5, 3])) assert.ok(s < bound);
+  assert.equal(index.maxScore(Int32Array.of(99), [1]), 0);
+});
+
+Deno.test("Bm25Index.scoreWeighted() rejects mismatched or negative weights", () => {
+  const index = new Bm25Index();
+  index.add(ids, docs);
+  assert.throws(() => index.scoreWeighted(Int32Array.of(1, 2), [1]), /2 terms but 1 weights/);
+  assert.throws(() => index.scoreWeighted(Int32Array.of(1), [-1]), InputError);
+  assert.throws(() => index.maxScore(Int32Array.of(1), [NaN]), InputError);
+});

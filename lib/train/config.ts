@@ -7,6 +7,7 @@
  * @module
  */
 
+import { PAIR_SOURCES } from "../data/translation_pairs.ts";
 import { InputError } from "../util/errors.ts";
 
 /** The encoder to train. */
@@ -41,11 +42,24 @@ export interface ModelConfig {
   /**
    * Static only, fresh models: `"idf"` scales each random token vector by
    * `idf^idfPower` from unlabelled text (see `lib/train/idf_init.ts`);
-   * `"normal"` keeps N(0, 1) rows (PyTorch's `nn.Embedding` default).
+   * `"normal"` keeps N(0, 1) rows (PyTorch's `nn.Embedding` default);
+   * `"svd"`: a lexical block of `dim − svdRank` idf-scaled random columns beside a
+   * cross-lingual block of `svdRank` columns from a truncated SVD of token ×
+   * sentence-id PPMI over parallel text (`lib/train/svd_init.ts`).
    */
-  init: "idf" | "normal";
+  init: "idf" | "normal" | "svd";
   /** Power p of the idf scale: before training, a shared token weighs idf^(2p) in the inner product. */
   idfPower: number;
+  /** `init: "svd"`: width of the cross-lingual block (the SVD rank), 0 < svdRank < dim. */
+  svdRank: number;
+  /** `init: "svd"`: the cross-lingual block's share w of a row's squared norm, in [0, 1]. */
+  svdWeight: number;
+  /** `init: "svd"`: power e of the singular values in `U Σ^e`, in [0, 2]. */
+  svdEigenPower: number;
+  /** `init: "svd"`: the parallel text (`translation_pairs.ts` source families). */
+  svdSources: string[];
+  /** `init: "svd"`: at most this many pairs per source and language pair (0 = all). */
+  svdMaxPairsPerSource: number;
 }
 
 /** Where the training pairs come from. */
@@ -60,11 +74,19 @@ export interface DataConfig {
   languages: string[];
   /** `"qa"` only: the dataset the pairs come from (`"mlqa-r"` or `"xquad-r"`). */
   dataset: "mlqa-r" | "xquad-r" | null;
-  /** `"ict"` only: corpora (`"ntrex"`, `"flores"`). */
+  /**
+   * `"ict"` only: corpora (`"ntrex"`, `"flores"`, and `"libreoffice-help"`,
+   * the LibreOffice help pages of Debian's `libreoffice-help-*` packages, read
+   * in the languages they exist in: not ar or th).
+   */
   corpora: string[];
   /** `"ict"` only: sentences on each side of the query sentence in its passage. */
   window: number;
-  /** `"translation"` only: sources (`"tatoeba"`, `"ntrex"`, `"flores"`, `"freedict"`). */
+  /**
+   * `"translation"` only: sources (`"tatoeba"`, `"ntrex"`, `"flores"`,
+   * `"freedict"`, and the software text of Debian packages: `"gettext"`,
+   * `"libreoffice-ui"`, `"libreoffice-help"`; see `lib/data/translation_pairs.ts`).
+   */
   sources: string[];
   /** Fraction of groups (documents, answers, pairs) held out for validation. */
   validFraction: number;
@@ -76,6 +98,26 @@ export interface DataConfig {
    * FreeDict's English–German lexicon alone has ~700k entries.
    */
   maxPairsPerSource: number;
+  /**
+   * Per source family (a `sources` or `corpora` name), a cap that replaces
+   * `maxPairsPerSource` for it: `"translation"`, most pairs per source and
+   * language pair; `"ict"`, most examples of that corpus (a seeded sample).
+   * 0 = no cap. E.g. `{ "gettext": 5000, "libreoffice-help": 5000 }`.
+   */
+  sourceCaps: Record<string, number>;
+  /**
+   * Per source family, how often its training examples are seen per epoch
+   * relative to the others (default 1): each example of the training split
+   * appears `floor(w)` times plus once more with probability `w − floor(w)`
+   * (a seeded choice), so 0.5 keeps a seeded half, 2 doubles it, 0 leaves the
+   * source out of training. Validation examples are not weighted.
+   */
+  sourceWeights: Record<string, number>;
+  /**
+   * Software text (`gettext`, `libreoffice-*`): the fewest letters an English
+   * string may have (drops "OK", "No", bare placeholders).
+   */
+  minLetters: number;
 }
 
 /** The batches. */
@@ -155,6 +197,11 @@ export const DEFAULTS: TrainConfig = {
     prompts: null,
     init: "idf",
     idfPower: 2,
+    svdRank: 128,
+    svdWeight: 0.5,
+    svdEigenPower: 0.5,
+    svdSources: ["tatoeba", "ntrex", "flores", "freedict"],
+    svdMaxPairsPerSource: 20000,
   },
   data: {
     protocol: "ict",
@@ -166,6 +213,9 @@ export const DEFAULTS: TrainConfig = {
     validFraction: 0.1,
     maxExamples: 0,
     maxPairsPerSource: 20000,
+    sourceCaps: {},
+    sourceWeights: {},
+    minLetters: 3,
   },
   sampling: { alpha: 0.5, batchSize: 64, uniqueGroups: true },
   optim: {
@@ -213,6 +263,37 @@ function mergeSection<T extends object>(defaults: T, given: unknown, where: stri
 
 function check(cond: boolean, where: string, expected: string, value: unknown): void {
   if (!cond) throw new InputError(`${where} is ${JSON.stringify(value)}, expected ${expected}`);
+}
+
+/** Validates `data.sourceCaps`, `data.sourceWeights` and `data.minLetters`. */
+function _checkSourceMix(data: DataConfig, w: (k: string) => string): void {
+  const known = (list: readonly string[]) => list.map((x) => `"${x}"`).join(", ");
+  for (const field of ["sourceCaps", "sourceWeights"] as const) {
+    const map = data[field];
+    check(isObject(map), w(`data.${field}`), "an object of source → number", map);
+    for (const [name, value] of Object.entries(map)) {
+      check(
+        (PAIR_SOURCES as readonly string[]).includes(name),
+        w(`data.${field}.${name}`),
+        `a key among ${known(PAIR_SOURCES)}`,
+        name,
+      );
+      const ok = typeof value === "number" && Number.isFinite(value) && value >= 0 &&
+        (field === "sourceWeights" || Number.isInteger(value));
+      check(
+        ok,
+        w(`data.${field}.${name}`),
+        field === "sourceCaps" ? "an integer ≥ 0" : "a finite number ≥ 0",
+        value,
+      );
+    }
+  }
+  check(
+    Number.isInteger(data.minLetters) && data.minLetters >= 0,
+    w("data.minLetters"),
+    "an integer ≥ 0",
+    data.minLetters,
+  );
 }
 
 /**
@@ -281,11 +362,46 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
     pr,
   );
   check(
-    ["idf", "normal"].includes(c.model.init),
+    ["idf", "normal", "svd"].includes(c.model.init),
     w("model.init"),
-    '"idf" or "normal"',
+    '"idf", "normal" or "svd"',
     c.model.init,
   );
+  if (c.model.init === "svd") {
+    check(
+      Number.isInteger(c.model.svdRank) && c.model.svdRank > 0 && c.model.svdRank < c.model.dim,
+      w("model.svdRank"),
+      `an integer in 1..${c.model.dim - 1} (model.dim − 1)`,
+      c.model.svdRank,
+    );
+    check(
+      Number.isFinite(c.model.svdWeight) && c.model.svdWeight >= 0 && c.model.svdWeight <= 1,
+      w("model.svdWeight"),
+      "a number in [0, 1]",
+      c.model.svdWeight,
+    );
+    check(
+      Number.isFinite(c.model.svdEigenPower) && c.model.svdEigenPower >= 0 &&
+        c.model.svdEigenPower <= 2,
+      w("model.svdEigenPower"),
+      "a number in [0, 2]",
+      c.model.svdEigenPower,
+    );
+    for (const src of c.model.svdSources) {
+      check(
+        (PAIR_SOURCES as readonly string[]).includes(src),
+        w("model.svdSources"),
+        `source names among ${PAIR_SOURCES.join(", ")}`,
+        src,
+      );
+    }
+    check(
+      Number.isSafeInteger(c.model.svdMaxPairsPerSource) && c.model.svdMaxPairsPerSource >= 0,
+      w("model.svdMaxPairsPerSource"),
+      "an integer ≥ 0",
+      c.model.svdMaxPairsPerSource,
+    );
+  }
   check(
     ["ict", "qa", "translation"].includes(c.data.protocol),
     w("data.protocol"),
@@ -318,6 +434,7 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
     "an integer ≥ 1",
     c.data.window,
   );
+  _checkSourceMix(c.data, w);
   check(
     c.sampling.alpha >= 0 && c.sampling.alpha <= 1,
     w("sampling.alpha"),

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { loadMbertTokenizer, loadTokenizer } from "../data/tokenizer.ts";
+import { loadMbertTokenizer, loadTokenizer, type TextTokenizer } from "../data/tokenizer.ts";
+import type { PairSource } from "../data/translation_pairs.ts";
 import { backendInfo, ensureBackend } from "../model/backend.ts";
 import type { TrainableEncoder } from "../model/encoder.ts";
 import { readModelConfig } from "../model/hf_checkpoint.ts";
@@ -16,6 +17,7 @@ import { createStaticEncoder, loadStaticEncoder } from "../model/static_encoder.
 import { createTransformer } from "../model/transformer.ts";
 import type { TrainConfig } from "./config.ts";
 import { corpusDocumentFrequencies, idfScales, scaleRows } from "./idf_init.ts";
+import { concatInit, loadSvdGroups, type SvdTokenVectors, svdTokenVectors } from "./svd_init.ts";
 
 /** The static encoder computes with its own WebAssembly SIMD kernels. */
 const STATIC_BACKEND = "xlir-wasm-simd";
@@ -30,6 +32,61 @@ export function rowNorms(matrix: Float32Array, dim: number): Float32Array {
     out[r] = Math.sqrt(sq / dim);
   }
   return out;
+}
+
+const svdMemo = new Map<string, Promise<SvdTokenVectors>>();
+
+/** The SVD block of a config (computed once per process for equal settings). */
+function svdVectors(
+  tokenizer: TextTokenizer,
+  m: TrainConfig["model"],
+  dataDir?: string,
+): Promise<SvdTokenVectors> {
+  const key = JSON.stringify([
+    tokenizer.source,
+    dataDir ?? "",
+    m.svdRank,
+    m.svdEigenPower,
+    m.svdSources,
+    m.svdMaxPairsPerSource,
+  ]);
+  let v = svdMemo.get(key);
+  if (!v) {
+    v = loadSvdGroups({
+      sources: m.svdSources as PairSource[],
+      maxPairsPerSource: m.svdMaxPairsPerSource,
+      dataDir,
+    }).then((groups) =>
+      svdTokenVectors(tokenizer, groups, { rank: m.svdRank, eigenPower: m.svdEigenPower })
+    );
+    svdMemo.set(key, v);
+    v.catch(() => svdMemo.delete(key));
+  }
+  return v;
+}
+
+/**
+ * `init: "svd"`: overwrites the random rows `E` (`V × dim`) with
+ * `[√(1−w) · lexical ; √w · semantic]`: the first `dim − svdRank` random
+ * columns scaled to `idf^p` norms, and the SVD rows scaled to the same norms.
+ */
+async function svdInitInto(
+  embeddings: Float32Array,
+  tokenizer: TextTokenizer,
+  m: TrainConfig["model"],
+  dataDir?: string,
+): Promise<void> {
+  const rows = embeddings.length / m.dim;
+  const lexDim = m.dim - m.svdRank;
+  const scales = idfScales(await corpusDocumentFrequencies(tokenizer, dataDir), m.idfPower);
+  const lexical = new Float32Array(rows * lexDim);
+  for (let r = 0; r < rows; r++) {
+    lexical.set(embeddings.subarray(r * m.dim, r * m.dim + lexDim), r * lexDim);
+  }
+  scaleRows(lexical, lexDim, scales);
+  const semantic = (await svdVectors(tokenizer, m, dataDir)).vectors.slice();
+  scaleRows(semantic, m.svdRank, scales);
+  concatInit(lexical, lexDim, semantic, m.svdRank, m.svdWeight, embeddings);
 }
 
 /** A model ready to train, and the backend it computes on (for run.json). */
@@ -97,6 +154,8 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
     if (m.init === "idf") {
       const df = await corpusDocumentFrequencies(tokenizer, dataDir);
       scaleRows(model.embeddings, m.dim, idfScales(df, m.idfPower));
+    } else if (m.init === "svd") {
+      await svdInitInto(model.embeddings, tokenizer, m, dataDir);
     }
     if (config.optim.rowRelativeLr) {
       model.setRowLearningRateScale(rowNorms(model.embeddings, m.dim));

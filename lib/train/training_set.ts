@@ -17,56 +17,23 @@
  * @module
  */
 
-import { loadIctExamples, splitByGroup } from "../data/ict.ts";
+import { capPerKey, repeatByWeight } from "../data/cap.ts";
+import { ICT_CORPORA, type IctCorpus, loadIctExamples, splitByGroup } from "../data/ict.ts";
 import { loadMlqaR } from "../data/mlqa_r.ts";
 import { buildQaPairs } from "../data/qa_pairs.ts";
-import { loadTranslationPairs, type PairSource } from "../data/translation_pairs.ts";
+import {
+  capPairsBySource,
+  loadTranslationPairs,
+  PAIR_SOURCES,
+  type PairSource,
+  sourceFamily,
+} from "../data/translation_pairs.ts";
 import type { ParallelExample, TranslationPair } from "../data/types.ts";
 import { loadXquadR } from "../data/xquad_r.ts";
 import { InputError } from "../util/errors.ts";
 import { sha256Hex } from "../util/hash.ts";
 import type { DataConfig } from "./config.ts";
 import type { TrainingSet } from "./trainer.ts";
-
-/** 32-bit FNV-1a of a string, mixed with a seed: a cheap, stable sample order. */
-function hash32(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
-/** Keeps at most `limit` items per key, the ones with the smallest seeded hash (input order kept). */
-function capPerKey<T>(
-  items: readonly T[],
-  key: (t: T) => string,
-  id: (t: T) => string,
-  limit: number,
-  seed: number,
-): T[] {
-  if (limit <= 0) return [...items];
-  const byKey = new Map<string, number[]>();
-  items.forEach((t, i) => {
-    const k = key(t);
-    let list = byKey.get(k);
-    if (!list) byKey.set(k, list = []);
-    list.push(i);
-  });
-  const keep = new Uint8Array(items.length);
-  for (const list of byKey.values()) {
-    if (list.length <= limit) {
-      for (const i of list) keep[i] = 1;
-      continue;
-    }
-    const ranked = list.map((i) => [hash32(id(items[i]), seed), i] as const).sort((a, b) =>
-      a[0] - b[0] || a[1] - b[1]
-    );
-    for (let r = 0; r < limit; r++) keep[ranked[r][1]] = 1;
-  }
-  return items.filter((_, i) => keep[i]);
-}
 
 /** A translation pair as a two-language example; its group is its English (or source) side, lower-cased. */
 function pairExample(p: TranslationPair, i: number): ParallelExample {
@@ -115,19 +82,32 @@ export async function buildTrainingSet(
   const description: Record<string, unknown> = { protocol: data.protocol };
   if (data.protocol === "ict") {
     const corpora = data.corpora.map((c) => {
-      if (c !== "ntrex" && c !== "flores") {
-        throw new InputError(`data.corpora: unknown corpus "${c}", expected ntrex or flores`);
+      if (!(ICT_CORPORA as readonly string[]).includes(c)) {
+        throw new InputError(
+          `data.corpora: unknown corpus "${c}", expected one of ${ICT_CORPORA.join(" ")}`,
+        );
       }
-      return c;
+      return c as IctCorpus;
     });
-    examples = await loadIctExamples({
+    const loaded = await loadIctExamples({
       dataDir,
       corpora,
       languages: data.languages,
       window: data.window,
     });
+    examples = capPerKey(
+      loaded,
+      (e) => sourceFamily(e.id),
+      (e) => e.id,
+      (family) => data.sourceCaps[family] ?? 0,
+      seed,
+    );
     description.corpora = corpora;
     description.window = data.window;
+    if (Object.keys(data.sourceCaps).length > 0) {
+      description.examples_loaded = loaded.length;
+      description.source_caps = data.sourceCaps;
+    }
   } else if (data.protocol === "qa") {
     const ds = data.dataset === "mlqa-r"
       ? await loadMlqaR({ dataDir })
@@ -143,15 +123,22 @@ export async function buildTrainingSet(
     examples = buildQaPairs(ds, { languages });
     description.dataset = ds.name;
   } else {
-    const exclude = (["tatoeba", "ntrex", "flores", "freedict"] as PairSource[]).filter((s) =>
-      !data.sources.includes(s)
-    );
-    const pairs = await loadTranslationPairs({ dataDir, languages: data.languages, exclude });
-    const capped = capPerKey(
+    for (const s of data.sources) {
+      if (!(PAIR_SOURCES as readonly string[]).includes(s)) {
+        throw new InputError(
+          `data.sources: unknown source "${s}", expected one of ${PAIR_SOURCES.join(" ")}`,
+        );
+      }
+    }
+    const pairs = await loadTranslationPairs({
+      dataDir,
+      languages: data.languages,
+      sources: data.sources as PairSource[],
+      minLetters: data.minLetters,
+    });
+    const capped = capPairsBySource(
       pairs,
-      (p) => `${p.source}\u0000${p.srcLang}\u0000${p.tgtLang}`,
-      (p) => `${p.src}\u0000${p.tgt}`,
-      data.maxPairsPerSource,
+      { cap: data.maxPairsPerSource, caps: data.sourceCaps },
       seed,
     );
     examples = capped.map(pairExample);
@@ -159,6 +146,7 @@ export async function buildTrainingSet(
     description.pairs_loaded = pairs.length;
     description.pairs_kept = capped.length;
     description.max_pairs_per_source = data.maxPairsPerSource;
+    if (Object.keys(data.sourceCaps).length > 0) description.source_caps = data.sourceCaps;
   }
   if (examples.length === 0) {
     throw new InputError(`data: the ${data.protocol} protocol gave no examples`);
@@ -166,9 +154,17 @@ export async function buildTrainingSet(
   const { train, valid } = data.validFraction > 0
     ? splitByGroup(examples, { validFraction: data.validFraction, seed })
     : { train: examples, valid: [] };
+  const weighted = Object.keys(data.sourceWeights).length === 0 ? train : repeatByWeight(
+    train,
+    (e) => data.sourceWeights[sourceFamily(e.id)] ?? 1,
+    (e) => e.id,
+    seed,
+    (e, k) => ({ ...e, id: `${e.id}#r${k}` }),
+  );
+  if (weighted !== train) description.source_weights = data.sourceWeights;
   const kept = data.maxExamples > 0
-    ? capPerKey(train, () => "", (e) => e.id, data.maxExamples, seed)
-    : train;
+    ? capPerKey(weighted, () => "", (e) => e.id, data.maxExamples, seed)
+    : weighted;
   description.examples_sha256 = sha256Hex(kept.map((e) => e.id).join("\n"));
   return { train: kept, valid, languages: languagesOf(kept, data.languages), description };
 }

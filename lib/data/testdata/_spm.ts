@@ -6,12 +6,13 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { datasetPath } from "../data_dir.ts";
 
 /** The interpreter with Debian's python3-sentencepiece. */
 export const SPM_PYTHON = "/usr/bin/python3";
-const SCRIPT = new URL("./spm_reference.py", import.meta.url).pathname;
+const SCRIPT = fileURLToPath(new URL("./spm_reference.py", import.meta.url));
 
 /** Whether python3-sentencepiece can be imported. */
 export async function sentencepieceAvailable(): Promise<boolean> {

@@ -9,6 +9,10 @@ Normalize, max_seq_length, do_lower_case, prompts); no transformers/sentence-tra
                                                    PROMPT: none|query|passage; IDS: token ids
                                                    (JSON) for a WordPiece model, else
                                                    SentencePiece tokenizes (sentencepiece.bpe.model)
+
+With XLIR_ST_SRC set to a sentence-transformers 2.2.2 checkout, the modules after the
+transformer are that checkout's own Pooling, Dense and Normalize classes (st_code.py)
+instead of the reimplementation below.
 """
 import json
 import math
@@ -185,6 +189,15 @@ def embed(d, texts_path, out, prompt, ids_path=None):
             body = [3 if i == sp.unk_id() else i + 1 for i in sp.encode(t)]
             ids.append([0] + body[:maxlen - 2] + [2])
     x, mask = forward(d, ids)
+    st_src = os.environ.get("XLIR_ST_SRC")
+    if st_src:
+        # sentence-transformers' own Pooling, Dense and Normalize code (st_code.py).
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from st_code import load_st_classes, run_modules
+        e = run_modules(load_st_classes(st_src), d, mods[1:],
+                        {"token_embeddings": x, "attention_mask": mask})
+        np.save(out, e.float().numpy())
+        return
     e = None
     for m in mods[1:]:
         kind = m["type"].rsplit(".", 1)[1]

@@ -5,7 +5,8 @@
  * path is to fail. Off unless a test turns it on, in process with
  * {@linkcode setWriteFault} or in a subprocess with the environment variable
  * `XLIR_FAIL_WRITES=<substring>` (every write whose path contains the
- * substring fails with `ENOSPC`).
+ * substring fails with `ENOSPC`; a trailing `$` anchors it at the path's end,
+ * so `/model$` fails the swap of `model/` but not the files written before it).
  *
  * @module
  */
@@ -66,7 +67,9 @@ export function setWriteFault(match: string | null): void {
  */
 export function checkWriteFault(path: string): void {
   const match = inProcess ?? envFault();
-  if (match !== null && path.includes(match)) {
+  if (match === null) return;
+  const hit = match.endsWith("$") ? path.endsWith(match.slice(0, -1)) : path.includes(match);
+  if (hit) {
     throw Object.assign(
       new Error(`No space left on device (os error 28), injected by ${ENV}: write '${path}'`),
       { code: "ENOSPC" },

@@ -2,19 +2,37 @@
  * Runs and qrels in TREC format, read as trec_eval reads them.
  *
  * - qrels: `qid iter docid rel`, exactly 4 whitespace-separated fields; `iter`
- *   is ignored; `rel` an integer (`1.0` reads as 1).
+ *   is ignored; `rel` read as C `atol` reads it (`1.0` and `2.7` read as 1
+ *   and 2).
  * - run: `qid Q0 docid rank score runid`, at least 6 fields (more are
  *   ignored); `Q0` and `rank` are ignored (the ranking comes from the scores,
- *   see `ranking.ts`); `score` a number; the run id is the last line's.
+ *   see `ranking.ts`); `score` read as C `atof` reads a decimal number,
+ *   `inf`/`infinity`/`nan` included (any case, signed); the run id is the
+ *   last line's.
  *
  * Whitespace is C `isspace` (space, tab, CR, LF, VT, FF). Blank lines and
  * lines whose first non-blank character is `#` are skipped (trec_eval's
  * comment lines; a `#` inside a field, as in MS MARCO v2.1 docids, is data).
- * Unlike trec_eval, a blank line in a qrels file is not an error.
- * Bad lines throw an `InputError` naming the file, the line and what was
- * expected; a (qid, docid) judged twice in a qrels file too. A document
- * retrieved twice for one query is caught when the run is evaluated
- * (`ranking.ts`), since trec_eval only rejects it within the top `-M`.
+ * A UTF-8 byte-order mark is data, as for trec_eval (it becomes part of the
+ * first query id); {@linkcode readRun} and {@linkcode readQrels} report it.
+ *
+ * Where trec_eval 10.0 would read something other than what the file says,
+ * or crash, this reader stops with an `InputError` naming the file, the line
+ * and what was expected (deliberate differences, each tested):
+ * - a score or relevance that C would read only in part (`1e3` as a
+ *   relevance is 1 for `atol`; `0x1p3`, `1.5abc`, `high` as a score are
+ *   8, 1.5 and 0 for `atof`) is refused;
+ * - a relevance above 1,000,000 is refused (trec_eval allocates one counter
+ *   per level and fails: `Can't calculate measure`);
+ * - bytes that are not UTF-8 are refused (trec_eval compares raw bytes;
+ *   this reader works on text and would otherwise merge distinct ids);
+ * - a blank line in a qrels file is skipped (trec_eval stops);
+ * - a (qid, docid) judged twice is refused before anything is printed
+ *   (trec_eval prints the queries before it, then stops).
+ * A document retrieved twice for one query is caught when the run is
+ * evaluated (`ranking.ts`), since trec_eval only rejects it within the top
+ * `-M`. A missing file, a directory or an unreadable file is an `InputError`
+ * naming it.
  *
  * @module
  */
@@ -90,11 +108,9 @@ class QrelsParser {
       );
     }
     const rel = parseRel(f[3]);
-    if (rel === undefined) {
+    if (typeof rel === "string") {
       throw new InputError(
-        `Cannot read qrels: line ${lineNo} of ${this.source} has relevance "${
-          f[3]
-        }", expected an integer`,
+        `Cannot read qrels: line ${lineNo} of ${this.source} has relevance "${f[3]}", ${rel}`,
       );
     }
     let q = this.qrels.get(f[0]);
@@ -110,9 +126,53 @@ class QrelsParser {
   }
 }
 
-function parseRel(text: string): number | undefined {
-  const n = Number(text);
-  return Number.isFinite(n) ? Math.trunc(n) : undefined;
+/** The largest relevance accepted (trec_eval allocates `max_rel + 1` counters). */
+export const MAX_RELEVANCE = 1_000_000;
+
+/**
+ * A relevance as C `atol` reads it, for text that `atol` reads whole (an
+ * integer, or a decimal whose fraction `atol` drops); otherwise what was
+ * expected, in words.
+ */
+function parseRel(text: string): number | string {
+  const m = /^([+-]?\d+)(\.\d*)?$/.exec(text);
+  if (!m) {
+    const prefix = /^[+-]?\d+/.exec(text);
+    return prefix
+      ? `expected an integer (trec_eval's atol would read only its first part, ${prefix[0]})`
+      : "expected an integer";
+  }
+  const n = Number(m[1]);
+  if (n > MAX_RELEVANCE) {
+    return `expected an integer ≤ ${MAX_RELEVANCE} (trec_eval allocates one counter per level)`;
+  }
+  return n === 0 ? 0 : n; // no -0
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL = /^([+-]?)(?:(inf|infinity)|(nan(?:\([0-9A-Za-z_]*\))?))$/i;
+
+/**
+ * A score as C `atof` reads it, for text `atof` reads whole: a decimal
+ * number, or `inf`, `infinity`, `nan`, `nan(…)` in any case, signed.
+ * `undefined` for anything else (hex floats, trailing characters, words).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseScore } from "./trec_io.ts";
+ * assert.equal(parseScore("2.5e-1"), 0.25);
+ * assert.equal(parseScore("-INF"), -Infinity);
+ * assert(Number.isNaN(parseScore("nan")!));
+ * assert.equal(parseScore("0x1p3"), undefined);
+ * ```
+ */
+export function parseScore(text: string): number | undefined {
+  if (DECIMAL.test(text)) return Number(text);
+  const m = SPECIAL.exec(text);
+  if (!m) return undefined;
+  if (m[2]) return m[1] === "-" ? -Infinity : Infinity;
+  return NaN;
 }
 
 /** Parses run lines. */
@@ -133,8 +193,8 @@ class RunParser {
         `Cannot read run: line ${lineNo} of ${this.source} has ${n} fields, expected 6 (qid Q0 docid rank score runid)`,
       );
     }
-    const score = Number(f[4]);
-    if (Number.isNaN(score)) {
+    const score = parseScore(f[4]);
+    if (score === undefined) {
       throw new InputError(
         `Cannot read run: line ${lineNo} of ${this.source} has score "${f[4]}", expected a number`,
       );
@@ -163,19 +223,119 @@ function forEachLineOf(text: string, fn: (line: string, lineNo: number) => void)
   }
 }
 
+/** Options of {@linkcode readQrels} and {@linkcode readRun}. */
+export interface ReadOptions {
+  /** Receives warnings (a byte-order mark at the start of the file). */
+  onWarning?: (message: string) => void;
+}
+
+/** Index of the first byte of `bytes` that is not part of valid UTF-8 (`-1`: none). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const len = b < 0x80
+      ? 1
+      : b >= 0xc2 && b < 0xe0
+      ? 2
+      : b >= 0xe0 && b < 0xf0
+      ? 3
+      : b >= 0xf0 && b < 0xf5
+      ? 4
+      : 0;
+    if (len === 0 || i + len > bytes.length) return i;
+    for (let k = 1; k < len; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    const c1 = bytes[i + 1];
+    if ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0)) return i; // overlong, surrogate
+    if ((b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90)) return i; // overlong, > U+10FFFF
+    i += len;
+  }
+  return -1;
+}
+
+/** Bytes of `bytes` up to the last complete UTF-8 sequence (the rest waits for more). */
+function completeLength(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const b = bytes[bytes.length - back];
+    if ((b & 0xc0) === 0x80) continue; // continuation: look further back
+    const len = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return len > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+function openError(err: unknown, path: string, what: string): InputError {
+  const reason = err instanceof Deno.errors.NotFound
+    ? "does not exist"
+    : err instanceof Deno.errors.IsADirectory
+    ? "is a directory, expected a file"
+    : err instanceof Deno.errors.PermissionDenied
+    ? "cannot be read (permission denied)"
+    : `cannot be read (${(err as Error).message})`;
+  return new InputError(`Cannot read ${what}: ${path} ${reason}`, { cause: err });
+}
+
 async function forEachLineIn(
   path: string,
+  what: string,
   fn: (line: string, lineNo: number) => void,
+  options: ReadOptions = {},
 ): Promise<void> {
-  using file = await Deno.open(path, { read: true });
-  const decoder = new TextDecoder();
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+    if ((await file.stat()).isDirectory) {
+      file.close();
+      throw new Deno.errors.IsADirectory("is a directory");
+    }
+  } catch (err) {
+    throw openError(err, path, what);
+  }
+  using _file = file;
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const buf = new Uint8Array(1 << 22);
+  let carry = new Uint8Array(0);
   let rest = "";
   let lineNo = 0;
+  const decode = (bytes: Uint8Array): string => {
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      const at = firstInvalidUtf8(bytes);
+      let line = lineNo + 1;
+      for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+      throw new InputError(
+        `Cannot read ${what}: line ${line} of ${path} is not valid UTF-8 (byte 0x${
+          bytes[at].toString(16).padStart(2, "0")
+        }); trec_eval compares raw bytes, this reader needs UTF-8 text`,
+      );
+    }
+  };
+  let first = true;
   for (;;) {
-    const n = await file.read(buf);
+    let n: number | null;
+    try {
+      n = await file.read(buf);
+    } catch (err) {
+      throw openError(err, path, what);
+    }
     if (n === null) break;
-    const text = rest + decoder.decode(buf.subarray(0, n), { stream: true });
+    const bytes = new Uint8Array(carry.length + n);
+    bytes.set(carry);
+    bytes.set(buf.subarray(0, n), carry.length);
+    const cut = completeLength(bytes);
+    carry = bytes.slice(cut);
+    const text = rest + decode(bytes.subarray(0, cut));
+    if (first && text.length > 0) {
+      first = false;
+      const bom = /^\uFEFF(\S*)/.exec(text);
+      if (bom) {
+        options.onWarning?.(
+          `${path} starts with a UTF-8 byte-order mark; as for trec_eval it is part of the ` +
+            `first query id, which therefore is not "${bom[1]}"`,
+        );
+      }
+    }
     let start = 0;
     for (;;) {
       const nl = text.indexOf("\n", start);
@@ -185,7 +345,7 @@ async function forEachLineIn(
     }
     rest = text.slice(start);
   }
-  rest += decoder.decode();
+  if (carry.length > 0) rest += decode(carry);
   if (rest.length > 0) fn(rest, ++lineNo);
 }
 
@@ -223,9 +383,9 @@ export function parseQrels(text: string, source = "qrels"): Qrels {
  * const qrels = await readQrels("qrels.test");
  * ```
  */
-export async function readQrels(path: string): Promise<Qrels> {
+export async function readQrels(path: string, options: ReadOptions = {}): Promise<Qrels> {
   const p = new QrelsParser(path);
-  await forEachLineIn(path, (l, n) => p.line(l, n));
+  await forEachLineIn(path, "qrels", (l, n) => p.line(l, n), options);
   return p.qrels;
 }
 
@@ -264,9 +424,9 @@ export function parseRun(text: string, source = "run"): ParsedRun {
  * const { run, runid } = await readRun("results.test");
  * ```
  */
-export async function readRun(path: string): Promise<ParsedRun> {
+export async function readRun(path: string, options: ReadOptions = {}): Promise<ParsedRun> {
   const p = new RunParser(path);
-  await forEachLineIn(path, (l, n) => p.line(l, n));
+  await forEachLineIn(path, "run", (l, n) => p.line(l, n), options);
   return { run: p.run, runid: p.runid };
 }
 

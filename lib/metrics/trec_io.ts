@@ -39,6 +39,7 @@
 
 import { writeFileAtomic } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
+import { forEachLine } from "../util/text_lines.ts";
 import { rankOrder } from "./ranking.ts";
 import type { Qrels, Ranking, Run } from "./types.ts";
 
@@ -229,124 +230,20 @@ export interface ReadOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Index of the first byte of `bytes` that is not part of valid UTF-8 (`-1`: none). */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    const len = b < 0x80
-      ? 1
-      : b >= 0xc2 && b < 0xe0
-      ? 2
-      : b >= 0xe0 && b < 0xf0
-      ? 3
-      : b >= 0xf0 && b < 0xf5
-      ? 4
-      : 0;
-    if (len === 0 || i + len > bytes.length) return i;
-    for (let k = 1; k < len; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
-    const c1 = bytes[i + 1];
-    if ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0)) return i; // overlong, surrogate
-    if ((b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90)) return i; // overlong, > U+10FFFF
-    i += len;
-  }
-  return -1;
-}
-
-/** Bytes of `bytes` up to the last complete UTF-8 sequence (the rest waits for more). */
-function completeLength(bytes: Uint8Array): number {
-  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
-    const b = bytes[bytes.length - back];
-    if ((b & 0xc0) === 0x80) continue; // continuation: look further back
-    const len = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return len > back ? bytes.length - back : bytes.length;
-  }
-  return bytes.length;
-}
-
-function openError(err: unknown, path: string, what: string): InputError {
-  const reason = err instanceof Deno.errors.NotFound
-    ? "does not exist"
-    : err instanceof Deno.errors.IsADirectory
-    ? "is a directory, expected a file"
-    : err instanceof Deno.errors.PermissionDenied
-    ? "cannot be read (permission denied)"
-    : `cannot be read (${(err as Error).message})`;
-  return new InputError(`Cannot read ${what}: ${path} ${reason}`, { cause: err });
-}
-
-async function forEachLineIn(
+function forEachLineIn(
   path: string,
   what: string,
   fn: (line: string, lineNo: number) => void,
-  options: ReadOptions = {},
+  options: ReadOptions,
 ): Promise<void> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-    if ((await file.stat()).isDirectory) {
-      file.close();
-      throw new Deno.errors.IsADirectory("is a directory");
-    }
-  } catch (err) {
-    throw openError(err, path, what);
-  }
-  using _file = file;
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  const buf = new Uint8Array(1 << 22);
-  let carry = new Uint8Array(0);
-  let rest = "";
-  let lineNo = 0;
-  const decode = (bytes: Uint8Array): string => {
-    try {
-      return decoder.decode(bytes);
-    } catch {
-      const at = firstInvalidUtf8(bytes);
-      let line = lineNo + 1;
-      for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
-      throw new InputError(
-        `Cannot read ${what}: line ${line} of ${path} is not valid UTF-8 (byte 0x${
-          bytes[at].toString(16).padStart(2, "0")
-        }); trec_eval compares raw bytes, this reader needs UTF-8 text`,
-      );
-    }
-  };
-  let first = true;
-  for (;;) {
-    let n: number | null;
-    try {
-      n = await file.read(buf);
-    } catch (err) {
-      throw openError(err, path, what);
-    }
-    if (n === null) break;
-    const bytes = new Uint8Array(carry.length + n);
-    bytes.set(carry);
-    bytes.set(buf.subarray(0, n), carry.length);
-    const cut = completeLength(bytes);
-    carry = bytes.slice(cut);
-    const text = rest + decode(bytes.subarray(0, cut));
-    if (first && text.length > 0) {
-      first = false;
-      const bom = /^\uFEFF(\S*)/.exec(text);
-      if (bom) {
-        options.onWarning?.(
-          `${path} starts with a UTF-8 byte-order mark; as for trec_eval it is part of the ` +
-            `first query id, which therefore is not "${bom[1]}"`,
-        );
-      }
-    }
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl < 0) break;
-      fn(text.slice(start, nl), ++lineNo);
-      start = nl + 1;
-    }
-    rest = text.slice(start);
-  }
-  if (carry.length > 0) rest += decode(carry);
-  if (rest.length > 0) fn(rest, ++lineNo);
+  return forEachLine(path, what, fn, {
+    keepBom: true,
+    onBom: (first) =>
+      options.onWarning?.(
+        `${path} starts with a UTF-8 byte-order mark; as for trec_eval it is part of the ` +
+          `first query id, which therefore is not "${/^\S*/.exec(first)![0]}"`,
+      ),
+  });
 }
 
 /**

@@ -7,7 +7,9 @@
  * however it ends, so a lock left by a killed run is recognised as stale
  * (the file is there, nobody holds it) and taken over; taking a lock also
  * puts back a directory a killed swap left parked and removes stale
- * temporary files (`atomic_dir.ts`, `stale_tmp.ts`).
+ * temporary files (`atomic_dir.ts`, `stale_tmp.ts`). A lock still held when
+ * the process exits (`Deno.exit` after an error) is released then, lock file
+ * removed.
  *
  * @module
  */
@@ -62,6 +64,27 @@ function parseHolder(text: string): LockHolder | null {
 function describe(h: LockHolder | null): string {
   if (h === null) return "another process";
   return `pid ${h.pid} on ${h.host} (${h.command}), since ${h.since}`;
+}
+
+/** Locks this process holds, released at exit if still held. */
+const held = new Set<() => void>();
+let unloadHooked = false;
+
+function hookUnload(): void {
+  if (unloadHooked) return;
+  unloadHooked = true;
+  globalThis.addEventListener("unload", () => {
+    for (const release of [...held]) release();
+  });
+}
+
+function sameFileSync(file: Deno.FsFile, path: string): boolean {
+  try {
+    const [a, b] = [file.statSync(), Deno.statSync(path)];
+    return a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false;
+  }
 }
 
 async function sameFile(file: Deno.FsFile, path: string): Promise<boolean> {
@@ -148,12 +171,20 @@ export async function lockOutput(dir: string, command?: string): Promise<OutputL
     notes.push(`removed ${removed.length} temporary file(s) left by a killed run`);
   }
   let released = false;
-  const release = async () => {
+  const releaseSync = () => {
     if (released) return;
     released = true;
-    if (await sameFile(file, path)) await Deno.remove(path).catch(() => {});
+    held.delete(releaseSync);
+    try {
+      if (sameFileSync(file, path)) Deno.removeSync(path);
+    } catch {
+      // already gone
+    }
     file.close();
   };
+  held.add(releaseSync);
+  hookUnload();
+  const release = () => Promise.resolve(releaseSync());
   return { path, stale: previous, notes, release, [Symbol.asyncDispose]: release };
 }
 

@@ -31,11 +31,12 @@ import { type Batch, BatchSampler } from "../sampling/batch_sampler.ts";
 import { deriveSeed } from "../sampling/rng.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
 import { recoverDir } from "../util/atomic_dir.ts";
-import { InputError } from "../util/errors.ts";
+import { InputError, writeError } from "../util/errors.ts";
 import { gitRevision } from "../util/git.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { lockOutput } from "../util/lock.ts";
 import { Progress } from "../util/progress.ts";
+import { checkWriteFault } from "../util/write_faults.ts";
 import { checkpointPath, loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
 import { canonicalJson, type TrainConfig } from "./config.ts";
 import { ModelStore } from "./model_store.ts";
@@ -360,8 +361,15 @@ async function trainLocked(options: TrainOptions, notes: string[]): Promise<Trai
   await writeTextFileAtomic(logPath, log);
   const logFile = await Deno.open(logPath, { append: true });
   const encoder = new TextEncoder();
-  const writeLog = (entry: Record<string, unknown>) =>
-    logFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"));
+  const writeLog = (entry: Record<string, unknown>) => {
+    const bytes = encoder.encode(JSON.stringify(entry) + "\n");
+    try {
+      checkWriteFault(logPath);
+      for (let at = 0; at < bytes.length;) at += logFile.writeSync(bytes.subarray(at));
+    } catch (err) {
+      throw writeError(err, logPath);
+    }
+  };
 
   let lastCheckpoint = performance.now();
   const checkpointEveryMs = (options.checkpointSeconds ?? 60) * 1000;

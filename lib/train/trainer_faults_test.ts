@@ -293,3 +293,38 @@ Deno.test("kill -9 at various moments, then --resume: the very weights of an uni
     );
   }
 });
+
+Deno.test("a full disk (injected) while checkpointing: a clear OutputError, the last checkpoint kept", async () => {
+  const dir = await Deno.makeTempDir();
+  await run(testConfig(), dir, { stopAfter: 5 });
+  const before = await Deno.readFile(checkpointPath(dir));
+  setWriteFault("checkpoint.safetensors");
+  try {
+    await assert.rejects(
+      () => run(testConfig(), dir, { resume: true, checkpointSteps: 2 }),
+      (e) =>
+        e instanceof OutputError &&
+        e.message === `Cannot write ${checkpointPath(dir)}: no space left on device (ENOSPC)`,
+    );
+  } finally {
+    setWriteFault(null);
+  }
+  assert.deepEqual(await Deno.readFile(checkpointPath(dir)), before);
+  const r = await run(testConfig(), dir, { resume: true });
+  assert.equal(r.status, "finished");
+  assert.deepEqual(await weights(dir), (await reference).weights);
+});
+
+Deno.test("a full disk (injected) on the training log is an OutputError naming it", async () => {
+  const dir = await Deno.makeTempDir();
+  setWriteFault("train_log.jsonl");
+  try {
+    await assert.rejects(
+      () => run(testConfig(), dir),
+      (e) =>
+        e instanceof OutputError && e.message.startsWith(`Cannot write ${dir}/train_log.jsonl`),
+    );
+  } finally {
+    setWriteFault(null);
+  }
+});

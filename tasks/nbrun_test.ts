@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { processGroupAlive } from "../lib/util/processes.ts";
 import { skipUnless } from "../lib/util/testing.ts";
 
 const RUNNER = fileURLToPath(new URL("./nbrun.py", import.meta.url));
@@ -96,21 +97,6 @@ Deno.test({
   },
 });
 
-/** Whether any live (non-zombie) process is in process group `pgid`. */
-function groupAlive(pgid: number): boolean {
-  for (const e of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (f[0] !== "Z" && Number(f[2]) === pgid) return true;
-    } catch {
-      // gone
-    }
-  }
-  return false;
-}
-
 /** Starts the runner on a notebook whose second cell sleeps; resolves once that cell runs. */
 async function startSleeping(dir: string) {
   const mark = `${dir}/started`;
@@ -141,8 +127,10 @@ async function startSleeping(dir: string) {
 }
 
 async function gone(pgid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
-  return !groupAlive(pgid);
+  for (let i = 0; i < 100 && processGroupAlive(pgid); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !processGroupAlive(pgid);
 }
 
 Deno.test({
@@ -151,7 +139,7 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir();
     const { child, pgid } = await startSleeping(dir);
-    assert.ok(groupAlive(pgid));
+    assert.ok(processGroupAlive(pgid));
     child.kill("SIGTERM");
     const status = await child.status;
     const stderr = await new Response(child.stderr).text();

@@ -53,6 +53,7 @@ import { InputError, OutputError, writeError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
 import { sha256File } from "../lib/util/hash.ts";
 import { lockOutput } from "../lib/util/lock.ts";
+import { processGroupAlive } from "../lib/util/processes.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const USAGE = `Usage: deno task reproduce [--quick] [--out DIR] [--only NAME,NAME] [--data DIR]
@@ -87,25 +88,6 @@ function dropNotebook(manifest: Manifest | undefined, name: string): Manifest | 
   };
 }
 
-/** Whether any process of group `pgid` is still running (not a zombie). */
-function groupAlive(pgid: number): boolean {
-  try {
-    for (const e of Deno.readDirSync("/proc")) {
-      if (!/^\d+$/.test(e.name)) continue;
-      try {
-        const stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        if (fields[0] !== "Z" && Number(fields[2]) === pgid) return true;
-      } catch {
-        // gone meanwhile
-      }
-    }
-  } catch {
-    return false;
-  }
-  return false;
-}
-
 /** Kills what is left of the kernel's process group (the runner records it). */
 async function killKernelGroup(pgidFile: string): Promise<void> {
   let pgid: number;
@@ -115,7 +97,7 @@ async function killKernelGroup(pgidFile: string): Promise<void> {
     return;
   }
   if (!(pgid > 1)) return;
-  for (let i = 0; i < 50 && groupAlive(pgid); i++) {
+  for (let i = 0; i < 50 && processGroupAlive(pgid); i++) {
     try {
       Deno.kill(-pgid, "SIGKILL");
     } catch {

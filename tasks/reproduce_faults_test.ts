@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256File } from "../lib/util/hash.ts";
 import { lockOutput } from "../lib/util/lock.ts";
+import { processGroupAlive } from "../lib/util/processes.ts";
 import { exists, listDir, skipUnless, snapshotDir } from "../lib/util/testing.ts";
 import { ROOT } from "./_run_task.ts";
 
@@ -126,20 +127,6 @@ function stagedPgid(out: string): number | null {
   return null;
 }
 
-function groupAlive(pgid: number): boolean {
-  for (const e of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (f[0] !== "Z" && Number(f[2]) === pgid) return true;
-    } catch {
-      // gone
-    }
-  }
-  return false;
-}
-
 Deno.test({
   name: "reproduce: a failing notebook changes nothing in OUT; its executed copy goes to .failed/",
   ignore: IGNORE,
@@ -193,7 +180,7 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
         stderr,
         new RegExp(`stopped by ${signal}; .* holds the 1 notebook\\(s\\) that finished`),
       );
-      assert.ok(!groupAlive(pgid), "the kernel's process group is gone");
+      assert.ok(!processGroupAlive(pgid), "the kernel's process group is gone");
       assert.deepEqual(
         processesWith(hook.replace(/notebooks\.json$/, "b.ipynb")),
         [],
@@ -227,7 +214,7 @@ Deno.test({
     await child.status;
     await child.stdout.cancel();
     await child.stderr.cancel();
-    await eventually(() => !groupAlive(pgid), "the kernel to die with its runner");
+    await eventually(() => !processGroupAlive(pgid), "the kernel to die with its runner");
     await eventually(
       () => processesWith(hook.replace(/notebooks\.json$/, "b.ipynb")).length === 0,
       "the runner to notice",

@@ -18,7 +18,7 @@ import { basename, dirname, join } from "node:path";
 import { tempPath } from "./atomic.ts";
 import { InputError, OutputError, writeError } from "./errors.ts";
 import { exchangePaths } from "./_rename_exchange.ts";
-import { processAlive } from "./stale_tmp.ts";
+import { processAlive } from "./processes.ts";
 import { checkWriteFault } from "./write_faults.ts";
 
 async function statOrNull(path: string): Promise<Deno.FileInfo | null> {

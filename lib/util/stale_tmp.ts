@@ -9,6 +9,7 @@
  */
 
 import { basename, join } from "node:path";
+import { processAlive } from "./processes.ts";
 
 const TEMP = /\.(\d+)\.[A-Za-z0-9-]+\.tmp$/;
 
@@ -27,33 +28,6 @@ const TEMP = /\.(\d+)\.[A-Za-z0-9-]+\.tmp$/;
 export function tempOwner(name: string): number | undefined {
   const m = TEMP.exec(name);
   return m ? Number(m[1]) : undefined;
-}
-
-/**
- * Whether process `pid` is running on this machine. Read from `/proc`; where
- * there is none the answer is `true` (unknown counts as running, so nothing
- * is removed).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { processAlive } from "./stale_tmp.ts";
- * assert(processAlive(Deno.pid));
- * ```
- */
-export function processAlive(pid: number): boolean {
-  if (pid === Deno.pid) return true;
-  try {
-    Deno.statSync("/proc/self");
-  } catch {
-    return true;
-  }
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Options of {@linkcode cleanStaleTemps}. */

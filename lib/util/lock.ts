@@ -44,12 +44,16 @@ export function lockPath(dir: string): string {
   return `${resolve(dir).replace(/\/+$/, "")}.lock`;
 }
 
+/** The host name, where the permission is granted (never prompted for). */
 function hostname(): string {
   try {
-    return Deno.hostname();
+    if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state === "granted") {
+      return Deno.hostname();
+    }
   } catch {
-    return "unknown";
+    // not available
   }
+  return "this host";
 }
 
 function parseHolder(text: string): LockHolder | null {

@@ -227,6 +227,8 @@ def main():
 
     nb = nbformat.read(args.input, as_version=4)
     cwd = args.cwd or os.path.dirname(os.path.abspath(args.input))
+    # The progress file lives beside the output: its folder must exist from the start.
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     progress = f"{args.output}.{os.getpid()}.progress.tmp"
     tail = ProgressTail(progress, not args.quiet)
     env = os.environ.copy()
@@ -293,7 +295,6 @@ def main():
         except FileNotFoundError:
             pass
     tmp = f"{args.output}.{os.getpid()}.nb.tmp"
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     nbformat.write(nb, tmp)
     os.replace(tmp, args.output)
     if failed:

@@ -23,13 +23,17 @@ const haveJupyter = new Deno.Command("/usr/bin/python3", {
 const IGNORE = skipUnless(haveJupyter, "Debian's jupyter-client (python3-jupyter-client)");
 
 const NOTEBOOK_TS = new URL("../lib/report/notebook.ts", import.meta.url).href;
+const PROGRESS_TS = new URL("../lib/util/progress.ts", import.meta.url).href;
 
 /** A notebook that writes table `<name>_t` holding `value`, then runs `after` (a cell). */
 function notebook(name: string, value: string, after = ""): string {
   const cells = [
     `import { NotebookContext } from ${JSON.stringify(NOTEBOOK_TS)};
 const nb = await NotebookContext.open(${JSON.stringify(name)});`,
-    `await nb.table(${JSON.stringify(`${name}_t`)}, [{ value: ${JSON.stringify(value)} }])`,
+    // Progress lines go to the runner's progress file (XLIR_PROGRESS_FILE), as the real notebooks'.
+    `import { progressLine } from ${JSON.stringify(PROGRESS_TS)};
+progressLine("progress of ${name}");
+await nb.table(${JSON.stringify(`${name}_t`)}, [{ value: ${JSON.stringify(value)} }])`,
     after || "1",
     `await nb.finish({ seeds: null, backend: "n/a" }); "done"`,
   ];

@@ -14,8 +14,8 @@
 import { join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { loadXquadR } from "../lib/data/xquad_r.ts";
-import { loadMbertTokenizer } from "../lib/data/tokenizer.ts";
-import { resolveDataDir } from "../lib/data/data_dir.ts";
+import { loadMbertTokenizer, MBERT_VOCAB } from "../lib/data/tokenizer.ts";
+import { datasetPath, resolveDataDir } from "../lib/data/data_dir.ts";
 import { PASSAGE_PREFIX, QUERY_PREFIX, tokenizeWithPrefix } from "../lib/model/encoder.ts";
 import { createStaticEncoder, startStaticThreads } from "../lib/model/static_encoder.ts";
 import { threadCount } from "../lib/wasm/thread_pool.ts";
@@ -40,12 +40,14 @@ import { benchSearch } from "../lib/bench/search_bench.ts";
 import { prefixWrap, textIdStream } from "../lib/bench/text_ids.ts";
 import { benchTrain } from "../lib/bench/train_bench.ts";
 import { uniformIdBatches, windowIdBatches, writeRaw } from "../lib/bench/workload.ts";
+import { benchTransformerCpu } from "../bench/transformer_cpu_bench.ts";
+import { initBackend } from "../lib/model/backend.ts";
 
 const USAGE = `deno task bench [--quick] [--only train,encode,search] [--out FILE]
                 [--threads N,M] [--ids text|uniform] [--data DIR] [--no-install] [--profile]
 
   --quick       fewer rounds and repetitions
-  --only        comparisons to run (default all: train, encode, search)
+  --only        comparisons to run (default all: train, encode, search, transformer)
   --out         where to write the results (default results/bench/bench.json for
                 the full plan; out/bench/bench.json for --quick or --only, so a
                 partial run never replaces the record the README is made from)
@@ -58,7 +60,7 @@ const USAGE = `deno task bench [--quick] [--only train,encode,search] [--out FIL
   --profile     run under \`deno run --cpu-prof\` and print where the xlir side's
                 timed rounds spend their time (also written to the results)`;
 
-const COMPARISONS = ["train", "encode", "search"] as const;
+const COMPARISONS = ["train", "encode", "search", "transformer"] as const;
 type Which = typeof COMPARISONS[number];
 
 /** Tokens per text in the training comparison (the issue's shape). */
@@ -244,6 +246,21 @@ async function main(): Promise<void> {
         await torch.peer.close();
         encoder.dispose();
       }
+    }
+    if (only.has("transformer")) {
+      // A BERT-base-shaped checkpoint loaded and run by xlir (tfjs wasm) and PyTorch.
+      await initBackend("wasm");
+      report(
+        await benchTransformerCpu({
+          batch: 8,
+          batches: quick ? 1 : 4,
+          reps: quick ? 1 : 3,
+          threads: threads[0],
+          dir,
+          vocabDir: datasetPath(MBERT_VOCAB, dataDir),
+          log,
+        }),
+      );
     }
     if (only.has("search")) {
       const faiss = await startPeer(peerScript("faiss_peer.py"), { threads: threads[0], flags });

@@ -33,7 +33,7 @@ import {
   type RowsCallback,
   type Scorer,
 } from "../lib/eval/scorers.ts";
-import { loadEncoder } from "../lib/model/hf_checkpoint.ts";
+import { loadEncoder } from "../lib/model/load_encoder.ts";
 import { loadKernel } from "../lib/retrieval/kernels.ts";
 import { checkOutputDir, writeDirAtomic } from "../lib/util/atomic_dir.ts";
 import { verifyChecksums } from "../lib/util/checksums.ts";

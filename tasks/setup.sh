@@ -21,6 +21,8 @@ APT_PACKAGES=(
   jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel
   # the benchmark's peers (deno task bench): PyTorch and faiss on OpenBLAS
   python3-torch python3-faiss libopenblas0-pthread python3-threadpoolctl
+  # the independent reference of the XLM-R tokenizer tests (SentencePiece's own library)
+  python3-sentencepiece
 )
 
 if [ "${XLIR_SKIP_APT:-0}" != 1 ]; then

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       stopAfter,
       checkpointSteps,
     });
-    for (const note of result.notes) console.error(`train: ${note}`);
+    for (const note of result.notes ?? []) console.error(`train: ${note}`);
     console.log(JSON.stringify(result));
   } catch (err) {
     if (err instanceof TrainingDivergedError) {

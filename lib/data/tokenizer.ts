@@ -1,7 +1,9 @@
 /**
  * Tokenizers from Hugging Face `tokenizer.json` files, read offline with the
- * pure-JS `@huggingface/tokenizers` (WordPiece for mBERT/LaBSE, Unigram for
- * XLM-R). The default is the real mBERT cased vocabulary
+ * pure-JS `@huggingface/tokenizers` (WordPiece for mBERT/LaBSE); a
+ * SentencePiece Unigram conversion (XLM-R) is tokenized by SentencePiece's own
+ * algorithm (`sentencepiece.ts`), which the library only approximates. The
+ * default is the real mBERT cased vocabulary
  * (`vocab/bert-base-multilingual-cased` in the data directory, 119,547 entries).
  *
  * @module
@@ -12,6 +14,7 @@ import { join } from "node:path";
 import { sha256Hex } from "../util/hash.ts";
 import { InputError } from "../util/errors.ts";
 import { datasetPath } from "./data_dir.ts";
+import { isSentencePieceUnigram, SentencePieceUnigram } from "./sentencepiece.ts";
 
 /** Folder of the mBERT vocabulary inside the data directory. */
 export const MBERT_VOCAB = "vocab/bert-base-multilingual-cased";
@@ -42,6 +45,38 @@ export interface TextTokenizer {
   idToToken(id: number): string | undefined;
   /** The raw `tokenizer.json` text, to save next to a model. */
   readonly json: string;
+  /** Whether texts are lower-cased first (sentence-transformers' `do_lower_case`). */
+  readonly lowerCase?: boolean;
+}
+
+/**
+ * A tokenizer that lower-cases each text first (Unicode full case mapping, as
+ * Python's `str.lower()`, final sigma included), for a model whose
+ * `sentence_bert_config.json` says `do_lower_case: true`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lowerCasing, type TextTokenizer } from "./tokenizer.ts";
+ * const seen: string[] = [];
+ * const tok = { encode: (t: string) => (seen.push(t), new Int32Array()) } as unknown as TextTokenizer;
+ * lowerCasing(tok).encode("ΟΔΟΣ Straße");
+ * assert.deepEqual(seen, ["οδος straße"]);
+ * ```
+ */
+export function lowerCasing(tok: TextTokenizer): TextTokenizer {
+  if (tok.lowerCase) return tok;
+  return {
+    source: tok.source,
+    vocabSize: tok.vocabSize,
+    padId: tok.padId,
+    specialIds: tok.specialIds,
+    json: tok.json,
+    lowerCase: true,
+    encode: (text, options) => tok.encode(text.toLowerCase(), options),
+    tokenize: (text) => tok.tokenize(text.toLowerCase()),
+    idToToken: (id) => tok.idToToken(id),
+  };
 }
 
 /** Texts whose ids each tokenizer keeps (the same candidates are encoded for every model evaluated). */
@@ -123,6 +158,11 @@ class HfTokenizer implements TextTokenizer {
   readonly json: string;
   #tok: Tokenizer;
   #endIds: number[];
+  #startIds: number[];
+  /** SentencePiece's own algorithm, for a converted SentencePiece Unigram model (XLM-R). */
+  #spm: SentencePieceUnigram | null = null;
+  /** Special tokens split out of the text before SentencePiece runs, longest first. */
+  #specials: { content: string; id: number }[] = [];
   #withSpecial = new Map<string, number[]>();
   #bare = new Map<string, number[]>();
 
@@ -159,6 +199,34 @@ class HfTokenizer implements TextTokenizer {
     const probe = this.#tok.encode("a").ids;
     const bare = this.#tok.encode("a", { add_special_tokens: false }).ids;
     this.#endIds = probe.slice(probe.indexOf(bare[0]) + bare.length);
+    this.#startIds = probe.slice(0, probe.indexOf(bare[0]));
+    if (isSentencePieceUnigram(parsed)) {
+      this.#spm = new SentencePieceUnigram(parsed, `${source}/tokenizer.json`);
+      this.#specials = added.filter((t) => t.special && t.content.length > 0)
+        .map((t) => ({ content: t.content, id: t.id }))
+        .sort((a, b) => b.content.length - a.content.length);
+    }
+  }
+
+  /** SentencePiece ids of `text`, special tokens in it kept as their ids. */
+  #spmIds(text: string): number[] {
+    const out: number[] = [];
+    let rest = text;
+    while (rest.length > 0) {
+      let at = -1, hit: { content: string; id: number } | undefined;
+      for (const s of this.#specials) {
+        const k = rest.indexOf(s.content);
+        if (k >= 0 && (at < 0 || k < at)) [at, hit] = [k, s];
+      }
+      if (!hit) {
+        out.push(...this.#spm!.encode(rest));
+        break;
+      }
+      if (at > 0) out.push(...this.#spm!.encode(rest.slice(0, at)));
+      out.push(hit.id);
+      rest = rest.slice(at + hit.content.length);
+    }
+    return out;
   }
 
   encode(text: string, options: EncodeOptions = {}): Int32Array {
@@ -166,7 +234,9 @@ class HfTokenizer implements TextTokenizer {
     const cache = add ? this.#withSpecial : this.#bare;
     let ids = cache.get(text);
     if (ids === undefined) {
-      ids = this.#tok.encode(text, { add_special_tokens: add }).ids;
+      ids = this.#spm
+        ? (add ? [...this.#startIds, ...this.#spmIds(text), ...this.#endIds] : this.#spmIds(text))
+        : this.#tok.encode(text, { add_special_tokens: add }).ids;
       if (cache.size < TEXT_CACHE_LIMIT) cache.set(text, ids);
     }
     const max = options.maxLength;
@@ -179,6 +249,7 @@ class HfTokenizer implements TextTokenizer {
   }
 
   tokenize(text: string): string[] {
+    if (this.#spm) return this.#spmIds(text).map((id) => this.#tok.id_to_token(id) ?? "");
     return this.#tok.tokenize(text);
   }
 

@@ -31,7 +31,7 @@ import { writeRun } from "../metrics/trec_io.ts";
 import type { Qrels, Ranking, Run } from "../metrics/types.ts";
 import { type BackendInfo, backendInfo } from "../model/backend.ts";
 import type { Encoder } from "../model/encoder.ts";
-import { loadEncoder } from "../model/hf_checkpoint.ts";
+import { loadEncoder } from "../model/load_encoder.ts";
 import { Bm25Index, type Bm25Options, bm25Tokens } from "../retrieval/bm25.ts";
 import { DenseIndex } from "../retrieval/dense_index.ts";
 import { encodeTexts } from "../retrieval/encode.ts";
@@ -582,7 +582,7 @@ export async function evaluateBeirWithRun(
  * @example
  * ```ts ignore
  * import { evaluateBeir } from "./beir_eval.ts";
- * import { loadEncoder } from "../model/hf_checkpoint.ts";
+ * import { loadEncoder } from "../model/load_encoder.ts";
  * const bm25 = await evaluateBeir({ dataset: "scifact", model: "bm25" });
  * const dense = await evaluateBeir({ dataset: "scifact", model: await loadEncoder("out/m"), name: "hybrid" });
  * console.log(bm25.quality.ndcg_cut_10, dense.efficiency.latency.p50_ms);

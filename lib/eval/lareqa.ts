@@ -26,7 +26,11 @@
  * language bias is defined when that is two or more languages.
  *
  * Rankings (and exported runs) follow trec_eval's order: score descending,
- * ties by candidate id descending.
+ * ties by candidate id descending — for mAP, R@k and hit@1. The language
+ * preference measures of the multilingual setting (rank distance, own- and
+ * other-language ranks, the query language's share of the top 10) are
+ * tie-aware instead: a tie takes its mean rank, so they do not depend on the
+ * alphabetical order of language-prefixed ids.
  *
  * @module
  */
@@ -36,8 +40,8 @@ import { averagePrecisionFromRanks } from "../metrics/map.ts";
 import { docidRanks } from "../retrieval/docid_order.ts";
 import { InputError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
-import { meanDefined, rankDistance } from "./language_bias.ts";
-import { ranksInRow, ranksOfTargets, topOfRow } from "./rank_row.ts";
+import { meanDefined, ownAndOtherRanks, rankDistance } from "./language_bias.ts";
+import { ranksInRow, ranksWithTies, topOfRow, topShare } from "./rank_row.ts";
 import type { Collection, Scorer } from "./scorers.ts";
 
 /** Options of {@linkcode evaluateLareqa}. */
@@ -74,6 +78,23 @@ export interface KeptRun {
   qrels: Map<string, string[]>;
 }
 
+/**
+ * The multilingual setting's language-preference measures, on tie-aware
+ * ranks (`language_bias.ts`), means over queries (then languages).
+ */
+export interface MultiBias {
+  /** A relevant candidate at rank 1 (the paper's multilingual "R@1"; trec_eval order). */
+  hit1: number;
+  /** Rank distance: max − min over languages of each language's best answer rank. */
+  languageBias: number;
+  /** Best rank of an answer in the query's language. */
+  ownRank: number;
+  /** Mean over the other languages of their answer's best rank. */
+  otherRank: number;
+  /** Share of the top 10 in the query's language (ties at the 10th score shared). */
+  top10Own: number;
+}
+
 /** Everything the evaluation measures. */
 export interface LareqaResult {
   dataset: string;
@@ -83,11 +104,10 @@ export interface LareqaResult {
   queries: Record<string, number>;
   mono: { map: number; r1: number; perLang: Record<string, SettingScore> };
   cross: { map: number; r1: number; perPair: Record<string, SettingScore> };
-  multi: {
+  multi: MultiBias & {
     map: number;
     r10: number;
-    languageBias: number;
-    perLang: Record<string, SettingScore & { languageBias: number; nBias: number }>;
+    perLang: Record<string, SettingScore & MultiBias & { nBias: number }>;
   };
   /**
    * Per-query values for paired tests and distributions, aligned with
@@ -180,7 +200,16 @@ export function evaluateLareqa(
     queries: Object.fromEntries(langs.map((l) => [l, queriesOf[l].length])),
     mono: { map: NaN, r1: NaN, perLang: {} },
     cross: { map: NaN, r1: NaN, perPair: {} },
-    multi: { map: NaN, r10: NaN, languageBias: NaN, perLang: {} },
+    multi: {
+      map: NaN,
+      r10: NaN,
+      hit1: NaN,
+      languageBias: NaN,
+      ownRank: NaN,
+      otherRank: NaN,
+      top10Own: NaN,
+      perLang: {},
+    },
     perQuery: { qids: {}, mono: {}, cross: {}, multi: {}, bias: {} },
     runs: [],
   };
@@ -206,6 +235,11 @@ export function evaluateLareqa(
     const multiAp = new Float64Array(nq).fill(NaN);
     const multiR10 = new Float64Array(nq).fill(NaN);
     const bias = new Float64Array(nq).fill(NaN);
+    const multiHit1 = new Float64Array(nq).fill(NaN);
+    const ownRank = new Float64Array(nq).fill(NaN);
+    const otherRank = new Float64Array(nq).fill(NaN);
+    const top10Own = new Float64Array(nq).fill(NaN);
+    const inX = Uint8Array.from(poolLang, (l) => (l === x ? 1 : 0));
     const keptMulti: KeptRun | null = depth !== undefined
       ? { name: `${x}-all`, queries: [], qrels: new Map() }
       : null;
@@ -262,13 +296,19 @@ export function evaluateLareqa(
         const targets = relPool[qi];
         if (targets.length === 0) continue;
         const row = rows.subarray(j * n, (j + 1) * n);
-        const perTarget = ranksOfTargets(row, keys, n, targets);
+        const { trec: perTarget, mid } = ranksWithTies(row, keys, n, targets);
         const ranks = perTarget.slice().sort();
         multiAp[qi] = averagePrecisionFromRanks(ranks, targets.length);
         let hit = 0;
         for (const r of ranks) if (r <= 10) hit++;
         multiR10[qi] = hit / targets.length;
-        bias[qi] = rankDistance(perTarget, Array.from(targets, (c) => poolLang[c]));
+        multiHit1[qi] = ranks[0] <= 1 ? 1 : 0;
+        const targetLangs = Array.from(targets, (c) => poolLang[c]);
+        bias[qi] = rankDistance(mid, targetLangs);
+        const sides = ownAndOtherRanks(mid, targetLangs, x);
+        ownRank[qi] = sides.own;
+        otherRank[qi] = sides.other;
+        top10Own[qi] = topShare(row, n, 10, inX);
         if (keptMulti) {
           const top = topOfRow(row, keys, n, depth!);
           keptMulti.queries.push({
@@ -319,8 +359,12 @@ export function evaluateLareqa(
       map: mean(multiEvaluated),
       recall: mean([...multiR10].filter((v) => !Number.isNaN(v))),
       n: multiEvaluated.length,
+      hit1: mean([...multiHit1].filter((v) => !Number.isNaN(v))),
       languageBias: meanDefined(bias),
       nBias: [...bias].filter((v) => !Number.isNaN(v)).length,
+      ownRank: meanDefined(ownRank),
+      otherRank: meanDefined(otherRank),
+      top10Own: meanDefined(top10Own),
     };
     result.perQuery.multi[x] = multiAp;
     result.perQuery.bias[x] = bias;
@@ -338,6 +382,10 @@ export function evaluateLareqa(
   const multis = langs.map((l) => result.multi.perLang[l]).filter((s) => s.n > 0);
   result.multi.map = mean(multis.map((s) => s.map));
   result.multi.r10 = mean(multis.map((s) => s.recall));
+  result.multi.hit1 = mean(multis.map((s) => s.hit1));
   result.multi.languageBias = meanDefined(multis.map((s) => s.languageBias));
+  result.multi.ownRank = meanDefined(multis.map((s) => s.ownRank));
+  result.multi.otherRank = meanDefined(multis.map((s) => s.otherRank));
+  result.multi.top10Own = meanDefined(multis.map((s) => s.top10Own));
   return result;
 }

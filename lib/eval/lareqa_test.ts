@@ -103,6 +103,19 @@ Deno.test("evaluateLareqa() breaks score ties by candidate id descending", () =>
   assert.equal(r.mono.perLang.de.map, 0.5);
 });
 
+Deno.test("evaluateLareqa() ranks ties by their mean rank for the language measures only", () => {
+  // All scores equal: trec_eval's order (ids descending) puts de before en, but the
+  // rank distance, own/other ranks and the top-10 share see one tie of 5 candidates.
+  const r = evaluateLareqa(tinyDataset(), new TableScorer({}), { progress: false });
+  assert.equal(r.multi.perLang.en.languageBias, 0);
+  assert.equal(r.multi.perLang.en.ownRank, 3);
+  assert.equal(r.multi.perLang.en.otherRank, 3);
+  assert.equal(r.multi.perLang.en.top10Own, 3 / 5);
+  // mAP keeps trec_eval's docid order: en:q1's answers en:0:0, de:0:0 sit at ranks 3 and 5
+  assert.equal(r.perQuery.multi.en[0], (1 / 3 + 2 / 5) / 2);
+  assert.equal(r.multi.perLang.en.hit1, 0);
+});
+
 Deno.test("evaluateLareqa() names an unknown language", () => {
   assert.throws(
     () => evaluateLareqa(tinyDataset(), new TableScorer({}), { langs: ["fr"], progress: false }),
@@ -149,11 +162,18 @@ Deno.test({
       const { aggregate } = evaluate(qrels, run, ["map", "recall.10"]);
       multiMap.push(aggregate.map);
       multiR10.push(aggregate.recall_10);
-      // Language bias from the run: ranks of each query's relevant candidates.
+      // Language bias from the run: tie-aware ranks (a tie's mean position) of each
+      // query's relevant candidates, from the run's scores.
       const biases: number[] = [];
       for (const [qid, rel] of qrels) {
-        // The full-depth run is in rank order already.
-        const pos = new Map(run.get(qid)!.docids.map((d, i) => [d, i + 1]));
+        const { docids, scores } = run.get(qid)!;
+        const pos = new Map<string, number>();
+        for (let i = 0; i < docids.length;) {
+          let j = i;
+          while (j < docids.length && scores[j] === scores[i]) j++;
+          for (let k = i; k < j; k++) pos.set(docids[k], (i + 1 + j) / 2);
+          i = j;
+        }
         const docs = [...rel.keys()];
         biases.push(rankDistance(docs.map((d) => pos.get(d)!), docs.map((d) => d.split(":")[0])));
       }

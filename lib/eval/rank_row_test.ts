@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ranksInRow, ranksOfTargets, topOfRow } from "./rank_row.ts";
+import { ranksInRow, ranksOfTargets, ranksWithTies, topOfRow, topShare } from "./rank_row.ts";
 import { Rng } from "../sampling/rng.ts";
 
 function bruteRanks(scores: Float32Array, keys: Int32Array, targets: number[]): number[] {
@@ -35,4 +35,52 @@ Deno.test("topOfRow() keeps the first depth entries of the full order", () => {
   const full = topOfRow(scores, keys, n, 0);
   assert.deepEqual([...topOfRow(scores, keys, n, 17)], [...full.subarray(0, 17)]);
   assert.equal(new Set(full).size, n);
+});
+
+Deno.test("ranksWithTies() gives trec_eval's ranks and the mean rank over each tie", () => {
+  const rng = new Rng(29);
+  for (let trial = 0; trial < 300; trial++) {
+    const n = 1 + rng.int(60);
+    const scores = Float32Array.from({ length: n }, () => rng.int(4) / 3);
+    const keys = Int32Array.from({ length: n }, (_, i) => i);
+    rng.shuffle(keys);
+    const m = 1 + rng.int(Math.min(n, 6));
+    const cols = Array.from({ length: n }, (_, i) => i);
+    rng.shuffle(cols);
+    const targets = cols.slice(0, m);
+    const { trec, mid } = ranksWithTies(scores, keys, n, targets);
+    assert.deepEqual([...trec], [...ranksOfTargets(scores, keys, n, targets)]);
+    targets.forEach((t, i) => {
+      // the ranks a tie spans are higher+1 … higher+tied; their mean
+      let higher = 0, tied = 0;
+      for (let j = 0; j < n; j++) {
+        if (scores[j] > scores[t]) higher++;
+        else if (scores[j] === scores[t]) tied++;
+      }
+      assert.equal(mid[i], higher + (tied + 1) / 2);
+    });
+  }
+});
+
+Deno.test("topShare() is the expected group share of the top k over random orders of the ties", () => {
+  const rng = new Rng(31);
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 1 + rng.int(40);
+    const k = 1 + rng.int(12);
+    const scores = Float32Array.from({ length: n }, () => rng.int(5));
+    const group = Uint8Array.from({ length: n }, () => rng.int(2));
+    // brute force: average over many random tie orders
+    let sum = 0;
+    const draws = 400;
+    const cols = Array.from({ length: n }, (_, i) => i);
+    for (let d = 0; d < draws; d++) {
+      const noise = cols.map(() => rng.float());
+      const order = cols.slice().sort((a, b) => scores[b] - scores[a] || noise[a] - noise[b]);
+      const top = order.slice(0, Math.min(k, n));
+      sum += top.reduce((s, c) => s + group[c], 0) / top.length;
+    }
+    const share = topShare(scores, n, k, group);
+    assert.ok(Math.abs(share - sum / draws) < 0.08, `trial ${trial}: ${share} vs ${sum / draws}`);
+  }
+  assert.equal(topShare(new Float32Array([3, 2, 1]), 3, 10, Uint8Array.of(1, 0, 0)), 1 / 3);
 });

@@ -52,7 +52,16 @@ export interface DenseScorerOptions {
   encodeBatch?: number;
   /** Progress lines on stderr while encoding. Default true. */
   progress?: boolean;
+  /** Rewrites the embeddings of a block of texts before scoring (e.g. `mean_centered.ts`). */
+  postprocess?: EmbeddingPostprocess;
 }
+
+/** Rewrites `ids.length × dim` row-major embeddings of one role; returns the new rows. */
+export type EmbeddingPostprocess = (
+  vectors: Float32Array,
+  ids: readonly string[],
+  role: "query" | "passage",
+) => Float32Array;
 
 /**
  * Cosine scores of a dual encoder (queries with `Query: `, candidates with
@@ -69,7 +78,8 @@ export interface DenseScorerOptions {
 export class DenseScorer implements Scorer {
   readonly collectionIndependent = true;
   #cache = new Map<string, Float32Array>();
-  #options: Required<DenseScorerOptions>;
+  #options: Required<Omit<DenseScorerOptions, "postprocess">>;
+  #post: EmbeddingPostprocess | undefined;
 
   constructor(
     readonly name: string,
@@ -77,7 +87,9 @@ export class DenseScorer implements Scorer {
     readonly kernel: ScoreKernel,
     options: DenseScorerOptions = {},
   ) {
-    this.#options = { queryBlock: 128, encodeBatch: 256, progress: true, ...options };
+    const { postprocess, ...rest } = options;
+    this.#options = { queryBlock: 128, encodeBatch: 256, progress: true, ...rest };
+    this.#post = postprocess;
   }
 
   /** Embeddings of `texts` (by id, cached), row-major. */
@@ -105,8 +117,12 @@ export class DenseScorer implements Scorer {
 
   scoreQueries(queries: QuerySet, collection: Collection, onRows: RowsCallback): void {
     const dim = this.encoder.dim;
-    const q = this.embed(queries.ids, queries.texts, "query");
-    const docs = this.embed(collection.ids, collection.texts, "passage");
+    let q = this.embed(queries.ids, queries.texts, "query");
+    let docs = this.embed(collection.ids, collection.texts, "passage");
+    if (this.#post) {
+      q = this.#post(q, queries.ids, "query");
+      docs = this.#post(docs, collection.ids, "passage");
+    }
     const nDocs = collection.ids.length;
     const qb = this.#options.queryBlock;
     const docBlock = 4096;

@@ -194,7 +194,9 @@ export interface ReferenceConfig {
   positionOffset: number;
   layerNormEps: number;
   hiddenAct: string;
-  pooling: "mean" | "cls";
+  pooling: string | readonly string[];
+  /** Dense modules (weights `dense.K.linear.weight` `[in, out]`, `dense.K.linear.bias`). */
+  dense?: readonly { inFeatures: number; outFeatures: number; bias: boolean; activation: string }[];
 }
 
 /**
@@ -295,11 +297,50 @@ export function referenceEmbed(
       return ln(o, W(`${pre}output.LayerNorm.weight`), W(`${pre}output.LayerNorm.bias`));
     });
   }
-  const pooled = new Float64Array(H);
-  if (c.pooling === "cls") pooled.set(xs[0]);
-  else for (const x of xs) for (let k = 0; k < H; k++) pooled[k] += x[k] / L;
-  const norm = Math.max(Math.hypot(...pooled), 1e-12);
-  return pooled.map((x) => x / norm);
+  // Pooling modes in sentence-transformers' order, concatenated.
+  const order = ["cls", "max", "mean", "mean_sqrt_len_tokens", "weightedmean", "lasttoken"];
+  const modes = typeof c.pooling === "string" ? [c.pooling] : c.pooling;
+  let out: number[] = [];
+  for (const m of order.filter((m) => modes.includes(m))) {
+    const v = new Float64Array(H);
+    if (m === "cls") v.set(xs[0]);
+    else if (m === "lasttoken") v.set(xs[L - 1]);
+    else if (m === "max") {
+      v.fill(-Infinity);
+      for (const x of xs) for (let k = 0; k < H; k++) v[k] = Math.max(v[k], x[k]);
+    } else if (m === "weightedmean") {
+      const wsum = (L * (L + 1)) / 2;
+      xs.forEach((x, j) => {
+        for (let k = 0; k < H; k++) v[k] += (x[k] * (j + 1)) / wsum;
+      });
+    } else {
+      const div = m === "mean" ? L : Math.sqrt(L);
+      for (const x of xs) for (let k = 0; k < H; k++) v[k] += x[k] / div;
+    }
+    out = out.concat([...v]);
+  }
+  (c.dense ?? []).forEach((d, n) => {
+    const m = W(`dense.${n}.linear.weight`), b = d.bias ? W(`dense.${n}.linear.bias`) : null;
+    const y: number[] = [];
+    for (let o = 0; o < d.outFeatures; o++) {
+      let s = b ? b[o] : 0;
+      for (let i = 0; i < d.inFeatures; i++) s += out[i] * m[i * d.outFeatures + o];
+      y.push(
+        d.activation === "tanh"
+          ? Math.tanh(s)
+          : d.activation === "relu"
+          ? Math.max(0, s)
+          : d.activation === "sigmoid"
+          ? 1 / (1 + Math.exp(-s))
+          : d.activation === "gelu"
+          ? 0.5 * s * (1 + erf(s / Math.SQRT2))
+          : s,
+      );
+    }
+    out = y;
+  });
+  const norm = Math.max(Math.hypot(...out), 1e-12);
+  return Float64Array.from(out, (x) => x / norm);
 }
 
 /**

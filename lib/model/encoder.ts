@@ -17,6 +17,44 @@ export const PASSAGE_PREFIX = "Passage: ";
 /** Which side of the dual encoder a text is on. */
 export type Role = "query" | "passage";
 
+/**
+ * The text put before a query and before a passage: a model's own
+ * (sentence-transformers keeps them as `prompts` in
+ * `config_sentence_transformers.json`), none for an off-the-shelf model
+ * without them, or the stand-ins' `Query: ` / `Passage: `.
+ */
+export interface Prompts {
+  /** Before every query. */
+  readonly query: string;
+  /** Before every passage. */
+  readonly passage: string;
+}
+
+/** The prompts xlir's own models train and evaluate with (the paper's prefixes). */
+export const STANDIN_PROMPTS: Prompts = Object.freeze({
+  query: QUERY_PREFIX,
+  passage: PASSAGE_PREFIX,
+});
+
+/** No prompts (a model trained without any). */
+export const NO_PROMPTS: Prompts = Object.freeze({ query: "", passage: "" });
+
+/**
+ * An encoder's prompts: its own, else the stand-ins' (every xlir model
+ * without a `prompts` field was trained with them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NO_PROMPTS, promptsOf, STANDIN_PROMPTS } from "./encoder.ts";
+ * assert.equal(promptsOf({}), STANDIN_PROMPTS);
+ * assert.equal(promptsOf({ prompts: NO_PROMPTS }).query, "");
+ * ```
+ */
+export function promptsOf(encoder: { readonly prompts?: Prompts }): Prompts {
+  return encoder.prompts ?? STANDIN_PROMPTS;
+}
+
 /** A trained or loaded encoder. */
 export interface Encoder {
   /** `"static"` (token embeddings, mean pooling) or `"transformer"`. */
@@ -27,12 +65,19 @@ export interface Encoder {
   readonly maxLength: number;
   /** The tokenizer the model was trained with. */
   readonly tokenizer: TextTokenizer;
+  /** Its query and passage prompts; absent: {@linkcode STANDIN_PROMPTS} ({@linkcode promptsOf}). */
+  readonly prompts?: Prompts;
   /**
    * Embeds token-id sequences (prefix and special tokens already in them).
    *
    * @returns `seqs.length × dim` row-major, each row of unit L2 norm.
    */
   embedIds(seqs: Int32Array[]): Float32Array;
+  /**
+   * What sentence-transformers' `encode` returns for these ids (L2-normalised
+   * only when the model ends in a Normalize module); absent: {@linkcode embedIds}.
+   */
+  sentenceEmbeddings?(seqs: Int32Array[]): Float32Array;
   /** Saves the model in Hugging Face layout (`config.json`, `model.safetensors`, `tokenizer.json`). */
   save(dir: string): Promise<void>;
   /** Frees what it holds (tensors); the encoder is unusable afterwards. */
@@ -85,20 +130,28 @@ export interface TrainableEncoder extends Encoder {
 }
 
 /**
- * Tokenizes texts with the role's prefix.
+ * Tokenizes texts with the role's prompt (`null`: none).
+ *
+ * @param prompts The model's prompts; default {@linkcode STANDIN_PROMPTS}.
  *
  * @example
- * ```ts ignore
- * import { tokenizeWithPrefix } from "./encoder.ts";
- * const ids = tokenizeWithPrefix(tokenizer, ["Wer war …?"], "query", 64);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NO_PROMPTS, tokenizeWithPrefix } from "./encoder.ts";
+ * import { tinyTokenizer } from "./_testing.ts";
+ * const tok = await tinyTokenizer();
+ * const [withPrefix] = tokenizeWithPrefix(tok, ["the cat"], "passage", 64);
+ * const [bare] = tokenizeWithPrefix(tok, ["the cat"], "passage", 64, NO_PROMPTS);
+ * assert(withPrefix.length > bare.length);
  * ```
  */
 export function tokenizeWithPrefix(
   tokenizer: TextTokenizer,
   texts: readonly string[],
-  role: Role,
+  role: Role | null,
   maxLength: number,
+  prompts: Prompts = STANDIN_PROMPTS,
 ): Int32Array[] {
-  const prefix = role === "query" ? QUERY_PREFIX : PASSAGE_PREFIX;
+  const prefix = role === null ? "" : prompts[role];
   return texts.map((t) => tokenizer.encode(prefix + t, { maxLength }));
 }

@@ -1,12 +1,13 @@
 /**
- * Hugging Face checkpoints ↔ the tfjs transformer. Reads a BERT-family folder
- * (`config.json`, `model.safetensors`, `tokenizer.json`) in the mBERT/LaBSE
- * layout (`bert.embeddings.word_embeddings.weight`, … with or without the
- * `bert.` prefix) or XLM-R's RoBERTa layout (`roberta.` prefix, position ids
- * offset by `pad_token_id + 1`, one token type); writes the BERT layout
- * (`model_type: "bert"`, `BertModel` names), loadable by `transformers`'
- * `AutoModel`, plus sentence-transformers' `modules.json` / `1_Pooling` so
- * that `SentenceTransformer(dir)` pools and normalises as xlir does.
+ * Hugging Face checkpoints ↔ the transformer's weights. Maps a BERT-family
+ * `config.json` and `model.safetensors` in the mBERT/LaBSE layout
+ * (`bert.embeddings.word_embeddings.weight`, … with or without the `bert.`
+ * prefix) or XLM-R's RoBERTa layout (`roberta.` prefix, position ids offset by
+ * `pad_token_id + 1`, one token type) to a {@linkcode TransformerConfig} and
+ * weights; writes the BERT layout (`model_type: "bert"`, `BertModel` names),
+ * loadable by `transformers`' `AutoModel`, plus the sentence-transformers
+ * modules (`st_modules.ts`) so that `SentenceTransformer(dir)` computes what
+ * xlir does. Loading a whole folder is `load_encoder.ts`.
  *
  * PyTorch `Linear` weights are `[out, in]`; the transformer stores `[in, out]`.
  *
@@ -15,38 +16,52 @@
 
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
-import { readJsonObject, readOptionalJsonObject } from "../util/json.ts";
+import { readJsonObject } from "../util/json.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
-import { loadTokenizer } from "../data/tokenizer.ts";
-import type { TrainableEncoder } from "./encoder.ts";
-import { type NamedTensor, readSafetensors, writeSafetensors } from "./safetensors.ts";
-import { ensureBackend } from "./backend.ts";
+import type { TextTokenizer } from "../data/tokenizer.ts";
+import type { Prompts } from "./encoder.ts";
+import { type NamedTensor, writeSafetensors } from "./safetensors.ts";
 import { checkActivation } from "./_tf_ops.ts";
+import { poolingModes } from "./sentence_head.ts";
+import { writeStModules } from "./st_modules.ts";
 import {
+  encoderParamShapes,
   type TransformerConfig,
   transformerConfig,
-  TransformerEncoder,
-  type TransformerOptions,
-  transformerParamShapes,
-} from "./transformer.ts";
-
-/** Options of {@linkcode loadTransformer}: the transformer's, plus a pooling override. */
-export interface LoadTransformerOptions extends TransformerOptions {
-  /** Pooling; default from `1_Pooling/config.json`, else `xlir_pooling` in config.json, else mean. */
-  pooling?: "mean" | "cls";
-}
+} from "./transformer_config.ts";
 
 /** `model_type` values read as BERT layout. */
-const BERT_TYPES = ["bert"];
+export const BERT_TYPES: readonly string[] = ["bert"];
 /** `model_type` values read as RoBERTa layout. */
-const ROBERTA_TYPES = ["xlm-roberta", "roberta"];
+export const ROBERTA_TYPES: readonly string[] = ["xlm-roberta", "roberta"];
+
+/** What {@linkcode saveTransformer} reads of a model (a `TransformerEncoder`). */
+export interface SavableTransformer {
+  readonly config: Readonly<TransformerConfig>;
+  readonly tokenizer: TextTokenizer;
+  readonly maxLength: number;
+  readonly prompts: Prompts;
+  readonly extras: Readonly<Record<string, NamedTensor>>;
+  /** Every parameter (linear weights `[in, out]`). */
+  exportWeights(): Promise<Record<string, NamedTensor>>;
+}
 
 /** Whether a parameter is a PyTorch `Linear` weight (stored transposed). */
 function isLinearWeight(name: string): boolean {
   return /\.(query|key|value|dense)\.weight$/.test(name);
 }
 
-function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+/**
+ * Transposes a row-major `rows × cols` matrix (PyTorch `[out, in]` ↔ xlir `[in, out]`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { transpose2d } from "./hf_checkpoint.ts";
+ * assert.deepEqual([...transpose2d(new Float32Array([1, 2, 3, 4, 5, 6]), 2, 3)], [1, 4, 2, 5, 3, 6]);
+ * ```
+ */
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(data.length);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
@@ -128,12 +143,7 @@ export function configFromHf(
     return v;
   };
   const padId = int("pad_token_id", layout === "roberta" ? 1 : 0);
-  const pooling = json.xlir_pooling ?? "mean";
-  if (pooling !== "mean" && pooling !== "cls") {
-    throw new InputError(
-      `${where}: xlir_pooling is ${JSON.stringify(pooling)}, expected "mean" or "cls"`,
-    );
-  }
+  const pooling = poolingModes((json.xlir_pooling ?? "mean") as "mean", `${where}: xlir_pooling`);
   const posType = json.position_embedding_type ?? "absolute";
   if (posType !== "absolute") {
     throw new InputError(
@@ -188,7 +198,7 @@ export function weightsFromHf(
   }
   const prefix = key.slice(0, key.length - anchor.length);
   const weights: Record<string, Float32Array> = {};
-  for (const [name, shape] of transformerParamShapes(config)) {
+  for (const [name, shape] of encoderParamShapes(config)) {
     const full = prefix + name;
     // Checkpoints converted from the original TF BERT name LayerNorm's parameters gamma/beta.
     const alias = full.replace(/LayerNorm\.weight$/, "LayerNorm.gamma")
@@ -214,53 +224,6 @@ export function weightsFromHf(
   return { weights, extras };
 }
 
-async function poolingFromFolder(dir: string): Promise<"mean" | "cls" | undefined> {
-  const path = join(dir, "1_Pooling", "config.json");
-  const pool = await readOptionalJsonObject(path, "model file");
-  if (!pool) return undefined;
-  if (pool.pooling_mode_cls_token === true) return "cls";
-  if (pool.pooling_mode_mean_tokens === true) return "mean";
-  throw new InputError(
-    `${path}: neither pooling_mode_mean_tokens nor pooling_mode_cls_token is true; ` +
-      `xlir supports mean and CLS pooling`,
-  );
-}
-
-/**
- * Loads a BERT-family Hugging Face folder into a {@linkcode TransformerEncoder}
- * on the current backend (initialised by `ensureBackend()` when none is).
- *
- * @param dir Folder with `config.json`, `model.safetensors`, `tokenizer.json`.
- * @param options Training options; `pooling` and `maxLength` override the folder's.
- * @returns The model.
- * @throws {InputError} for a missing folder/file/tensor or a shape mismatch.
- *
- * @example
- * ```ts ignore
- * import { loadTransformer } from "./hf_checkpoint.ts";
- * const model = await loadTransformer("models/LaBSE", { pooling: "cls" });
- * ```
- */
-export async function loadTransformer(
-  dir: string,
-  options: LoadTransformerOptions = {},
-): Promise<TransformerEncoder> {
-  const json = await readModelConfig(dir);
-  const configPath = join(dir, "config.json");
-  const { config } = configFromHf(json, configPath);
-  config.pooling = options.pooling ?? (await poolingFromFolder(dir)) ?? config.pooling;
-  const tokenizer = await loadTokenizer(dir);
-  const st = await readOptionalJsonObject(join(dir, "sentence_bert_config.json"), "model file");
-  const stMax = typeof st?.max_seq_length === "number" ? st.max_seq_length : undefined;
-  const posMax = config.maxPositions - config.positionOffset;
-  const maxLength = options.maxLength ??
-    (stMax !== undefined ? Math.min(stMax, posMax) : undefined);
-  const { tensors } = await readSafetensors(join(dir, "model.safetensors"));
-  const { weights, extras } = weightsFromHf(tensors, config, join(dir, "model.safetensors"));
-  await ensureBackend();
-  return new TransformerEncoder(config, tokenizer, weights, { ...options, maxLength }, extras);
-}
-
 /**
  * The `config.json` of a saved transformer (BERT layout).
  *
@@ -268,7 +231,7 @@ export async function loadTransformer(
  * ```ts
  * import assert from "node:assert/strict";
  * import { hfConfigJson } from "./hf_checkpoint.ts";
- * import { transformerConfig } from "./transformer.ts";
+ * import { transformerConfig } from "./transformer_config.ts";
  * const json = hfConfigJson(transformerConfig({ vocabSize: 10, positionOffset: 2, maxPositions: 514 }));
  * assert(json.max_position_embeddings === 512 && json.model_type === "bert");
  * ```
@@ -300,8 +263,9 @@ export function hfConfigJson(c: TransformerConfig): Record<string, unknown> {
  * Saves a transformer in Hugging Face BERT layout: `config.json`,
  * `model.safetensors` (`BertModel` names, `[out, in]` linear weights, position
  * rows from the model's offset on), `tokenizer.json` (and the source's
- * `tokenizer_config.json` when it has one), and sentence-transformers'
- * `modules.json`, `sentence_bert_config.json`, `1_Pooling/config.json`.
+ * `tokenizer_config.json` when it has one), and the sentence-transformers
+ * modules it runs (`modules.json`, `sentence_bert_config.json`, Pooling,
+ * each Dense, Normalize, `config_sentence_transformers.json` with its prompts).
  *
  * @param model The model.
  * @param dir Target folder (created; files replaced atomically one by one).
@@ -312,11 +276,12 @@ export function hfConfigJson(c: TransformerConfig): Record<string, unknown> {
  * await saveTransformer(model, "out/models/hybrid-mbert");
  * ```
  */
-export async function saveTransformer(model: TransformerEncoder, dir: string): Promise<void> {
+export async function saveTransformer(model: SavableTransformer, dir: string): Promise<void> {
   const c = model.config;
   const weights = await model.exportWeights();
   const tensors: Record<string, NamedTensor> = {};
-  for (const [name, t] of Object.entries(weights)) {
+  for (const [name] of encoderParamShapes(c)) {
+    const t = weights[name];
     if (isLinearWeight(name)) {
       const [rows, cols] = t.shape;
       tensors[name] = {
@@ -348,58 +313,17 @@ export async function saveTransformer(model: TransformerEncoder, dir: string): P
   } catch {
     // the tokenizer came without one
   }
-  await writeJsonAtomic(join(dir, "sentence_bert_config.json"), {
-    max_seq_length: model.maxLength,
-    do_lower_case: false,
+  await writeStModules(dir, {
+    hiddenSize: c.hiddenSize,
+    pooling: poolingModes(c.pooling),
+    dense: c.dense.map((spec, k) => ({
+      spec,
+      weight: weights[`dense.${k}.linear.weight`].data as Float32Array,
+      bias: spec.bias ? weights[`dense.${k}.linear.bias`].data as Float32Array : undefined,
+    })),
+    normalize: c.normalize,
+    maxSeqLength: model.maxLength,
+    doLowerCase: model.tokenizer.lowerCase ?? false,
+    prompts: model.prompts,
   });
-  await writeJsonAtomic(join(dir, "modules.json"), [
-    { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
-    { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
-    { idx: 2, name: "2", path: "2_Normalize", type: "sentence_transformers.models.Normalize" },
-  ]);
-  await writeJsonAtomic(join(dir, "1_Pooling", "config.json"), {
-    word_embedding_dimension: c.hiddenSize,
-    pooling_mode_cls_token: c.pooling === "cls",
-    pooling_mode_mean_tokens: c.pooling === "mean",
-    pooling_mode_max_tokens: false,
-    pooling_mode_mean_sqrt_len_tokens: false,
-  });
-  await Deno.mkdir(join(dir, "2_Normalize"), { recursive: true });
-}
-
-/**
- * Loads any saved xlir encoder, dispatching on `config.json`'s `model_type`:
- * `bert`, `xlm-roberta`, `roberta` → {@linkcode loadTransformer};
- * `xlir-static` → the static encoder (`static_encoder.ts`).
- *
- * @param dir The model folder.
- * @param options Transformer options (ignored for the static encoder).
- * @returns The encoder.
- * @throws {InputError} for a missing folder or file, or an unknown `model_type`.
- *
- * @example
- * ```ts ignore
- * import { loadEncoder } from "./hf_checkpoint.ts";
- * const enc = await loadEncoder("out/models/hybrid");
- * const vecs = enc.embedIds([enc.tokenizer.encode("Query: Wer war …?")]);
- * ```
- */
-export async function loadEncoder(
-  dir: string,
-  options: LoadTransformerOptions = {},
-): Promise<TrainableEncoder> {
-  const json = await readModelConfig(dir);
-  const type = json.model_type;
-  if (BERT_TYPES.includes(type as string) || ROBERTA_TYPES.includes(type as string)) {
-    return await loadTransformer(dir, options);
-  }
-  if (type === "xlir-static") {
-    const mod = await import("./static_encoder.ts");
-    return await mod.loadStaticEncoder(dir);
-  }
-  throw new InputError(
-    `${join(dir, "config.json")}: model_type is ${JSON.stringify(type)}, expected one of ${
-      [...BERT_TYPES, ...ROBERTA_TYPES, "xlir-static"].join(", ")
-    }`,
-  );
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { initBackend } from "./backend.ts";
-import { loadEncoder, loadTransformer } from "./hf_checkpoint.ts";
+import { loadEncoder, loadTransformer } from "./load_encoder.ts";
 import { type NamedTensor, readSafetensors, writeSafetensors } from "./safetensors.ts";
 import {
   type TransformerConfig,
@@ -191,11 +191,18 @@ Deno.test("a trained transformer saved and reloaded embeds identically", async (
   again.dispose();
 });
 
-Deno.test("loadTransformer() takes CLS pooling from 1_Pooling/config.json", async () => {
+Deno.test("loadTransformer() takes CLS pooling from the Pooling module modules.json names", async () => {
   await initBackend();
   const dir = await Deno.makeTempDir();
   const { config, weights } = await writeCheckpoint(dir, "bert");
   await Deno.mkdir(join(dir, "1_Pooling"));
+  await Deno.writeTextFile(
+    join(dir, "modules.json"),
+    JSON.stringify([
+      { idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" },
+      { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
+    ]),
+  );
   await Deno.writeTextFile(
     join(dir, "1_Pooling", "config.json"),
     JSON.stringify({

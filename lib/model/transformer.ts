@@ -2,12 +2,11 @@
  * A BERT-style transformer encoder in TensorFlow.js, trained with the paper's
  * contrastive loss: word + position + token-type embeddings → LayerNorm → N
  * post-LN layers (multi-head self-attention with a padding mask, GELU
- * feed-forward) → mean pooling over non-pad tokens (or the first token) → L2
- * normalisation.
+ * feed-forward) → the sentence-transformers head (`sentence_head.ts`: pooling
+ * in any of its modes, Dense modules) → L2 normalisation.
  *
- * Parameters carry Hugging Face BERT names without the `bert.` prefix
- * (`encoder.layer.0.attention.self.query.weight`, …); linear weights are
- * stored `[in, out]` (PyTorch stores `[out, in]`; see `hf_checkpoint.ts`).
+ * The architecture and parameter names are in `transformer_config.ts`
+ * (re-exported here); Hugging Face files in `hf_checkpoint.ts`.
  *
  * The word embeddings live in a plain `Float32Array`, outside tfjs: a batch's
  * rows are gathered in JS, the gradient is taken with respect to the gathered
@@ -30,18 +29,26 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { TextTokenizer } from "../data/tokenizer.ts";
 import { InputError } from "../util/errors.ts";
-import type { PairBatch, StepOptions, TrainableEncoder } from "./encoder.ts";
+import {
+  type PairBatch,
+  type Prompts,
+  STANDIN_PROMPTS,
+  type StepOptions,
+  type TrainableEncoder,
+} from "./encoder.ts";
 import type { NamedTensor } from "./safetensors.ts";
 import { ensureBackend, tensorFromValues } from "./backend.ts";
+import { activate, dropout, layerNorm, linear, mm } from "./_tf_ops.ts";
+import { applyHead, poolingModes } from "./sentence_head.ts";
+import { saveTransformer } from "./hf_checkpoint.ts";
 import {
-  activate,
-  type Activation,
-  checkActivation,
-  dropout,
-  layerNorm,
-  linear,
-  mm,
-} from "./_tf_ops.ts";
+  initTransformerWeights,
+  outputDim,
+  type TransformerConfig,
+  transformerConfig,
+  transformerParamShapes,
+  WORD_EMBEDDINGS,
+} from "./transformer_config.ts";
 import {
   adamWDefaults,
   type AdamWOptions,
@@ -51,39 +58,15 @@ import {
 } from "./adamw_tf.ts";
 import { DEFAULT_TEMPERATURE, infoNceLoss, type InfoNceOptions } from "./infonce_tf.ts";
 
-/** The architecture's sizes and conventions (Hugging Face `config.json`, in camelCase). */
-export interface TransformerConfig {
-  /** Rows of the word-embedding matrix. */
-  vocabSize: number;
-  /** Model width `H` (the output dimension). */
-  hiddenSize: number;
-  /** Number of transformer layers. */
-  numLayers: number;
-  /** Attention heads per layer (`hiddenSize` must be a multiple). */
-  numHeads: number;
-  /** Width of the feed-forward block. */
-  intermediateSize: number;
-  /** Rows of the position-embedding table. */
-  maxPositions: number;
-  /** Position id of the first token: 0 for BERT, `padding_idx + 1` for RoBERTa/XLM-R. */
-  positionOffset: number;
-  /** Rows of the token-type table (2 for BERT, 1 for XLM-R); every token uses type 0. */
-  typeVocabSize: number;
-  /** LayerNorm ε (1e-12 for BERT, 1e-5 for XLM-R). */
-  layerNormEps: number;
-  /** Feed-forward activation. */
-  hiddenAct: Activation;
-  /** Id of the padding token. */
-  padId: number;
-  /** Pooling: mean over non-pad tokens, or the first (`[CLS]`/`<s>`) token. */
-  pooling: "mean" | "cls";
-  /** Dropout after embeddings, attention output and feed-forward (training only). */
-  hiddenDropout: number;
-  /** Dropout on attention probabilities (training only). */
-  attentionDropout: number;
-  /** Standard deviation of the random initialisation. */
-  initializerRange: number;
-}
+export {
+  encoderParamShapes,
+  initTransformerWeights,
+  outputDim,
+  type TransformerConfig,
+  transformerConfig,
+  transformerParamShapes,
+  WORD_EMBEDDINGS,
+} from "./transformer_config.ts";
 
 /** Training and inference options of a {@linkcode TransformerEncoder}. */
 export interface TransformerOptions extends AdamWOptions, InfoNceOptions {
@@ -103,158 +86,12 @@ export interface TransformerOptions extends AdamWOptions, InfoNceOptions {
 
 type Resolved = Required<TransformerOptions>;
 
-/** Name of the word-embedding matrix (kept in JS, not in tfjs). */
-export const WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
-
-/**
- * Fills a config's defaults (BERT-base sizes) and checks it.
- *
- * @param partial At least `vocabSize`.
- * @returns The full config.
- * @throws {InputError} for non-positive sizes or a width that the heads do not divide.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { transformerConfig } from "./transformer.ts";
- * const c = transformerConfig({ vocabSize: 100, hiddenSize: 32, numHeads: 4, numLayers: 1 });
- * assert(c.intermediateSize === 3072 && c.pooling === "mean");
- * ```
- */
-export function transformerConfig(
-  partial: Partial<TransformerConfig> & { vocabSize: number },
-): TransformerConfig {
-  const c: TransformerConfig = {
-    hiddenSize: 768,
-    numLayers: 12,
-    numHeads: 12,
-    intermediateSize: 3072,
-    maxPositions: 512,
-    positionOffset: 0,
-    typeVocabSize: 2,
-    layerNormEps: 1e-12,
-    hiddenAct: "gelu",
-    padId: 0,
-    pooling: "mean",
-    hiddenDropout: 0.1,
-    attentionDropout: 0.1,
-    initializerRange: 0.02,
-    ...partial,
-  };
-  for (
-    const k of ["vocabSize", "hiddenSize", "numLayers", "numHeads", "intermediateSize"] as const
-  ) {
-    if (!Number.isInteger(c[k]) || c[k] < 1) {
-      throw new InputError(`transformer config: ${k} is ${c[k]}, expected a positive integer`);
-    }
-  }
-  if (c.hiddenSize % c.numHeads !== 0) {
-    throw new InputError(
-      `transformer config: hiddenSize ${c.hiddenSize} is not a multiple of numHeads ${c.numHeads}`,
-    );
-  }
-  if (!(c.maxPositions > c.positionOffset)) {
-    throw new InputError(
-      `transformer config: maxPositions ${c.maxPositions} leaves no position after offset ${c.positionOffset}`,
-    );
-  }
-  if (!(c.typeVocabSize >= 1)) {
-    throw new InputError(`transformer config: typeVocabSize is ${c.typeVocabSize}, expected >= 1`);
-  }
-  if (!Number.isInteger(c.padId) || c.padId < 0 || c.padId >= c.vocabSize) {
-    throw new InputError(`transformer config: padId ${c.padId} is outside 0..${c.vocabSize - 1}`);
-  }
-  if (c.pooling !== "mean" && c.pooling !== "cls") {
-    throw new InputError(`transformer config: pooling is "${c.pooling}", expected "mean" or "cls"`);
-  }
-  c.hiddenAct = checkActivation(c.hiddenAct, "transformer config: hiddenAct");
-  return c;
-}
-
-/**
- * Every parameter's name and shape (linear weights `[in, out]`), word embeddings first.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { transformerConfig, transformerParamShapes } from "./transformer.ts";
- * const shapes = transformerParamShapes(transformerConfig({ vocabSize: 10, numLayers: 1 }));
- * assert(shapes.length === 5 + 16);
- * ```
- */
-export function transformerParamShapes(c: TransformerConfig): [string, number[]][] {
-  const h = c.hiddenSize, i = c.intermediateSize;
-  const out: [string, number[]][] = [
-    [WORD_EMBEDDINGS, [c.vocabSize, h]],
-    ["embeddings.position_embeddings.weight", [c.maxPositions, h]],
-    ["embeddings.token_type_embeddings.weight", [c.typeVocabSize, h]],
-    ["embeddings.LayerNorm.weight", [h]],
-    ["embeddings.LayerNorm.bias", [h]],
-  ];
-  for (let l = 0; l < c.numLayers; l++) {
-    const p = `encoder.layer.${l}.`;
-    for (const n of ["query", "key", "value"]) {
-      out.push([`${p}attention.self.${n}.weight`, [h, h]], [`${p}attention.self.${n}.bias`, [h]]);
-    }
-    out.push(
-      [`${p}attention.output.dense.weight`, [h, h]],
-      [`${p}attention.output.dense.bias`, [h]],
-      [`${p}attention.output.LayerNorm.weight`, [h]],
-      [`${p}attention.output.LayerNorm.bias`, [h]],
-      [`${p}intermediate.dense.weight`, [h, i]],
-      [`${p}intermediate.dense.bias`, [i]],
-      [`${p}output.dense.weight`, [i, h]],
-      [`${p}output.dense.bias`, [h]],
-      [`${p}output.LayerNorm.weight`, [h]],
-      [`${p}output.LayerNorm.bias`, [h]],
-    );
-  }
-  return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * BERT's random initialisation (`N(0, initializerRange)` weights and
- * embeddings, zero biases, LayerNorm 1/0, zero padding row), seeded.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { initTransformerWeights, transformerConfig } from "./transformer.ts";
- * const w = initTransformerWeights(transformerConfig({ vocabSize: 10, numLayers: 1 }), 7);
- * assert(w["embeddings.LayerNorm.weight"][0] === 1);
- * ```
- */
-export function initTransformerWeights(
-  c: TransformerConfig,
-  seed = 0,
-): Record<string, Float32Array> {
-  const rand = mulberry32(seed ^ 0x5eed);
-  const normal = () => {
-    const u = 1 - rand(), v = rand();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v) * c.initializerRange;
-  };
-  const out: Record<string, Float32Array> = {};
-  for (const [name, shape] of transformerParamShapes(c)) {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (name.endsWith("LayerNorm.weight")) data.fill(1);
-    else if (!name.endsWith(".bias")) { for (let k = 0; k < data.length; k++) data[k] = normal(); }
-    if (name === WORD_EMBEDDINGS) {
-      data.fill(0, c.padId * c.hiddenSize, (c.padId + 1) * c.hiddenSize);
-    }
-    out[name] = data;
-  }
-  return out;
+/** What a {@linkcode TransformerEncoder} is built with besides its weights. */
+export interface TransformerExtras {
+  /** Tensors to carry along unchanged (e.g. BERT's pooler), saved back as they are. */
+  extras?: Record<string, NamedTensor>;
+  /** Its prompts. Default {@linkcode STANDIN_PROMPTS}. */
+  prompts?: Prompts;
 }
 
 /** A 32-bit seed from integers (FNV-1a over their bytes). */
@@ -333,8 +170,18 @@ async function runAsync<T>(gen: Reads<T>): Promise<T> {
 type Params = (name: string) => tf.Tensor;
 type Drop = (x: tf.Tensor, rate: number) => tf.Tensor;
 
-/** The forward pass: prepared inputs → pooled, L2-normalised `[b, H]`. */
-function encode(c: TransformerConfig, P: Params, x0: tf.Tensor, prep: Prepared, drop: Drop) {
+/**
+ * The forward pass: prepared inputs → the head's output `[b, dim]`, L2-normalised when `unit`
+ * or when the model has a Normalize module.
+ */
+function encode(
+  c: TransformerConfig,
+  P: Params,
+  x0: tf.Tensor,
+  prep: Prepared,
+  drop: Drop,
+  unit = true,
+) {
   const { b, l } = prep;
   const h = c.hiddenSize, nh = c.numHeads, dh = h / nh;
   const pos = tf.slice(P("embeddings.position_embeddings.weight"), [c.positionOffset, 0], [l, h]);
@@ -382,15 +229,15 @@ function encode(c: TransformerConfig, P: Params, x0: tf.Tensor, prep: Prepared, 
     input.dispose();
   }
   const hidden = tf.reshape(x, [b, l, h]);
-  let pooled: tf.Tensor;
-  if (c.pooling === "cls") {
-    pooled = tf.reshape(tf.slice(hidden, [0, 0, 0], [b, 1, h]), [b, h]);
-  } else {
-    const mask = tensorFromValues(prep.poolMask, [b, l, 1]);
-    pooled = tf.div(tf.sum(tf.mul(hidden, mask), 1), tf.sum(mask, 1));
-  }
-  const norm = tf.sqrt(tf.sum(tf.mul(pooled, pooled), 1, true));
-  return tf.div(pooled, tf.maximum(norm, 1e-12)) as tf.Tensor2D;
+  const lengths = prep.seqs.map((s) => s.length);
+  const modes = poolingModes(c.pooling);
+  return applyHead(
+    { hidden, poolMask: prep.poolMask, lengths },
+    modes,
+    c.dense,
+    P,
+    unit || c.normalize,
+  );
 }
 
 const noDrop: Drop = (x) => x;
@@ -411,8 +258,10 @@ const noDrop: Drop = (x) => x;
 export class TransformerEncoder implements TrainableEncoder {
   /** Always `"transformer"`. */
   readonly architecture = "transformer" as const;
-  /** Output dimension (`hiddenSize`). */
+  /** Output dimension (`hiddenSize` per pooling mode, or the last Dense module's width). */
   readonly dim: number;
+  /** The query and passage prompts it was trained with (saved with it). */
+  readonly prompts: Prompts;
   /** Maximum ids per sequence. */
   readonly maxLength: number;
   /** The tokenizer, saved with the model. */
@@ -440,7 +289,7 @@ export class TransformerEncoder implements TrainableEncoder {
    * @param tokenizer The tokenizer it goes with.
    * @param weights Parameters by name, linear weights `[in, out]`.
    * @param options Training and inference options.
-   * @param extras Tensors to carry along unchanged (saved back as they are).
+   * @param more Tensors to carry along unchanged, and the prompts.
    * @throws {InputError} naming a missing parameter or one of the wrong size.
    */
   constructor(
@@ -448,11 +297,12 @@ export class TransformerEncoder implements TrainableEncoder {
     tokenizer: TextTokenizer,
     weights: Record<string, Float32Array>,
     options: TransformerOptions = {},
-    extras: Record<string, NamedTensor> = {},
+    more: TransformerExtras = {},
   ) {
-    this.config = Object.freeze({ ...config });
+    this.config = Object.freeze({ ...transformerConfig(config) });
     this.tokenizer = tokenizer;
-    this.dim = config.hiddenSize;
+    this.dim = outputDim(this.config);
+    this.prompts = Object.freeze({ ...(more.prompts ?? STANDIN_PROMPTS) });
     const posMax = config.maxPositions - config.positionOffset;
     const maxLength = options.maxLength ?? posMax;
     if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > posMax) {
@@ -470,7 +320,7 @@ export class TransformerEncoder implements TrainableEncoder {
       embedBatchSize: options.embedBatchSize ?? 64,
       maxLength,
     };
-    this.extras = extras;
+    this.extras = more.extras ?? {};
     const shapes = transformerParamShapes(config);
     this.#names = shapes.slice(1).map(([n]) => n);
     for (const [name, shape] of shapes) {
@@ -544,16 +394,16 @@ export class TransformerEncoder implements TrainableEncoder {
     return tensorFromValues(prep.x0, [prep.b, prep.l, this.config.hiddenSize]) as tf.Tensor3D;
   }
 
-  *#embedGen(seqs: Int32Array[]): Reads<Float32Array> {
+  *#embedGen(seqs: Int32Array[], unit = true): Reads<Float32Array> {
     this.#check();
-    const h = this.config.hiddenSize;
+    const h = this.dim;
     const out = new Float32Array(seqs.length * h);
     const order = [...seqs.keys()].sort((a, b) => seqs[a].length - seqs[b].length || a - b);
     const size = Math.max(1, this.options.embedBatchSize);
     for (let start = 0; start < order.length; start += size) {
       const idx = order.slice(start, start + size);
       const prep = this.#prepare(idx.map((i) => seqs[i]), "embedIds", idx);
-      const t = tf.tidy(() => encode(this.config, this.#P, this.#x0(prep), prep, noDrop));
+      const t = tf.tidy(() => encode(this.config, this.#P, this.#x0(prep), prep, noDrop, unit));
       try {
         const [values] = yield [t];
         idx.forEach((i, r) => out.set(values.subarray(r * h, r * h + h), i * h));
@@ -579,6 +429,22 @@ export class TransformerEncoder implements TrainableEncoder {
   /** {@linkcode embedIds} for every backend (webgpu included). */
   embedIdsAsync(seqs: Int32Array[]): Promise<Float32Array> {
     return runAsync(this.#embedGen(seqs));
+  }
+
+  /**
+   * What sentence-transformers' `encode` returns for these ids: as
+   * {@linkcode embedIds}, but L2-normalised only when the model has a Normalize module.
+   *
+   * @param seqs Token ids (prompt and special tokens already in them).
+   * @returns `seqs.length × dim`, row-major.
+   */
+  sentenceEmbeddings(seqs: Int32Array[]): Float32Array {
+    return runSync(this.#embedGen(seqs, false), "sentenceEmbeddings");
+  }
+
+  /** {@linkcode sentenceEmbeddings} for every backend. */
+  sentenceEmbeddingsAsync(seqs: Int32Array[]): Promise<Float32Array> {
+    return runAsync(this.#embedGen(seqs, false));
   }
 
   #checkBatch(batch: PairBatch): void {
@@ -901,12 +767,12 @@ export class TransformerEncoder implements TrainableEncoder {
 
   /**
    * Saves the model in Hugging Face BERT layout (`config.json`,
-   * `model.safetensors`, `tokenizer.json`) with sentence-transformers' pooling files.
+   * `model.safetensors`, `tokenizer.json`) with sentence-transformers' module
+   * files (`modules.json`, Pooling, Dense, Normalize, prompts).
    *
    * @param dir Target folder (created).
    */
   async save(dir: string): Promise<void> {
-    const { saveTransformer } = await import("./hf_checkpoint.ts");
     await saveTransformer(this, dir);
   }
 
@@ -953,6 +819,7 @@ export async function createTransformer(
   config: Partial<TransformerConfig>,
   tokenizer: TextTokenizer,
   options: TransformerOptions = {},
+  more: TransformerExtras = {},
 ): Promise<TransformerEncoder> {
   await ensureBackend();
   const full = transformerConfig({
@@ -965,5 +832,6 @@ export async function createTransformer(
     tokenizer,
     initTransformerWeights(full, options.seed ?? 0),
     options,
+    more,
   );
 }

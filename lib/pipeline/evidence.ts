@@ -6,7 +6,10 @@
  * @module
  */
 
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { resolveDataDir } from "../data/data_dir.ts";
+import { type ChanceLevels, chanceLevels } from "../eval/chance.ts";
 import { loadMlqaR } from "../data/mlqa_r.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { loadXquadR } from "../data/xquad_r.ts";
@@ -15,9 +18,92 @@ import { loadConfig } from "../train/config.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 import type { ExperimentConfig } from "./experiment.ts";
 
-/** Loads an evaluation dataset by name. */
-export function loadEvalDataset(name: string, dataDir = resolveDataDir()): Promise<LareqaDataset> {
-  return name === "xquad-r" ? loadXquadR({ dataDir }) : loadMlqaR({ dataDir });
+/** Loads an evaluation dataset by name (MLQA-R from LAReQA's files unless `mlqaSource` says otherwise). */
+export function loadEvalDataset(
+  name: string,
+  dataDir = resolveDataDir(),
+  mlqaSource: "lareqa" | "rebuild" = "lareqa",
+): Promise<LareqaDataset> {
+  return name === "xquad-r" ? loadXquadR({ dataDir }) : loadMlqaR({ dataDir, source: mlqaSource });
+}
+
+/** The datasets an experiment evaluates, XQuAD-R first. */
+function evaluatedDatasets(exp: ExperimentConfig): string[] {
+  return [...new Set(Object.values(exp.finetune).flatMap((f) => f.evaluate))].sort().reverse();
+}
+
+/**
+ * The chance level of every measure on each dataset the experiment
+ * evaluates, with its evaluation settings (the first N questions per language).
+ */
+export async function chanceOf(
+  exp: ExperimentConfig,
+  dataDir = resolveDataDir(),
+): Promise<ChanceLevels[]> {
+  const out: ChanceLevels[] = [];
+  for (const d of evaluatedDatasets(exp)) {
+    const ds = await loadEvalDataset(d, dataDir, exp.eval.mlqaSource);
+    out.push(chanceLevels(ds, { maxQueries: exp.eval.maxQueries }));
+  }
+  return out;
+}
+
+/** What the descriptive claims are checked against. */
+export interface DescriptiveEvidence {
+  /** Languages and (query, candidate) language pairs per evaluated dataset. */
+  datasets: {
+    dataset: string;
+    languages: number;
+    monoPairs: number;
+    crossPairs: number;
+    parallel: boolean;
+  }[];
+  /** Training texts found verbatim in the evaluated dataset, per (finetune, dataset). */
+  overlap: { finetune: string; dataset: string; overlapping: number; trainingTexts: number }[];
+  /** Share of X-X batches the hybrid sampler drew, and its α. */
+  xxShare: { alpha: number; share: number; batches: number };
+  /** Whether a MIRACL passage corpus is present in the data directory. */
+  miraclCorpus: boolean;
+}
+
+/**
+ * Gathers the evidence of the descriptive claims: each variant's training
+ * texts found in its evaluated datasets, the datasets' languages and pairs,
+ * the X-X share of the hybrid sampler (first variant), and whether a MIRACL
+ * corpus is there.
+ */
+export async function descriptiveEvidence(
+  exp: ExperimentConfig,
+  dataDir = resolveDataDir(),
+): Promise<DescriptiveEvidence> {
+  const datasets: Record<string, LareqaDataset> = {};
+  for (const d of evaluatedDatasets(exp)) {
+    datasets[d] = await loadEvalDataset(d, dataDir, exp.eval.mlqaSource);
+  }
+  const overlap = [];
+  for (const [finetune, spec] of Object.entries(exp.finetune)) {
+    for (const d of spec.evaluate) {
+      const path = fileURLToPath(new URL(`../../${spec.config}`, import.meta.url));
+      overlap.push({
+        finetune,
+        dataset: d,
+        ...(await trainingOverlap(path, datasets[d], dataDir)),
+      });
+    }
+  }
+  const first = Object.keys(exp.finetune)[0];
+  let miraclCorpus = false;
+  try {
+    miraclCorpus = (await Deno.stat(join(dataDir, "miracl", "corpus"))).isDirectory;
+  } catch {
+    // absent
+  }
+  return {
+    datasets: datasetCoverage(datasets),
+    overlap,
+    xxShare: await xxShare(exp, first, exp.strategies.hybrid ?? 0.5, 5, dataDir),
+    miraclCorpus,
+  };
 }
 
 /**

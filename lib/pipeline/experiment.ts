@@ -12,7 +12,10 @@
  *   "name": "full",
  *   "seeds": [1, 2, 3],
  *   "strategies": { "X-X": 1, "X-Y": 0, "hybrid": 0.5 },
- *   "bases": { "unaligned": null, "aligned": "configs/base_aligned.json" },
+ *   "bases": {
+ *     "unaligned": null,
+ *     "aligned": { "config": "configs/base_aligned.json", "pretrainSeeds": [1, 2] }
+ *   },
  *   "finetune": {
  *     "P1": { "protocol": "P1", "config": "configs/p1_ict.json", "evaluate": ["xquad-r", "mlqa-r"] },
  *     "P2-mlqa": { "protocol": "P2", "config": "configs/p2_mlqa.json", "evaluate": ["xquad-r"] },
@@ -20,6 +23,7 @@
  *   },
  *   "alphaSweep": { "alphas": [0, 0.25, 0.5, 0.75, 1], "base": "aligned", "finetune": "P1", "seeds": [1, 2, 3] },
  *   "eval": { "maxQueries": 0, "mlqaSource": "lareqa" },
+ *   "meanCentering": ["X-X"],
  *   "trainOverrides": {},
  *   "baseOverrides": {}
  * }
@@ -27,8 +31,18 @@
  *
  * A base of `null` is a fresh random initialisation (seeded by the run's
  * seed): the *unaligned* stand-in for XLM-R, with no cross-lingual signal
- * before fine-tuning. A base with a config is pre-trained once (its own seed)
- * and every fine-tuning run starts from it: the *aligned* stand-in for LaBSE.
+ * before fine-tuning; it is also evaluated as it is, at every seed (the
+ * "no fine-tuning" baseline of each seed's runs). A base with a config is the
+ * *aligned* stand-in for LaBSE: pre-trained once per seed of `pretrainSeeds`
+ * (default: once, with the config's own seed; a bare path is that default),
+ * and fine-tuning seed `s` starts from pre-training number `(s − 1) mod n`
+ * (round-robin; {@linkcode pretrainSeedFor}), so that seeds replicate the
+ * pre-training as well as the fine-tuning.
+ *
+ * `meanCentering` (optional) lists strategies (or `"no fine-tuning"`) whose
+ * models are also evaluated with post-hoc per-language mean-centering
+ * (`lib/eval/mean_centered.ts`): extra baseline rows, as any other scorer
+ * that is not a batch strategy (`ExperimentResults.extra`).
  *
  * @module
  */
@@ -42,6 +56,7 @@ import {
   type EvalRecord,
   type EvalSettings,
   evaluateCached,
+  initCached,
   trainCached,
   type TrainedModel,
 } from "./runs.ts";
@@ -54,17 +69,26 @@ export interface FinetuneSpec {
   evaluate: ("xquad-r" | "mlqa-r")[];
 }
 
+/** A base model: a fresh initialisation (`config: null`) or a pre-training config and its seeds. */
+export interface BaseSpec {
+  config: string | null;
+  /** Seeds of the independent pre-trainings; null = once, with the config's own seed. */
+  pretrainSeeds: number[] | null;
+}
+
 /** The experiment grid. */
 export interface ExperimentConfig {
   name: string;
   seeds: number[];
   strategies: Record<string, number>;
-  bases: Record<string, string | null>;
+  bases: Record<string, BaseSpec>;
   finetune: Record<string, FinetuneSpec>;
   alphaSweep: { alphas: number[]; base: string; finetune: string; seeds: number[] } | null;
   eval: EvalSettings;
   trainOverrides: Record<string, unknown>;
   baseOverrides: Record<string, unknown>;
+  /** Strategies (or `"no fine-tuning"`) also evaluated with per-language mean-centering. */
+  meanCentering: string[];
   /** Where the config was read from (relative paths in it are from the checkout root). */
   source: string;
 }
@@ -78,9 +102,41 @@ export interface RunRecord {
   strategy: string;
   alpha: number;
   seed: number;
+  /** The seed of the base model the run started from: its pre-training, or its initialisation (= `seed`). */
+  baseSeed: number;
   /** Dataset the model was evaluated on. */
   dataset: string;
   model: TrainedModel;
+  eval: EvalRecord;
+}
+
+/** A base model evaluated as it is, before fine-tuning. */
+export interface BaseRecord {
+  base: string;
+  /** Its pre-training seed, or its initialisation seed (null bases). */
+  seed: number;
+  /** The fine-tuning variants whose runs start from it. */
+  finetunes: string[];
+  dataset: string;
+  model: TrainedModel;
+  eval: EvalRecord;
+}
+
+/**
+ * A model that is not a batch strategy of the grid — a post-hoc variant of a
+ * grid model (mean-centering) or another scorer (e.g. BM25 with query
+ * translation): one row per (name, finetune, dataset, base) in the tables.
+ */
+export interface ExtraRecord {
+  /** The row's label, e.g. `"X-X + mean-centering"`. */
+  name: string;
+  /** `"—"` when it belongs to no fine-tuning variant or base. */
+  finetune: string;
+  base: string;
+  /** The strategy it post-processes (`"no fine-tuning"` for a base), or null. */
+  of: string | null;
+  seed: number | null;
+  dataset: string;
   eval: EvalRecord;
 }
 
@@ -88,9 +144,30 @@ export interface RunRecord {
 export interface ExperimentResults {
   config: ExperimentConfig;
   runs: RunRecord[];
-  /** Base models evaluated as they are, before fine-tuning (null bases have none). */
-  bases: { base: string; dataset: string; model: TrainedModel; eval: EvalRecord }[];
+  /** Base models evaluated as they are, before fine-tuning: every pre-training, every null base's seed. */
+  bases: BaseRecord[];
   bm25: { dataset: string; eval: EvalRecord }[];
+  /** Extra baseline models (post-hoc variants, other scorers). */
+  extra: ExtraRecord[];
+}
+
+/** The name of a strategy's mean-centred variant in the tables. */
+export const meanCenteredName = (strategy: string): string => `${strategy} + mean-centering`;
+
+/**
+ * The pre-training a fine-tuning seed starts from: round-robin over the
+ * pre-training seeds, `pretrainSeeds[(seed − 1) mod n]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pretrainSeedFor } from "./experiment.ts";
+ * assert.deepEqual([1, 2, 3, 4, 5].map((s) => pretrainSeedFor([11, 12], s)), [11, 12, 11, 12, 11]);
+ * ```
+ */
+export function pretrainSeedFor(pretrainSeeds: readonly number[], seed: number): number {
+  const n = pretrainSeeds.length;
+  return pretrainSeeds[(((seed - 1) % n) + n) % n];
 }
 
 type Json = Record<string, unknown>;
@@ -111,6 +188,37 @@ function fromRoot(path: string): string {
   return isAbsolute(path) ? path : join(ROOT, path);
 }
 
+function seedList(value: unknown, where: string): number[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every(Number.isSafeInteger)) {
+    throw new InputError(
+      `${where} is ${JSON.stringify(value)}, expected a non-empty list of integer seeds`,
+    );
+  }
+  if (new Set(value).size !== value.length) {
+    throw new InputError(`${where} lists a seed twice: ${JSON.stringify(value)}`);
+  }
+  return value as number[];
+}
+
+function baseSpec(value: unknown, where: string): BaseSpec {
+  if (value === null) return { config: null, pretrainSeeds: null };
+  if (typeof value === "string") return { config: value, pretrainSeeds: null };
+  if (value && typeof value === "object" && typeof (value as Json).config === "string") {
+    const v = value as Json;
+    return {
+      config: v.config as string,
+      pretrainSeeds: v.pretrainSeeds === undefined
+        ? null
+        : seedList(v.pretrainSeeds, `${where}.pretrainSeeds`),
+    };
+  }
+  throw new InputError(
+    `${where} is ${
+      JSON.stringify(value)
+    }, expected null, a config path or { "config": path, "pretrainSeeds": [...] }`,
+  );
+}
+
 /**
  * Reads an experiment config.
  *
@@ -123,15 +231,45 @@ export async function loadExperiment(path: string): Promise<ExperimentConfig> {
   } catch (err) {
     throw new InputError(`Cannot read experiment config ${path}: ${(err as Error).message}`);
   }
+  return parseExperiment(raw, path);
+}
+
+/**
+ * Validates a parsed experiment config (see the module's doc for the fields).
+ *
+ * @throws {InputError} naming the file and the field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseExperiment } from "./experiment.ts";
+ * const exp = parseExperiment({
+ *   name: "t", seeds: [1, 2], strategies: { "X-X": 1 }, finetune: {}, eval: { maxQueries: 5, mlqaSource: "lareqa" },
+ *   bases: { unaligned: null, aligned: { config: "configs/base_aligned.json", pretrainSeeds: [1, 2] } },
+ * }, "t.json");
+ * assert.deepEqual(exp.bases.aligned.pretrainSeeds, [1, 2]);
+ * assert.deepEqual(exp.meanCentering, []);
+ * ```
+ */
+export function parseExperiment(raw: Json, path: string): ExperimentConfig {
   const need = ["name", "seeds", "strategies", "bases", "finetune", "eval"];
   for (const k of need) if (!(k in raw)) throw new InputError(`${path}: "${k}" is missing`);
+  const bases = raw.bases;
+  if (!bases || typeof bases !== "object" || Array.isArray(bases)) {
+    throw new InputError(`${path}: "bases" must be an object of base name → spec`);
+  }
   const exp = {
     alphaSweep: null,
     trainOverrides: {},
     baseOverrides: {},
+    meanCentering: [],
     ...raw,
+    seeds: seedList(raw.seeds, `${path}: seeds`),
+    bases: Object.fromEntries(
+      Object.entries(bases as Json).map(([k, v]) => [k, baseSpec(v, `${path}: bases.${k}`)]),
+    ),
     source: path,
-  } as ExperimentConfig;
+  } as unknown as ExperimentConfig;
   for (const [name, spec] of Object.entries(exp.finetune)) {
     for (const d of spec.evaluate) {
       if (d !== "xquad-r" && d !== "mlqa-r") {
@@ -141,13 +279,34 @@ export async function loadExperiment(path: string): Promise<ExperimentConfig> {
       }
     }
   }
-  if (exp.alphaSweep && !(exp.alphaSweep.finetune in exp.finetune)) {
-    throw new InputError(
-      `${path}: alphaSweep.finetune "${exp.alphaSweep.finetune}" is not in finetune`,
-    );
+  if (exp.alphaSweep) {
+    if (!(exp.alphaSweep.finetune in exp.finetune)) {
+      throw new InputError(
+        `${path}: alphaSweep.finetune "${exp.alphaSweep.finetune}" is not in finetune`,
+      );
+    }
+    if (!(exp.alphaSweep.base in exp.bases)) {
+      throw new InputError(`${path}: alphaSweep.base "${exp.alphaSweep.base}" is not in bases`);
+    }
+    seedList(exp.alphaSweep.seeds, `${path}: alphaSweep.seeds`);
+  }
+  if (!Array.isArray(exp.meanCentering)) {
+    throw new InputError(`${path}: "meanCentering" must be a list of strategies`);
+  }
+  for (const s of exp.meanCentering) {
+    if (!(s in exp.strategies) && s !== NO_FINE_TUNING) {
+      throw new InputError(
+        `${path}: meanCentering has "${s}", expected one of ${
+          [...Object.keys(exp.strategies), NO_FINE_TUNING].join(", ")
+        }`,
+      );
+    }
   }
   return exp;
 }
+
+/** The strategy label of a base model evaluated as it is. */
+export const NO_FINE_TUNING = "no fine-tuning";
 
 async function configFile(path: string, overrides: Json, patch: Json): Promise<TrainConfig> {
   const base = await loadConfig(fromRoot(path));
@@ -172,9 +331,105 @@ export async function finetuneConfig(
   });
 }
 
+/** One fine-tuning run of the grid. */
+export interface GridPoint {
+  finetune: string;
+  base: string;
+  strategy: string;
+  alpha: number;
+  seed: number;
+  /** The pre-training seed of its base (`pretrainSeedFor`), or the seed itself for a null base. */
+  baseSeed: number;
+}
+
+/** What the grid trains and evaluates, before anything runs. */
+export interface GridPlan {
+  /** Pre-trainings per base with a config: its seeds (null = the config's own seed, once). */
+  pretrainings: { base: string; seeds: number[] | null }[];
+  /** Null bases and the initialisation seeds at which each is evaluated without fine-tuning. */
+  inits: { base: string; seeds: number[] }[];
+  points: GridPoint[];
+}
+
+/**
+ * The grid of an experiment: every (finetune, base, strategy, seed), then the
+ * α sweep's points that the grid does not have, each with the base seed it
+ * starts from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseExperiment, planGrid } from "./experiment.ts";
+ * const exp = parseExperiment({
+ *   name: "t", seeds: [1, 2, 3], strategies: { "X-X": 1, "X-Y": 0 }, eval: { maxQueries: 5, mlqaSource: "lareqa" },
+ *   finetune: { P1: { protocol: "P1", config: "configs/p1_ict.json", evaluate: ["xquad-r"] } },
+ *   bases: { unaligned: null, aligned: { config: "configs/base_aligned.json", pretrainSeeds: [7, 8] } },
+ * }, "t.json");
+ * const plan = planGrid(exp);
+ * assert.equal(plan.points.length, 12);
+ * assert.deepEqual(plan.points.filter((p) => p.base === "aligned" && p.strategy === "X-X").map((p) => p.baseSeed), [7, 8, 7]);
+ * assert.deepEqual(plan.inits, [{ base: "unaligned", seeds: [1, 2, 3] }]);
+ * ```
+ */
+export function planGrid(exp: ExperimentConfig): GridPlan {
+  const baseSeedOf = (base: string, seed: number) => {
+    const spec = exp.bases[base];
+    if (!spec) throw new InputError(`${exp.source}: unknown base "${base}"`);
+    if (spec.config === null) return seed;
+    return spec.pretrainSeeds ? pretrainSeedFor(spec.pretrainSeeds, seed) : BASE_OWN_SEED;
+  };
+  const points: GridPoint[] = [];
+  for (const finetune of Object.keys(exp.finetune)) {
+    for (const base of Object.keys(exp.bases)) {
+      for (const [strategy, alpha] of Object.entries(exp.strategies)) {
+        for (const seed of exp.seeds) {
+          points.push({ finetune, base, strategy, alpha, seed, baseSeed: baseSeedOf(base, seed) });
+        }
+      }
+    }
+  }
+  if (exp.alphaSweep) {
+    const { alphas, base, finetune, seeds } = exp.alphaSweep;
+    for (const alpha of alphas) {
+      for (const seed of seeds) {
+        const known = points.some((p) =>
+          p.finetune === finetune && p.base === base && p.alpha === alpha && p.seed === seed
+        );
+        if (!known) {
+          points.push({
+            finetune,
+            base,
+            strategy: `α=${alpha}`,
+            alpha,
+            seed,
+            baseSeed: baseSeedOf(base, seed),
+          });
+        }
+      }
+    }
+  }
+  const pretrainings = Object.entries(exp.bases).filter(([, s]) => s.config !== null)
+    .map(([base, s]) => ({ base, seeds: s.pretrainSeeds }));
+  const inits = Object.entries(exp.bases).filter(([, s]) => s.config === null).map(([base]) => ({
+    base,
+    seeds: [...new Set(points.filter((p) => p.base === base).map((p) => p.seed))].sort((a, b) =>
+      a - b
+    ),
+  }));
+  return { pretrainings, inits, points };
+}
+
+/** `baseSeed` of runs whose base is pre-trained once with its config's own seed. */
+const BASE_OWN_SEED = 0;
+
 /** Progress of the grid: one line per step on stderr. */
 function say(text: string): void {
   if (Deno.env.get("XLIR_QUIET") !== "1") progressLine(text);
+}
+
+/** The datasets the grid evaluates, XQuAD-R first. */
+function datasetsOf(exp: ExperimentConfig): ("xquad-r" | "mlqa-r")[] {
+  return [...new Set(Object.values(exp.finetune).flatMap((f) => f.evaluate))].sort().reverse();
 }
 
 /**
@@ -190,63 +445,73 @@ export async function runExperiment(
   exp: ExperimentConfig,
   dataDir = resolveDataDir(),
 ): Promise<ExperimentResults> {
-  const results: ExperimentResults = { config: exp, runs: [], bases: [], bm25: [] };
-  const datasets = new Set(Object.values(exp.finetune).flatMap((f) => f.evaluate));
-  for (const d of [...datasets].sort().reverse()) {
+  const results: ExperimentResults = { config: exp, runs: [], bases: [], bm25: [], extra: [] };
+  const plan = planGrid(exp);
+  const datasets = datasetsOf(exp);
+  const finetunes = Object.keys(exp.finetune);
+  const centred = new Set(exp.meanCentering);
+  const evalBase = async (base: string, seed: number, fts: string[], model: TrainedModel) => {
+    for (const d of datasets) {
+      if (!fts.some((f) => exp.finetune[f].evaluate.includes(d))) continue;
+      const ev = await evaluateCached(model, d, exp.eval, dataDir);
+      results.bases.push({ base, seed, finetunes: fts, dataset: d, model, eval: ev });
+      if (centred.has(NO_FINE_TUNING)) {
+        results.extra.push({
+          name: meanCenteredName(NO_FINE_TUNING),
+          finetune: "—",
+          base,
+          of: NO_FINE_TUNING,
+          seed,
+          dataset: d,
+          eval: await evaluateCached(model, d, exp.eval, dataDir, "mean-centered"),
+        });
+      }
+    }
+  };
+  for (const d of datasets) {
     say(`experiment ${exp.name}: BM25 on ${d}`);
     results.bm25.push({ dataset: d, eval: await evaluateCached("bm25", d, exp.eval, dataDir) });
   }
-  const baseModels = new Map<string, TrainedModel | null>();
-  for (const [name, path] of Object.entries(exp.bases)) {
-    if (path === null) {
-      baseModels.set(name, null);
-      continue;
-    }
-    say(`experiment ${exp.name}: base ${name} (${path})`);
-    const config = await configFile(path, exp.baseOverrides, {});
-    const model = await trainCached(config, dataDir);
-    baseModels.set(name, model);
-    for (const d of [...datasets].sort().reverse()) {
-      results.bases.push({
-        base: name,
-        dataset: d,
-        model,
-        eval: await evaluateCached(model, d, exp.eval, dataDir),
-      });
+  // Pre-trained bases, one model per (base, pre-training seed).
+  const baseModels = new Map<string, { model: TrainedModel; seed: number }>();
+  for (const { base, seeds } of plan.pretrainings) {
+    const path = exp.bases[base].config!;
+    for (const seed of seeds ?? [BASE_OWN_SEED]) {
+      say(`experiment ${exp.name}: base ${base} (${path}${seeds ? `, seed ${seed}` : ""})`);
+      const config = await configFile(path, exp.baseOverrides, seeds ? { seed } : {});
+      const model = await trainCached(config, dataDir);
+      baseModels.set(`${base}|${seed}`, { model, seed: config.seed });
+      await evalBase(base, config.seed, finetunes, model);
     }
   }
-  const points: {
-    finetune: string;
-    base: string;
-    strategy: string;
-    alpha: number;
-    seed: number;
-  }[] = [];
-  for (const finetune of Object.keys(exp.finetune)) {
-    for (const base of Object.keys(exp.bases)) {
-      for (const [strategy, alpha] of Object.entries(exp.strategies)) {
-        for (const seed of exp.seeds) points.push({ finetune, base, strategy, alpha, seed });
+  // Null bases without fine-tuning: the initialisation each seed's runs start from
+  // (one per distinct model config of the variants).
+  for (const { base, seeds } of plan.inits) {
+    for (const seed of seeds) {
+      const byModel = new Map<string, { config: TrainConfig; fts: string[] }>();
+      for (const f of finetunes) {
+        const config = await finetuneConfig(exp, f, null, 0, seed, `${base}/init/seed${seed}`);
+        const key = JSON.stringify(config.model);
+        const entry = byModel.get(key);
+        if (entry) entry.fts.push(f);
+        else byModel.set(key, { config, fts: [f] });
       }
-    }
-  }
-  if (exp.alphaSweep) {
-    const { alphas, base, finetune, seeds } = exp.alphaSweep;
-    for (const alpha of alphas) {
-      for (const seed of seeds) {
-        const known = points.some((p) =>
-          p.finetune === finetune && p.base === base && p.alpha === alpha && p.seed === seed
-        );
-        if (!known) points.push({ finetune, base, strategy: `α=${alpha}`, alpha, seed });
+      for (const { config, fts } of byModel.values()) {
+        say(`experiment ${exp.name}: base ${base} without fine-tuning, seed ${seed}`);
+        await evalBase(base, seed, fts, await initCached(config, dataDir));
       }
     }
   }
   let i = 0;
-  for (const p of points) {
+  for (const p of plan.points) {
     i++;
-    const base = baseModels.get(p.base);
-    if (base === undefined) throw new InputError(`${exp.source}: unknown base "${p.base}"`);
+    const spec = exp.bases[p.base];
+    const base = spec.config === null ? null : baseModels.get(`${p.base}|${p.baseSeed}`)!.model;
+    const baseSeed = spec.config === null
+      ? p.seed
+      : baseModels.get(`${p.base}|${p.baseSeed}`)!.seed;
     const name = `${p.finetune}/${p.base}/${p.strategy}/seed${p.seed}`;
-    say(`experiment ${exp.name}: [${i}/${points.length}] ${name}`);
+    say(`experiment ${exp.name}: [${i}/${plan.points.length}] ${name}`);
     const config = await finetuneConfig(
       exp,
       p.finetune,
@@ -260,11 +525,23 @@ export async function runExperiment(
       const ev = await evaluateCached(model, dataset, exp.eval, dataDir);
       results.runs.push({
         ...p,
+        baseSeed,
         protocol: exp.finetune[p.finetune].protocol,
         dataset,
         model,
         eval: ev,
       });
+      if (centred.has(p.strategy)) {
+        results.extra.push({
+          name: meanCenteredName(p.strategy),
+          finetune: p.finetune,
+          base: p.base,
+          of: p.strategy,
+          seed: p.seed,
+          dataset,
+          eval: await evaluateCached(model, dataset, exp.eval, dataDir, "mean-centered"),
+        });
+      }
     }
   }
   return results;

@@ -20,14 +20,16 @@ import {
   type PerQueryValues,
   resultSummary,
 } from "../eval/lareqa_export.ts";
+import { meanCenteredScorer } from "../eval/mean_centered.ts";
 import { Bm25Scorer, DenseScorer } from "../eval/scorers.ts";
-import { loadEncoder } from "../model/hf_checkpoint.ts";
+import { loadEncoder } from "../model/load_encoder.ts";
 import { loadKernel } from "../retrieval/kernels.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { buildModel } from "../train/model_factory.ts";
 import { train, type TrainResult } from "../train/trainer.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { InputError } from "../util/errors.ts";
 import { cached, folderHash } from "./cache.ts";
 
 /**
@@ -50,7 +52,8 @@ export const EVAL_ENTRIES: readonly URL[] = [
   "../eval/lareqa.ts",
   "../eval/lareqa_export.ts",
   "../eval/scorers.ts",
-  "../model/hf_checkpoint.ts",
+  "../eval/mean_centered.ts",
+  "../model/load_encoder.ts",
   "../retrieval/kernels.ts",
 ].map((p) => new URL(p, import.meta.url));
 
@@ -65,13 +68,18 @@ function dataFolders(names: readonly string[], dataDir: string): string[] {
   return names.map((n) => (n.startsWith("/") ? n : join(dataDir, n)));
 }
 
-/** A trained model in the cache. */
+/** What a model's `run.json` reports of its training (an initialisation: status `"initialised"`, 0 steps). */
+export type RunResult = Omit<TrainResult, "status"> & {
+  status: TrainResult["status"] | "initialised";
+};
+
+/** A trained (or only initialised) model in the cache. */
 export interface TrainedModel {
   key: string;
   /** The model directory (Hugging Face layout). */
   modelDir: string;
   /** The run's `run.json`. */
-  run: { result: TrainResult; backend: string; [k: string]: unknown };
+  run: { result: RunResult; backend: string; [k: string]: unknown };
   /** True when it was trained by this call. */
   fresh: boolean;
 }
@@ -106,6 +114,51 @@ export async function trainCached(
     } finally {
       model.dispose();
     }
+  }, TRAIN_ENTRIES);
+  const run = JSON.parse(await Deno.readTextFile(join(entry.dir, "run.json")));
+  return { key: entry.key, modelDir: join(entry.dir, "model"), run, fresh: entry.fresh };
+}
+
+/** The data a fresh model's initialisation reads (the idf scales' unlabelled text). */
+const INIT_DATA = ["parallel", "vocab"];
+
+/**
+ * The model a config would start training from, saved untrained (or loaded
+ * from the cache): a null base "without fine-tuning" at a seed is exactly the
+ * initialisation that seed's fine-tuning runs start from. Keyed by the model
+ * section and the seed only, so variants that build the same model share it.
+ * (Tested in `runs_test.ts` on the shared data.)
+ */
+export async function initCached(
+  config: TrainConfig,
+  dataDir = resolveDataDir(),
+): Promise<TrainedModel> {
+  const data = await folderHash(dataFolders(INIT_DATA, dataDir));
+  const inputs = { model: config.model, seed: config.seed, data };
+  const entry = await cached("init", inputs, async (dir) => {
+    const t0 = performance.now();
+    const { model, backend } = await buildModel(config, dataDir);
+    try {
+      await model.save(join(dir, "model"));
+    } finally {
+      model.dispose();
+    }
+    const result: RunResult = {
+      status: "initialised",
+      steps: 0,
+      bestStep: null,
+      bestValLoss: null,
+      seconds: (performance.now() - t0) / 1000,
+      pairsPerSecond: 0,
+      modelDir: join(dir, "model"),
+    };
+    await writeJsonAtomic(join(dir, "run.json"), {
+      name: config.name,
+      model: config.model,
+      seed: config.seed,
+      backend,
+      result,
+    });
   }, TRAIN_ENTRIES);
   const run = JSON.parse(await Deno.readTextFile(join(entry.dir, "run.json")));
   return { key: entry.key, modelDir: join(entry.dir, "model"), run, fresh: entry.fresh };
@@ -159,11 +212,18 @@ export async function evaluateCached(
   dataset: "xquad-r" | "mlqa-r",
   settings: EvalSettings,
   dataDir = resolveDataDir(),
+  variant: "plain" | "mean-centered" = "plain",
 ): Promise<EvalRecord> {
   const folders = dataset === "xquad-r" ? ["xquad-r", "vocab"] : ["mlqa-r", "mlqa/dev", "vocab"];
   const data = await folderHash(dataFolders(folders, dataDir));
   const modelKey = model === "bm25" ? "bm25" : model.key;
-  const entry = await cached("eval", { model: modelKey, dataset, settings, data }, async (dir) => {
+  if (model === "bm25" && variant !== "plain") {
+    throw new InputError(`BM25 has no ${variant} variant (it has no embeddings)`);
+  }
+  const inputs = variant === "plain"
+    ? { model: modelKey, dataset, settings, data }
+    : { model: modelKey, dataset, settings, data, variant };
+  const entry = await cached("eval", inputs, async (dir) => {
     const ds = await loadDataset(dataset, settings, dataDir);
     let result: LareqaResult;
     if (model === "bm25") {
@@ -173,9 +233,10 @@ export async function evaluateCached(
     } else {
       const encoder = await loadEncoder(model.modelDir);
       try {
-        const scorer = new DenseScorer(modelKey.slice(0, 8), encoder, await loadKernel(), {
-          progress: false,
-        });
+        const kernel = await loadKernel();
+        const scorer = variant === "mean-centered"
+          ? meanCenteredScorer(modelKey.slice(0, 8), encoder, kernel, { progress: false })
+          : new DenseScorer(modelKey.slice(0, 8), encoder, kernel, { progress: false });
         result = evaluateLareqa(ds, scorer, { maxQueries: settings.maxQueries });
       } finally {
         encoder.dispose();

@@ -1,14 +1,20 @@
 /**
  * From the experiment grid to the paper's tables: means over seeds with 95%
- * intervals, paired comparisons between strategies over queries, language
- * bias, per-language results and the α sweep. Everything here is arithmetic
- * over cached evaluation records; the notebooks only call it and display.
+ * intervals (Student t over seeds), per (protocol, dataset, base, strategy),
+ * with the anchors a reviewer expects beside them — BM25, each base without
+ * fine-tuning (every pre-training or initialisation seed), the extra
+ * baselines (e.g. mean-centering) and the chance level of every measure.
+ * Everything here is arithmetic over cached evaluation records; effect sizes
+ * and their tests are in `effects.ts`, the paper's numbers are added by
+ * `lib/report/paper_columns.ts`; the notebooks only call and display.
  *
  * @module
  */
 
-import { meanCi, pairedCompare } from "../eval/significance.ts";
-import type { ExperimentResults, RunRecord } from "./experiment.ts";
+import type { ChanceLevels } from "../eval/chance.ts";
+import { meanCi } from "../eval/significance.ts";
+import { type ExperimentResults, NO_FINE_TUNING, type RunRecord } from "./experiment.ts";
+import type { EvalRecord } from "./runs.ts";
 
 /** A table row. */
 export type Row = Record<string, string | number | boolean | null>;
@@ -18,7 +24,6 @@ export const SETTINGS = ["mono", "cross", "multi"] as const;
 export type Setting = typeof SETTINGS[number];
 
 type Summary = RunRecord["eval"]["summary"];
-type PerQuery = RunRecord["eval"]["perQuery"];
 
 const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 
@@ -39,218 +44,248 @@ function settingValue(s: Summary, setting: Setting | "bias"): number {
   return s[setting].map;
 }
 
+/** A row group of the tables: what it is, and its evaluations (one per seed). */
+export interface TableGroup {
+  protocol: string;
+  finetune: string;
+  dataset: string;
+  base: string;
+  strategy: string;
+  evals: EvalRecord[];
+}
+
 /**
- * The paper's Table 1: mAP in the three settings, mean over seeds ± the 95%
- * interval half-width, per (protocol, dataset, base, strategy); with BM25 and
- * the bases before fine-tuning as anchors.
+ * Every row group of Tables 1 and 2, in display order: BM25 per dataset, each
+ * base without fine-tuning (its pre-trainings or initialisation seeds
+ * together), the extra baselines, then the strategies of the grid (α-sweep-only
+ * points left out).
  */
-export function mapTable(results: ExperimentResults): Row[] {
-  const rows: Row[] = [];
+export function tableGroups(results: ExperimentResults): TableGroup[] {
+  const out: TableGroup[] = [];
   for (const b of results.bm25) {
-    rows.push({
+    out.push({
       protocol: "—",
       finetune: "—",
       dataset: b.dataset,
       base: "—",
       strategy: "BM25",
-      seeds: 1,
-      ...Object.fromEntries(
-        SETTINGS.flatMap((s) => [[s, round(settingValue(b.eval.summary, s))], [`${s}_ci`, null]]),
-      ),
+      evals: [b.eval],
     });
   }
+  const add = (
+    key: string,
+    g: Omit<TableGroup, "evals">,
+    ev: EvalRecord,
+    seen: Map<string, TableGroup>,
+  ) => {
+    let group = seen.get(key);
+    if (!group) {
+      seen.set(key, group = { ...g, evals: [] });
+      out.push(group);
+    }
+    if (!group.evals.some((e) => e.key === ev.key)) group.evals.push(ev);
+  };
+  const bases = new Map<string, TableGroup>();
   for (const b of results.bases) {
-    rows.push({
-      protocol: "—",
-      finetune: "—",
-      dataset: b.dataset,
-      base: b.base,
-      strategy: "no fine-tuning",
-      seeds: 1,
-      ...Object.fromEntries(
-        SETTINGS.flatMap((s) => [[s, round(settingValue(b.eval.summary, s))], [`${s}_ci`, null]]),
-      ),
-    });
+    add(
+      `${b.dataset}|${b.base}`,
+      {
+        protocol: "—",
+        finetune: "—",
+        dataset: b.dataset,
+        base: b.base,
+        strategy: NO_FINE_TUNING,
+      },
+      b.eval,
+      bases,
+    );
+  }
+  const extra = new Map<string, TableGroup>();
+  for (const x of results.extra) {
+    add(
+      `${x.name}|${x.finetune}|${x.dataset}|${x.base}`,
+      {
+        protocol: x.finetune === "—" ? "—" : results.config.finetune[x.finetune]?.protocol ?? "—",
+        finetune: x.finetune,
+        dataset: x.dataset,
+        base: x.base,
+        strategy: x.name,
+      },
+      x.eval,
+      extra,
+    );
   }
   for (
     const group of groupRuns(results.runs.filter((r) => !r.strategy.startsWith("α="))).values()
   ) {
     const r0 = group[0];
-    const row: Row = {
+    out.push({
       protocol: r0.protocol,
       finetune: r0.finetune,
       dataset: r0.dataset,
       base: r0.base,
       strategy: r0.strategy,
-      seeds: group.length,
+      evals: group.map((r) => r.eval),
+    });
+  }
+  return out;
+}
+
+/** Mean over a group's evaluations ± the half-width of its 95% interval (null for one value). */
+function meanAndCi(
+  evals: readonly EvalRecord[],
+  f: (s: Summary) => number,
+  digits: number,
+): [number | null, number | null] {
+  const ci = meanCi(evals.map((e) => f(e.summary)));
+  return [round(ci.mean, digits), evals.length > 1 ? round(ci.halfWidth, digits) : null];
+}
+
+/**
+ * The paper's Table 1: mAP in the three settings, mean over seeds ± the 95%
+ * interval half-width, per (protocol, dataset, base, strategy), with the
+ * anchors (`tableGroups`) and, when given, the chance level of each dataset.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { syntheticResults } from "./_synthetic.ts";
+ * import { mapTable } from "./summarize.ts";
+ * const rows = mapTable(syntheticResults({ value: (p) => (p.strategy === "hybrid" ? 0.6 : 0.5) }));
+ * const hybrid = rows.find((r) => r.strategy === "hybrid" && r.base === "aligned")!;
+ * assert(Math.abs((hybrid.multi as number) - 0.6) < 0.02 && hybrid.seeds === 5);
+ * ```
+ */
+export function mapTable(results: ExperimentResults, chance: readonly ChanceLevels[] = []): Row[] {
+  const rows: Row[] = [];
+  for (const c of chance) {
+    rows.push({
+      protocol: "—",
+      finetune: "—",
+      dataset: c.dataset,
+      base: "—",
+      strategy: "chance",
+      seeds: null,
+      ...Object.fromEntries(
+        SETTINGS.flatMap((s) => [[s, round(c[s].map, 5)], [`${s}_ci`, null]]),
+      ),
+    });
+  }
+  for (const g of tableGroups(results)) {
+    const row: Row = {
+      protocol: g.protocol,
+      finetune: g.finetune,
+      dataset: g.dataset,
+      base: g.base,
+      strategy: g.strategy,
+      seeds: g.evals.length,
     };
     for (const s of SETTINGS) {
-      const ci = meanCi(group.map((r) => settingValue(r.eval.summary, s)));
-      row[s] = round(ci.mean);
-      row[`${s}_ci`] = round(ci.halfWidth);
+      [row[s], row[`${s}_ci`]] = meanAndCi(g.evals, (x) => settingValue(x, s), 4);
     }
     rows.push(row);
   }
   return rows;
 }
 
-/** Per-query values of one setting, in a fixed query order, with stratum ids (language or pair). */
-function perQueryVector(
-  pq: PerQuery,
-  setting: Setting | "bias",
-): { values: (number | null)[]; strata: number[] } {
-  const source = setting === "mono"
-    ? pq.mono
-    : setting === "cross"
-    ? pq.cross
-    : setting === "multi"
-    ? pq.multi
-    : pq.bias;
-  const keys = Object.keys(source).sort();
-  const values: (number | null)[] = [];
-  const strata: number[] = [];
-  keys.forEach((k, i) => {
-    for (const v of source[k] as (number | null)[]) {
-      values.push(v);
-      strata.push(i);
-    }
-  });
-  return { values, strata };
-}
-
-/** Per-query values averaged over seeds (null where any seed skipped the query). */
-function seedAverage(group: readonly RunRecord[], setting: Setting | "bias") {
-  const vecs = group.map((r) => perQueryVector(r.eval.perQuery, setting));
-  const n = vecs[0].values.length;
-  const values: (number | null)[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    let ok = true;
-    for (const v of vecs) {
-      const x = v.values[i];
-      if (x === null || x === undefined) ok = false;
-      else s += x;
-    }
-    values[i] = ok ? s / vecs.length : null;
+/**
+ * The paper's Table 2, readable: the rank distance (mean over seeds ± 95%
+ * interval; tie-aware ranks) beside its chance level and normalised by the
+ * pool (`bias / (pool − 1)`, 0 … 1), split into the rank of the answer in the
+ * query's own language and the mean rank of the other languages' answers,
+ * with the query language's share of the top 10 (and its chance level, the
+ * language's share of the pool).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { syntheticResults } from "./_synthetic.ts";
+ * import { languageBiasTable } from "./summarize.ts";
+ * const results = syntheticResults({ value: (p) => (p.setting === "bias" ? 500 : 0.5) });
+ * const chance = [{ dataset: "xquad-r", poolSize: 1001, biasMethod: "exact",
+ *   mono: { map: 0, r1: 0 }, cross: { map: 0, r1: 0 },
+ *   multi: { map: 0, r10: 0, hit1: 0, languageBias: 1000, ownRank: 500, otherRank: 500, top10Own: 0.33 } }];
+ * const row = languageBiasTable(results, chance).find((r) => r.strategy === "hybrid")!;
+ * assert(Math.abs((row.bias_vs_chance as number) - 0.5) < 0.05);
+ * assert(Math.abs((row.bias_per_pool as number) - 0.5) < 0.05);
+ * ```
+ */
+export function languageBiasTable(
+  results: ExperimentResults,
+  chance: readonly ChanceLevels[] = [],
+): Row[] {
+  const rows: Row[] = [];
+  const chanceOf = new Map(chance.map((c) => [c.dataset, c]));
+  for (const c of chance) {
+    rows.push({
+      finetune: "—",
+      dataset: c.dataset,
+      base: "—",
+      strategy: `chance (${c.biasMethod})`,
+      seeds: null,
+      bias: round(c.multi.languageBias, 1),
+      bias_ci: null,
+      bias_vs_chance: 1,
+      bias_per_pool: round(c.multi.languageBias / (c.poolSize - 1), 4),
+      own_rank: round(c.multi.ownRank, 1),
+      other_rank: round(c.multi.otherRank, 1),
+      top10_own: round(c.multi.top10Own, 4),
+      top10_own_chance: round(c.multi.top10Own, 4),
+    });
   }
-  return { values, strata: vecs[0].strata };
-}
-
-/** One paired comparison of two strategies. */
-export interface Comparison extends Row {
-  finetune: string;
-  dataset: string;
-  base: string;
-  setting: string;
-  a: string;
-  b: string;
-  /** Macro-averaged difference a − b (mAP; rank distance for `bias`, lower is better). */
-  diff: number;
-  ci_lo: number;
-  ci_hi: number;
-  p: number;
-  queries: number;
+  for (const g of tableGroups(results)) {
+    const c = chanceOf.get(g.dataset);
+    const [bias, biasCi] = meanAndCi(g.evals, (s) => s.multi.languageBias, 1);
+    rows.push({
+      finetune: g.finetune,
+      dataset: g.dataset,
+      base: g.base,
+      strategy: g.strategy,
+      seeds: g.evals.length,
+      bias,
+      bias_ci: biasCi,
+      bias_vs_chance: c && bias !== null ? round(bias / c.multi.languageBias, 4) : null,
+      bias_per_pool: c && bias !== null ? round(bias / (c.poolSize - 1), 4) : null,
+      own_rank: meanAndCi(g.evals, (s) => s.multi.ownRank, 1)[0],
+      other_rank: meanAndCi(g.evals, (s) => s.multi.otherRank, 1)[0],
+      top10_own: meanAndCi(g.evals, (s) => s.multi.top10Own, 4)[0],
+      top10_own_chance: c ? round(c.multi.top10Own, 4) : null,
+    });
+  }
+  return rows;
 }
 
 /**
- * Paired comparisons over queries between strategy `a` and each of `others`,
- * per (finetune, dataset, base) and setting (mono, cross, multi mAP and the
- * multi rank distance `bias`): per-query values averaged over seeds, the
- * difference macro-averaged over languages (pairs for cross), a 95% paired
- * bootstrap interval and a sign-flip randomisation p-value.
+ * The chance level of every measure, per dataset: what a uniformly random
+ * ranking of the real pools scores (`lib/eval/chance.ts`; exact closed forms,
+ * the method of the rank distance named).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { chanceTable } from "./summarize.ts";
+ * const rows = chanceTable([{ dataset: "d", poolSize: 10, biasMethod: "exact",
+ *   mono: { map: 0.3, r1: 0.1 }, cross: { map: 0.3, r1: 0.1 },
+ *   multi: { map: 0.2, r10: 1, hit1: 0.2, languageBias: 6, ownRank: 5.5, otherRank: 5.5, top10Own: 0.5 } }]);
+ * assert.equal(rows.find((r) => r.measure === "multi language bias")!.chance, 6);
+ * ```
  */
-export function compareStrategies(
-  results: ExperimentResults,
-  a = "hybrid",
-  others: readonly string[] = ["X-X", "X-Y"],
-  options: { iterations?: number } = {},
-): Comparison[] {
-  const groups = groupRuns(results.runs);
-  const out: Comparison[] = [];
-  const cells = new Set(results.runs.map((r) => [r.finetune, r.dataset, r.base].join("|")));
-  for (const cell of cells) {
-    const [finetune, dataset, base] = cell.split("|");
-    const ga = groups.get(`${cell}|${a}`);
-    if (!ga) continue;
-    for (const b of others) {
-      const gb = groups.get(`${cell}|${b}`);
-      if (!gb) continue;
-      for (const setting of [...SETTINGS, "bias"] as const) {
-        const va = seedAverage(ga, setting);
-        const vb = seedAverage(gb, setting);
-        const xs: number[] = [], ys: number[] = [], st: number[] = [];
-        va.values.forEach((x, i) => {
-          const y = vb.values[i];
-          if (x !== null && y !== null) {
-            xs.push(x);
-            ys.push(y);
-            st.push(va.strata[i]);
-          }
-        });
-        if (xs.length === 0) continue;
-        const r = pairedCompare(xs, ys, {
-          strata: st,
-          iterations: options.iterations ?? 2000,
-          seed: 1,
-        });
-        out.push({
-          finetune,
-          dataset,
-          base,
-          setting,
-          a,
-          b,
-          diff: round(r.diff, 5)!,
-          ci_lo: round(r.ci95[0], 5)!,
-          ci_hi: round(r.ci95[1], 5)!,
-          p: round(r.p, 4)!,
-          queries: r.n,
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** The paper's Table 2: language bias (mean rank distance, lower is better), mean over seeds ± 95% interval. */
-export function languageBiasTable(results: ExperimentResults): Row[] {
+export function chanceTable(chance: readonly ChanceLevels[]): Row[] {
   const rows: Row[] = [];
-  for (const b of results.bm25) {
-    rows.push({
-      finetune: "—",
-      dataset: b.dataset,
-      base: "—",
-      strategy: "BM25",
-      seeds: 1,
-      bias: round(b.eval.summary.multi.languageBias, 1),
-      bias_ci: null,
-    });
-  }
-  for (const b of results.bases) {
-    rows.push({
-      finetune: "—",
-      dataset: b.dataset,
-      base: b.base,
-      strategy: "no fine-tuning",
-      seeds: 1,
-      bias: round(b.eval.summary.multi.languageBias, 1),
-      bias_ci: null,
-    });
-  }
-  for (
-    const group of groupRuns(results.runs.filter((r) => !r.strategy.startsWith("α="))).values()
-  ) {
-    const r0 = group[0];
-    const ci = meanCi(group.map((r) => r.eval.summary.multi.languageBias));
-    rows.push({
-      finetune: r0.finetune,
-      dataset: r0.dataset,
-      base: r0.base,
-      strategy: r0.strategy,
-      seeds: group.length,
-      bias: round(ci.mean, 1),
-      bias_ci: round(ci.halfWidth, 1),
-    });
+  for (const c of chance) {
+    const add = (measure: string, value: number, method = "exact") =>
+      rows.push({ dataset: c.dataset, pool: c.poolSize, measure, chance: round(value, 6), method });
+    add("mono mAP", c.mono.map);
+    add("mono R@1", c.mono.r1);
+    add("cross mAP", c.cross.map);
+    add("cross R@1", c.cross.r1);
+    add("multi mAP", c.multi.map);
+    add("multi R@10", c.multi.r10);
+    add("multi hit@1", c.multi.hit1);
+    add("multi language bias", c.multi.languageBias, c.biasMethod);
+    add("multi own-language rank", c.multi.ownRank);
+    add("multi other-language rank", c.multi.otherRank);
+    add("multi top-10 query-language share", c.multi.top10Own);
   }
   return rows;
 }
@@ -319,6 +354,48 @@ export function perLanguageTable(
   return rows;
 }
 
+/**
+ * The paper's Table 3 shape: per (protocol, dataset, base, strategy), means
+ * over the source languages (then over seeds) of mAP and R@1 in each
+ * setting — the multilingual "R@1" being hit@1, a relevant candidate at rank
+ * 1 (with several relevant candidates, recall@1 could not reach the paper's
+ * values).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { syntheticResults } from "./_synthetic.ts";
+ * import { perLanguageMeansTable } from "./summarize.ts";
+ * const rows = perLanguageMeansTable(syntheticResults({ value: () => 0.5 }));
+ * assert.equal(rows.length, 2 * 3);
+ * assert("r1_multi" in rows[0] && "map_cross" in rows[0]);
+ * ```
+ */
+export function perLanguageMeansTable(results: ExperimentResults): Row[] {
+  const rows: Row[] = [];
+  for (
+    const group of groupRuns(results.runs.filter((r) => !r.strategy.startsWith("α="))).values()
+  ) {
+    const r0 = group[0];
+    const avg = (f: (s: Summary) => number) =>
+      round(group.reduce((t, r) => t + f(r.eval.summary), 0) / group.length);
+    rows.push({
+      finetune: r0.finetune,
+      dataset: r0.dataset,
+      base: r0.base,
+      strategy: r0.strategy,
+      seeds: group.length,
+      map_mono: avg((s) => s.mono.map),
+      map_cross: avg((s) => s.cross.map),
+      map_multi: avg((s) => s.multi.map),
+      r1_mono: avg((s) => s.mono.r1),
+      r1_cross: avg((s) => s.cross.r1),
+      r1_multi: avg((s) => s.multi.hit1),
+    });
+  }
+  return rows;
+}
+
 /** The α sweep: per α, dataset and setting (and bias), the mean over seeds ± 95% interval. */
 export function alphaSweepTable(results: ExperimentResults): Row[] {
   const sweep = results.config.alphaSweep;
@@ -370,7 +447,15 @@ export function trainingRunsTable(results: ExperimentResults): Row[] {
   };
   for (const b of results.bases) {
     add(
-      { model: `base ${b.base}`, finetune: "—", base: b.base, strategy: "—", seed: null },
+      {
+        model: `base ${b.base} (${
+          b.model.run.result.status === "initialised" ? "init" : "pre-training"
+        } seed ${b.seed})`,
+        finetune: "—",
+        base: b.base,
+        strategy: NO_FINE_TUNING,
+        seed: b.seed,
+      },
       b.model,
     );
   }

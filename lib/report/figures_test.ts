@@ -6,8 +6,12 @@ import {
   biasDistributionFigure,
   latencyQualityFigure,
   mapFigure,
+  STRATEGY_ORDER,
 } from "./figures.ts";
 import { normalizeSvg } from "./render.ts";
+import { syntheticResults } from "../pipeline/_synthetic.ts";
+import { alphaSweepTable, biasDistribution, mapTable } from "../pipeline/summarize.ts";
+import { withPaperMap } from "./paper_columns.ts";
 
 /** Compares a figure with its snapshot (`testdata/<name>.svg`); `XLIR_UPDATE_SNAPSHOTS=1` rewrites it. */
 async function snapshot(name: string, svg: string) {
@@ -65,4 +69,22 @@ Deno.test("mapFigure() matches its snapshot and shows every strategy", async () 
   const svg = mapFigure(rows);
   for (const s of ["X-X", "X-Y", "hybrid"]) assert.ok(svg.includes(`>${s}<`), s);
   await snapshot("map_bars", svg);
+});
+
+Deno.test("every figure draws the rows summarize.ts produces (a contract test, no hand-built rows)", () => {
+  const results = syntheticResults({
+    value: (p) =>
+      p.setting === "bias" ? 800 + 100 * p.seed : 0.3 + (p.strategy === "hybrid" ? 0.05 : 0),
+    alphas: [0, 0.5, 1],
+  });
+  const map = mapFigure(withPaperMap(mapTable(results)));
+  for (const s of STRATEGY_ORDER) assert.ok(map.includes(`>${s}<`), s);
+  assert.ok(!map.includes("NaN"));
+  const sweep = alphaSweepTable(results);
+  for (const svg of [alphaSweepFigure(sweep), alphaBiasFigure(sweep)]) {
+    assert.ok(svg.startsWith("<svg") && !svg.includes("NaN"));
+    assert.ok((svg.match(/<circle/g) ?? []).length >= 3, "one dot per α at least");
+  }
+  const dist = biasDistributionFigure(biasDistribution(results, "P1", "xquad-r"));
+  assert.ok(dist.includes(">aligned<") && dist.includes(">unaligned<") && !dist.includes("NaN"));
 });

@@ -138,6 +138,17 @@ export class NotebookContext {
     return displayable({ "image/svg+xml": svg, "text/plain": `figure ${name}` });
   }
 
+  /**
+   * Writes a finding in words (`findings/<name>.md`) and returns it for
+   * display as Markdown, under the table it describes.
+   */
+  async finding(name: string, text: string) {
+    const path = join(this.config.out, "findings", `${name}.md`);
+    await writeTextFileAtomic(path, text + "\n");
+    this.#record(path, text + "\n", "data");
+    return displayable({ "text/markdown": text, "text/plain": text });
+  }
+
   /** Writes a JSON data file (`data/<name>.json`). */
   async data(name: string, value: unknown): Promise<void> {
     const path = join(this.config.out, "data", `${name}.json`);

@@ -16,6 +16,7 @@ export interface NotebookSpec {
 
 const table = (n: string) => [`tables/${n}.csv`, `tables/${n}.json`, `tables/${n}.md`];
 const figure = (n: string) => [`figures/${n}.svg`, `figures/${n}.png`];
+const finding = (n: string) => [`findings/${n}.md`];
 
 /** Every notebook, in execution order. */
 export const NOTEBOOKS: readonly NotebookSpec[] = [
@@ -31,28 +32,40 @@ export const NOTEBOOKS: readonly NotebookSpec[] = [
   },
   {
     name: "01_map_table",
-    title: "Table 1: mAP (mono, cross, multi) by base × strategy × protocol, with differences",
+    title:
+      "Table 1: mAP (mono, cross, multi) by base × strategy × protocol beside the paper's, the regime check, effect sizes and baselines",
     artifacts: [
       ...table("table1_map"),
-      ...table("table1_differences"),
+      ...finding("table1_map"),
+      ...table("table1_regime"),
+      ...table("table1_effects"),
+      ...table("table1_baselines"),
+      ...table("chance_levels"),
       ...figure("table1_map"),
       ...table("training_runs"),
     ],
   },
   {
     name: "02_language_bias",
-    title: "Table 2: language bias, and the per-query rank-distance distribution",
+    title:
+      "Table 2: language bias beside the paper's and chance, its parts, effect sizes, and the per-query distribution",
     artifacts: [
       ...table("table2_language_bias"),
-      ...table("table2_differences"),
+      ...finding("table2_language_bias"),
+      ...table("table2_effects"),
       ...figure("language_bias_xquad_r"),
       ...figure("language_bias_mlqa_r"),
     ],
   },
   {
     name: "03_per_language",
-    title: "Tables 3–6: per-language mAP, R@1, R@10 (el, vi unseen in P1)",
-    artifacts: [...table("per_language_xquad_r"), ...table("per_language_mlqa_r")],
+    title:
+      "Tables 3–6: per-language mAP, R@1, R@10 (el, vi unseen in P1); means beside the paper's Table 3",
+    artifacts: [
+      ...table("per_language_means"),
+      ...table("per_language_xquad_r"),
+      ...table("per_language_mlqa_r"),
+    ],
   },
   {
     name: "04_beir_efficiency",
@@ -65,13 +78,20 @@ export const NOTEBOOKS: readonly NotebookSpec[] = [
     title: "beyond the paper: mAP and language bias against α",
     artifacts: [
       ...table("alpha_sweep"),
+      ...finding("alpha_sweep"),
       ...figure("alpha_sweep_map"),
       ...figure("alpha_sweep_bias"),
     ],
   },
   {
     name: "06_claims",
-    title: "the seed report's claims with measured evidence and verdicts",
-    artifacts: [...table("claims"), ...table("claims_vs_seed")],
+    title:
+      "the seed report's claims: regime check, verdicts by fixed rules, descriptive checks labelled as such",
+    artifacts: [
+      ...table("claims_regime"),
+      ...table("claims"),
+      ...finding("claims"),
+      "data/claims_tests.json",
+    ],
   },
 ];

@@ -27,6 +27,23 @@ export function fmt(value: number | null | undefined, digits = 3): string {
 }
 
 /**
+ * Formats a difference with its sign (`+`, or a true minus `−`); a value
+ * that rounds to zero gets none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { signed } from "./tables.ts";
+ * assert.deepEqual([signed(0.0123), signed(-0.0123, 2), signed(-0.0001)], ["+0.012", "−0.01", "0.000"]);
+ * ```
+ */
+export function signed(x: number, digits = 3): string {
+  const s = Math.abs(x).toFixed(digits);
+  if (Number(s) === 0) return s;
+  return (x > 0 ? "+" : "−") + s;
+}
+
+/**
  * Renders rows as a Markdown table (numbers rounded to `digits`).
  *
  * @example

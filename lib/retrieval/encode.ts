@@ -1,12 +1,12 @@
 /**
- * Encoding texts for retrieval: the role's prefix (`Query: ` / `Passage: `),
+ * Encoding texts for retrieval: the role's prompt (the model's; the stand-ins' `Query: ` / `Passage: `),
  * tokenization, and the encoder's forward pass in batches, with a progress
  * line on stderr.
  *
  * @module
  */
 
-import { type Encoder, type Role, tokenizeWithPrefix } from "../model/encoder.ts";
+import { type Encoder, promptsOf, type Role, tokenizeWithPrefix } from "../model/encoder.ts";
 import { Progress } from "../util/progress.ts";
 
 /** Options of {@linkcode encodeTexts}. */
@@ -38,7 +38,13 @@ export function encodeTexts(
   const bar = options.label ? new Progress(options.label, texts.length, { unit: "texts" }) : null;
   for (let i = 0; i < texts.length; i += batch) {
     const part = texts.slice(i, i + batch);
-    const ids = tokenizeWithPrefix(encoder.tokenizer, part, role, encoder.maxLength);
+    const ids = tokenizeWithPrefix(
+      encoder.tokenizer,
+      part,
+      role,
+      encoder.maxLength,
+      promptsOf(encoder),
+    );
     out.set(encoder.embedIds(ids), i * encoder.dim);
     bar?.tick(part.length);
   }

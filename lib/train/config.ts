@@ -32,6 +32,13 @@ export interface ModelConfig {
   /** Tokenizer directory; `null` = the mBERT vocabulary in the data directory (or `initFrom`'s). */
   tokenizer: string | null;
   /**
+   * Transformers only: the query and passage prompts to train (and save) with.
+   * `null`: the model's own (`initFrom`'s `config_sentence_transformers.json`;
+   * none for an off-the-shelf checkpoint without them; `Query: ` / `Passage: `
+   * for a fresh transformer, as the stand-ins).
+   */
+  prompts: { query: string; passage: string } | null;
+  /**
    * Static only, fresh models: `"idf"` scales each random token vector by
    * `idf^idfPower` from unlabelled text (see `lib/train/idf_init.ts`);
    * `"normal"` keeps N(0, 1) rows (PyTorch's `nn.Embedding` default).
@@ -145,6 +152,7 @@ export const DEFAULTS: TrainConfig = {
     intermediate: 512,
     initFrom: null,
     tokenizer: null,
+    prompts: null,
     init: "idf",
     idfPower: 2,
   },
@@ -322,6 +330,15 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
   checkInt(m.projection, w("model.projection"), 0, MAX.dim);
   checkPathOrNull(m.initFrom, w("model.initFrom"));
   checkPathOrNull(m.tokenizer, w("model.tokenizer"));
+  const pr = m.prompts as unknown;
+  check(
+    pr === null ||
+      (typeof pr === "object" && typeof (pr as { query?: unknown }).query === "string" &&
+        typeof (pr as { passage?: unknown }).passage === "string"),
+    w("model.prompts"),
+    'null or {"query": string, "passage": string}',
+    pr,
+  );
   checkOneOf(m.init, w("model.init"), ["idf", "normal"]);
   checkNumber(m.idfPower, w("model.idfPower"), 0, 8, "a number in [0, 8]");
 

@@ -10,7 +10,8 @@
 import { loadMbertTokenizer, loadTokenizer } from "../data/tokenizer.ts";
 import { backendInfo, ensureBackend } from "../model/backend.ts";
 import type { TrainableEncoder } from "../model/encoder.ts";
-import { loadEncoder, readModelConfig } from "../model/hf_checkpoint.ts";
+import { readModelConfig } from "../model/hf_checkpoint.ts";
+import { loadEncoder } from "../model/load_encoder.ts";
 import { createStaticEncoder, loadStaticEncoder } from "../model/static_encoder.ts";
 import { createTransformer } from "../model/transformer.ts";
 import type { TrainConfig } from "./config.ts";
@@ -69,6 +70,7 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
       ...optimizer,
       seed: config.seed,
       maxLength: m.maxLength,
+      prompts: m.prompts ?? undefined,
     });
     return { model, backend: `tfjs-${backendInfo()?.name ?? "?"}` };
   }
@@ -105,6 +107,7 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
     },
     tokenizer,
     { ...loss, ...optimizer, seed: config.seed, maxLength: m.maxLength },
+    { prompts: m.prompts ?? undefined },
   );
   return { model, backend: `tfjs-${info.name}` };
 }

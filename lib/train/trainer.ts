@@ -26,7 +26,7 @@
 import { join } from "node:path";
 import type { ParallelExample } from "../data/types.ts";
 import type { PairBatch, TrainableEncoder } from "../model/encoder.ts";
-import { tokenizeWithPrefix } from "../model/encoder.ts";
+import { promptsOf, tokenizeWithPrefix } from "../model/encoder.ts";
 import { type Batch, BatchSampler } from "../sampling/batch_sampler.ts";
 import { deriveSeed } from "../sampling/rng.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
@@ -97,8 +97,9 @@ export interface TrainResult {
   /**
    * What the run found and did that a reader should know: a stale lock taken
    * over, a resume that found no checkpoint, a model rebuilt from the checkpoint.
+   * (Always set by {@linkcode train}; optional for results made elsewhere.)
    */
-  notes: string[];
+  notes?: string[];
 }
 
 /**
@@ -131,6 +132,7 @@ class TokenCache {
         [role === "query" ? t.query : t.passage],
         role,
         this.model.maxLength,
+        promptsOf(this.model),
       );
       this.#cache.set(key, ids);
     }

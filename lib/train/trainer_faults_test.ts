@@ -95,7 +95,7 @@ Deno.test("a resume whose model/ was deleted rebuilds it when the checkpoint hol
   await Deno.remove(join(dir, "model"), { recursive: true });
   const r = await run(testConfig(), dir, { resume: true });
   assert.equal(r.status, "finished");
-  assert.ok(r.notes.some((n) => /rebuilt .*model from the checkpoint/.test(n)), r.notes.join());
+  assert.ok(r.notes!.some((n) => /rebuilt .*model from the checkpoint/.test(n)), r.notes!.join());
   assert.deepEqual(await weights(dir), (await reference).weights);
 });
 
@@ -135,7 +135,7 @@ Deno.test("a save interrupted between the checkpoint and the model swap is finis
   assert.ok(exists(join(dir, "model.pending")));
   assert.equal((await loadCheckpoint(dir))!.loop.step, 5);
   const r = await run(testConfig(), dir, { resume: true });
-  assert.ok(r.notes.some((n) => /finished saving/.test(n)), r.notes.join());
+  assert.ok(r.notes!.some((n) => /finished saving/.test(n)), r.notes!.join());
   assert.deepEqual(await weights(dir), (await reference).weights);
   assert.ok(!exists(join(dir, "model.pending")));
 });
@@ -196,7 +196,7 @@ Deno.test("--resume without a checkpoint says the earlier run's steps are lost",
   await Deno.writeTextFile(join(dir, "train_log.jsonl"), '{"step":2,"loss":1}\n{"step":4,"lo');
   const r = await run(testConfig(), dir, { resume: true });
   assert.match(
-    r.notes.join("\n"),
+    r.notes!.join("\n"),
     /holds no checkpoint, so training starts from step 0 \(an earlier run had logged 2 steps/,
   );
   const runJson = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));

@@ -1,0 +1,128 @@
+/**
+ * Truncated SVD of a sparse matrix by randomized range finding (Halko,
+ * Martinsson & Tropp 2011, Algorithms 4.4 and 5.1): `Y = (A Aᵀ)^q A Ω` for a
+ * Gaussian `Ω` with `k + p` columns, orthonormalised after every product with
+ * `A`, `Q = orth(Y)`, then the eigen-decomposition of the small
+ * `(Aᵀ Q)ᵀ (Aᵀ Q) = Qᵀ A Aᵀ Q` gives `A ≈ U Σ Vᵀ` with `U = Q W`. Only the
+ * left factor is returned (the word vectors of a word × context matrix).
+ *
+ * @module
+ */
+
+import { Rng } from "../sampling/rng.ts";
+import { type Csr, csrTimesDense, csrTransposeTimesDense } from "./sparse.ts";
+import { symEig } from "./sym_eig.ts";
+
+/** Options of {@linkcode randomizedSvd}. */
+export interface RandomizedSvdOptions {
+  /** Extra columns of the sketch (default 16). */
+  oversample?: number;
+  /** Power iterations `q` (default 2). */
+  power?: number;
+  /** Seed of `Ω` (default 1). */
+  seed?: number;
+}
+
+/** The top `k` left singular vectors (`rows × k`, row-major) and singular values (descending). */
+export interface TruncatedSvd {
+  U: Float64Array;
+  S: Float64Array;
+  k: number;
+}
+
+/** `YᵀY` (`l × l`) of a row-major `n × l` block. */
+function gram(y: Float64Array, n: number, l: number): Float64Array {
+  const g = new Float64Array(l * l);
+  for (let i = 0; i < n; i++) {
+    const o = i * l;
+    for (let a = 0; a < l; a++) {
+      const ya = y[o + a];
+      if (ya === 0) continue;
+      const go = a * l;
+      for (let b = a; b < l; b++) g[go + b] += ya * y[o + b];
+    }
+  }
+  for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) g[a * l + b] = g[b * l + a];
+  return g;
+}
+
+/** `Y · M` for row-major `n × l` `Y` and `l × m` `M`. */
+function times(y: Float64Array, n: number, l: number, m: Float64Array, cols: number): Float64Array {
+  const out = new Float64Array(n * cols);
+  for (let i = 0; i < n; i++) {
+    const o = i * l, oo = i * cols;
+    for (let a = 0; a < l; a++) {
+      const v = y[o + a];
+      if (v === 0) continue;
+      const mo = a * cols;
+      for (let j = 0; j < cols; j++) out[oo + j] += v * m[mo + j];
+    }
+  }
+  return out;
+}
+
+/**
+ * An orthonormal basis of the column space of `Y` (`n × l`), as `Y W Λ^(-1/2)`
+ * from the eigen-decomposition `YᵀY = W Λ Wᵀ`, done twice for accuracy (the
+ * "CholeskyQR2" idea with an eigen-solver); directions with eigenvalue below
+ * `1e-13 · λ_max` are dropped to zero columns.
+ */
+export function orthonormalColumns(y: Float64Array, n: number, l: number): Float64Array {
+  let q = y;
+  for (let pass = 0; pass < 2; pass++) {
+    const { values, vectors } = symEig(gram(q, n, l), l);
+    const m = new Float64Array(l * l);
+    for (let a = 0; a < l; a++) {
+      for (let j = 0; j < l; j++) {
+        m[a * l + j] = values[j] > 1e-13 * values[0]
+          ? vectors[a * l + j] / Math.sqrt(values[j])
+          : 0;
+      }
+    }
+    q = times(q, n, l, m, l);
+  }
+  return q;
+}
+
+/**
+ * The top `k` singular triplets' left side of a sparse matrix.
+ *
+ * @param a The matrix.
+ * @param k Number of singular vectors (≤ min(rows, cols)).
+ * @param options Oversampling, power iterations, seed.
+ * @returns `U` (`rows × k`) and `S` (`k`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { csrFromRows } from "./sparse.ts";
+ * import { randomizedSvd } from "./randomized_svd.ts";
+ * // diag(5, 3, 1): singular values 5, 3, 1.
+ * const a = csrFromRows(3, 3, [new Map([[0, 5]]), new Map([[1, 3]]), new Map([[2, 1]])]);
+ * const { S } = randomizedSvd(a, 2, { oversample: 1 });
+ * assert.ok(Math.abs(S[0] - 5) < 1e-9 && Math.abs(S[1] - 3) < 1e-9);
+ * ```
+ */
+export function randomizedSvd(a: Csr, k: number, options: RandomizedSvdOptions = {}): TruncatedSvd {
+  const l = Math.min(k + (options.oversample ?? 16), a.rows, a.cols);
+  if (k > l) throw new RangeError(`k = ${k} exceeds the matrix's smaller side (${l})`);
+  const rng = new Rng(options.seed ?? 1);
+  const omega = new Float64Array(a.cols * l);
+  for (let i = 0; i < omega.length; i++) {
+    // Box–Muller; Ω only needs to be Gaussian and seeded.
+    omega[i] = Math.sqrt(-2 * Math.log(1 - rng.float())) * Math.cos(2 * Math.PI * rng.float());
+  }
+  let q = orthonormalColumns(csrTimesDense(a, omega, l), a.rows, l);
+  for (let it = 0; it < (options.power ?? 2); it++) {
+    // Aᵀ Q need not be orthonormalised for the next product's range (its columns are
+    // rescaled by the next orth); orthonormalising only on the row side halves the cost.
+    q = orthonormalColumns(csrTimesDense(a, csrTransposeTimesDense(a, q, l), l), a.rows, l);
+  }
+  const bt = csrTransposeTimesDense(a, q, l); // cols × l = (Qᵀ A)ᵀ
+  const { values, vectors } = symEig(gram(bt, a.cols, l), l);
+  const wk = new Float64Array(l * k);
+  for (let r = 0; r < l; r++) for (let j = 0; j < k; j++) wk[r * k + j] = vectors[r * l + j];
+  const S = new Float64Array(k);
+  for (let j = 0; j < k; j++) S[j] = Math.sqrt(Math.max(0, values[j]));
+  return { U: times(q, a.rows, l, wk, k), S, k };
+}

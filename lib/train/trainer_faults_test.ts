@@ -172,7 +172,10 @@ function slowedBy(ms: number) {
 Deno.test("two runs into one directory: the second is refused while the first writes", async () => {
   const dir = await Deno.makeTempDir();
   const first = run(testConfig(), dir, {}, slowedBy(5));
-  while (!exists(`${dir}.lock`)) await new Promise((r) => setTimeout(r, 1));
+  // The lock file holds its holder once written (an empty one reads "another process").
+  const holder = () =>
+    exists(`${dir}.lock`) && Deno.readTextFileSync(`${dir}.lock`).includes("pid");
+  while (!holder()) await new Promise((r) => setTimeout(r, 1));
   await assert.rejects(
     () => run(testConfig({ optim: { lr: 0.01 } }), dir),
     (e) => e instanceof OutputError && e.message.startsWith(`${dir} is in use by pid ${Deno.pid}`),

@@ -4,6 +4,12 @@
  * usage lines, and writing the outputs with the provenance every result in
  * `results/` carries.
  *
+ * `--out` is checked and locked when the flags are parsed, before any work
+ * (the lock is held until the outputs are written, or the process ends), and
+ * written as a whole (a temporary sibling replaces it once every file is
+ * written), so a failure leaves the old outputs unchanged. A model directory
+ * with a `checksums.sha256` is verified first.
+ *
  * @module
  */
 
@@ -12,10 +18,13 @@ import { resolveDataDir } from "../lib/data/data_dir.ts";
 import type { RetrievalEvalOptions, RetrievalResult } from "../lib/eval/collection_eval.ts";
 import { EXPORT_DEPTH, summaryRows, writeRetrievalOutputs } from "../lib/eval/retrieval_output.ts";
 import type { Run } from "../lib/metrics/types.ts";
+import { checkOutputDir, writeDirAtomic } from "../lib/util/atomic_dir.ts";
+import { verifyChecksums } from "../lib/util/checksums.ts";
 import { intFlag } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
 import { checkModelSpec, type LoadedModel, loadModelSpec } from "./_model_spec.ts";
+import { lockOutput, type OutputLock } from "../lib/util/lock.ts";
 
 /** The flags both retrieval tasks take, for `parseFlags`. */
 export const RETRIEVAL_FLAGS = {
@@ -34,7 +43,8 @@ export const RETRIEVAL_FLAGS = {
 /** Usage lines of {@linkcode RETRIEVAL_FLAGS} after `--model` and `--data`. */
 export const RETRIEVAL_USAGE =
   `  --out              output directory: run.trec (top ${EXPORT_DEPTH}), summary.tsv, metrics.json
-  --max-queries      evaluate the first N judged queries (default: all)
+                     (replaced whole once every file is written; locked while this runs)
+  --max-queries      evaluate the first N judged queries (default, or 0: all)
   --batch            texts per encoder batch (default 256)
   --latency-queries  queries timed one at a time (default 200)
   --depth            run depth the metrics are computed on (default 1000)
@@ -54,6 +64,8 @@ export interface RetrievalOptions {
   tokenizer?: string;
   kernel?: string;
   name?: string;
+  /** The lock of `out`, held until {@linkcode writeRetrievalTask} has written it. */
+  lock: OutputLock;
 }
 
 /**
@@ -78,11 +90,13 @@ export async function retrievalOptions(
   for (const f of [...required, "model", "out"]) {
     if (!values[f]) throw new InputError(`--${f} is required\n\n${usage}`);
   }
+  const out = resolve(values.out!);
+  await checkOutputDir(out, "--out");
   const num = (flag: keyof typeof RETRIEVAL_FLAGS, fallback: number, min: number) =>
     values[flag] ? intFlag(values[flag]!, `--${flag}`, min) : fallback;
-  const opts: RetrievalOptions = {
+  const parsed = {
     model: values.model!,
-    out: resolve(values.out!),
+    out,
     dataDir: resolveDataDir(values.data),
     maxQueries: num("max-queries", 0, 0),
     batchSize: num("batch", 256, 1),
@@ -92,8 +106,11 @@ export async function retrievalOptions(
     kernel: values.kernel,
     name: values.name,
   };
-  await checkModelSpec(opts.model);
-  return opts;
+  await checkModelSpec(parsed.model);
+  if (parsed.model !== "bm25") await verifyChecksums(resolve(parsed.model), "model");
+  const lock = await lockOutput(out);
+  for (const note of lock.notes) console.error(`${note}`);
+  return { ...parsed, lock };
 }
 
 /** Loads the model or BM25 named by `--model` (and `--tokenizer`). */
@@ -134,7 +151,7 @@ export async function writeRetrievalTask(
   t0: number,
 ): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
-  await writeRetrievalOutputs(opts.out, output.result, output.run, {
+  const meta = {
     task,
     config: {
       ...extra,
@@ -153,7 +170,12 @@ export async function writeRetrievalTask(
     git_revision: await gitRevision(),
     date: new Date().toISOString(),
     seconds,
-  });
+  };
+  await writeDirAtomic(
+    opts.out,
+    (dir) => writeRetrievalOutputs(dir, output.result, output.run, meta),
+  );
+  await opts.lock.release();
   if (loaded.model !== "bm25") loaded.model.dispose();
   for (const [m, v] of summaryRows(output.result)) console.log(`${m}\t${v}`);
   return seconds;

@@ -5,7 +5,7 @@ import { evaluate } from "../lib/metrics/evaluate.ts";
 import { readRun } from "../lib/metrics/trec_io.ts";
 import { tinyTokenizer, tinyTokenizerJson } from "../lib/model/_testing.ts";
 import { createStaticEncoder } from "../lib/model/static_encoder.ts";
-import { exists } from "../lib/util/testing.ts";
+import { exists, listDir, snapshotDir } from "../lib/util/testing.ts";
 
 /** The permissions of `deno task beir` (deno.json). */
 const PERMISSIONS = [
@@ -16,8 +16,11 @@ const PERMISSIONS = [
   "--allow-ffi",
 ];
 
-function beirCli(args: string[]) {
-  return runTask("beir.ts", args, { permissions: PERMISSIONS, env: { XLIR_SEARCH_KERNEL: "js" } });
+function beirCli(args: string[], env: Record<string, string> = {}) {
+  return runTask("beir.ts", args, {
+    permissions: PERMISSIONS,
+    env: { XLIR_SEARCH_KERNEL: "js", ...env },
+  });
 }
 
 /** Writes a tiny BEIR dataset (`beir/toy`) and a tiny tokenizer; returns the data directory. */
@@ -148,4 +151,29 @@ Deno.test("deno task beir requires --dataset, --model and --out", async () => {
   const r = await beirCli(["--model", "bm25", "--out", "/tmp/x"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--dataset is required/);
+});
+
+Deno.test("deno task beir: a full disk (injected ENOSPC) leaves the previous --out unchanged", async () => {
+  const data = await writeToyData();
+  const out = join(data, "out");
+  const args = ["--dataset", "toy", "--model", "bm25", "--out", out, "--data", data];
+  const first = await beirCli([
+    ...args,
+    "--tokenizer",
+    join(data, "tok"),
+    "--latency-queries",
+    "1",
+  ]);
+  assert.equal(first.code, 0, first.stderr);
+  const before = snapshotDir(out);
+  const r = await beirCli([...args, "--tokenizer", join(data, "tok"), "--latency-queries", "2"], {
+    XLIR_FAIL_WRITES: "metrics.json",
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(
+    r.stderr.trim().split("\n").at(-1),
+    `error: Cannot write ${out}/metrics.json: no space left on device (ENOSPC); ${out} is unchanged`,
+  );
+  assert.deepEqual(snapshotDir(out), before);
+  assert.deepEqual(listDir(data).filter((n) => n.startsWith("out")), ["out"]);
 });

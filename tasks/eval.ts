@@ -7,6 +7,14 @@
  * deno task eval --dataset mlqa-r --model out/train/hybrid/model --out out/eval-hybrid --depth 0 --langs en,de --max-queries 50
  * ```
  *
+ * `--out` is checked and locked before any work (a file there, or another
+ * run writing it, stops the command at once), and written as a whole: every
+ * output goes into a temporary sibling that replaces `--out` only when all
+ * are written, so a failure (a full disk included) leaves the old outputs
+ * exactly as they were. A model directory with a `checksums.sha256` is
+ * verified before it is loaded, and a model that scores NaN is reported as
+ * such.
+ *
  * @module
  */
 
@@ -17,12 +25,23 @@ import { loadMbertTokenizer } from "../lib/data/tokenizer.ts";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
 import { evaluateLareqa } from "../lib/eval/lareqa.ts";
 import { writeLareqaOutputs } from "../lib/eval/lareqa_export.ts";
-import { Bm25Scorer, DenseScorer, type Scorer } from "../lib/eval/scorers.ts";
+import {
+  Bm25Scorer,
+  type Collection,
+  DenseScorer,
+  type QuerySet,
+  type RowsCallback,
+  type RowScorer,
+  type Scorer,
+} from "../lib/eval/scorers.ts";
 import { loadEncoder } from "../lib/model/load_encoder.ts";
 import { loadKernel } from "../lib/retrieval/kernels.ts";
+import { checkOutputDir, writeDirAtomic } from "../lib/util/atomic_dir.ts";
+import { verifyChecksums } from "../lib/util/checksums.ts";
 import { intFlag, parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
 import { gitRevision } from "../lib/util/git.ts";
+import { lockOutput } from "../lib/util/lock.ts";
 
 const USAGE = `Usage: deno task eval --dataset xquad-r|mlqa-r --model bm25|<model dir> --out DIR
          [--langs a,b,c] [--max-queries N] [--depth D] [--data DIR] [--mlqa-source lareqa|rebuild]
@@ -31,8 +50,9 @@ const USAGE = `Usage: deno task eval --dataset xquad-r|mlqa-r --model bm25|<mode
   --model        bm25 (Lucene BM25 over mBERT WordPiece tokens) or a model directory
                  (config.json + model.safetensors + tokenizer.json)
   --out          output directory: runs/, qrels/, summary.tsv, metrics.json, per_query.json
-  --langs        languages to evaluate (default: all of the dataset)
-  --max-queries  the first N questions of each language (default: all)
+                 (replaced whole once every file is written; locked while this runs)
+  --langs        languages to evaluate, each once (default: all of the dataset)
+  --max-queries  the first N questions of each language (default, or 0: all)
   --depth        candidates per query in the exported runs; 0 = the full ranking (default 100).
                  Metrics are always computed on the full ranking.
   --data         data directory (default: $XLIR_DATA or data/)
@@ -49,6 +69,7 @@ async function modelScorer(
       `--model ${model}: no such directory; expected "bm25" or a model directory holding config.json`,
     );
   }
+  await verifyChecksums(dir, "model");
   const encoder = await loadEncoder(dir);
   const kernel = await loadKernel();
   let run: unknown = null;
@@ -69,6 +90,35 @@ async function modelScorer(
   };
 }
 
+/**
+ * A scorer that stops with a clear error when the model scores NaN (NaN or
+ * infinite weights), instead of a failure deep in the metrics.
+ */
+class NanGuard implements RowScorer {
+  constructor(readonly inner: RowScorer, readonly model: string) {}
+  get name() {
+    return this.inner.name;
+  }
+  get collectionIndependent() {
+    return this.inner.collectionIndependent;
+  }
+  scoreQueries(queries: QuerySet, collection: Collection, onRows: RowsCallback): void {
+    const n = collection.ids.length;
+    this.inner.scoreQueries(queries, collection, (q0, nq, rows) => {
+      const at = rows.findIndex(Number.isNaN);
+      if (at >= 0) {
+        throw new InputError(
+          `--model ${this.model} produced NaN scores (query ${
+            queries.ids[q0 + Math.floor(at / n)]
+          }, ` +
+            `candidate ${collection.ids[at % n]}): its weights hold NaN or infinite values`,
+        );
+      }
+      onRows(q0, nq, rows);
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseFlags(Deno.args, {
     dataset: { type: "string" },
@@ -83,9 +133,18 @@ async function main(): Promise<void> {
   for (const f of ["dataset", "model", "out"] as const) {
     if (!values[f]) throw new InputError(`--${f} is required\n\n${USAGE}`);
   }
+  const out = resolve(values.out!);
+  await checkOutputDir(out, "--out");
+  await using lock = await lockOutput(out, `deno task eval --out ${out}`);
+  for (const note of lock.notes) console.error(`eval: ${note}`);
   const dataDir = resolveDataDir(values.data);
   const langs = values.langs?.split(",").map((s) => s.trim()).filter(Boolean);
+  const twice = langs?.find((l, i) => langs.indexOf(l) !== i);
+  if (twice) throw new InputError(`--langs ${values.langs}: ${twice} is given twice`);
   const maxQueries = values["max-queries"] ? intFlag(values["max-queries"], "--max-queries") : 0;
+  if (values["max-queries"] && maxQueries === 0) {
+    console.error("eval: --max-queries 0: all questions of each language");
+  }
   const depth = values.depth ? intFlag(values.depth, "--depth") : 100;
   const source = values["mlqa-source"] ?? "lareqa";
   if (source !== "lareqa" && source !== "rebuild") {
@@ -105,10 +164,10 @@ async function main(): Promise<void> {
     }
     : await modelScorer(values.model!);
   const t0 = performance.now();
-  const result = evaluateLareqa(ds, scorer, { langs, maxQueries, runDepth: depth });
+  const guarded = new NanGuard(scorer, values.model!);
+  const result = evaluateLareqa(ds, guarded, { langs, maxQueries, runDepth: depth });
   const seconds = (performance.now() - t0) / 1000;
-  const out = resolve(values.out!);
-  await writeLareqaOutputs(out, result, {
+  const meta = {
     runid: values.model === "bm25" ? "bm25" : "xlir",
     config: {
       dataset: values.dataset,
@@ -124,7 +183,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     notes:
       "map: average precision over the full ranking (LAReQA); runs truncated at `depth` (0 = full)",
-  });
+  };
+  await writeDirAtomic(out, (dir) => writeLareqaOutputs(dir, result, meta));
   console.log(await Deno.readTextFile(join(out, "summary.tsv")));
   console.error(`eval: wrote ${out} in ${seconds.toFixed(1)}s`);
 }

@@ -4,6 +4,7 @@
 Run with Debian's interpreter (/usr/bin/python3: jupyter_client, nbformat):
 
     nbrun.py IN.ipynb OUT.ipynb [--kernel xlir-deno] [--timeout 1800] [--cwd DIR]
+             [--pgid-file FILE]
 
 Why not `jupyter nbconvert --execute`: Deno's kernel (2.x) reports a cell idle
 before all its outputs are sent, and stamps the late ones with the *next*
@@ -21,15 +22,27 @@ reported at all (the cell is "ok"). This runner therefore
 * fails (exit 1) on the first cell with an error reply, an error output or a
   caught asynchronous error, writing the notebook executed so far;
 * reads the kernel's output while a cell runs and echoes its stderr
-  (progress bars) to its own stderr as it comes.
+  (progress bars) to its own stderr as it comes;
+* never leaves the kernel running: SIGTERM, SIGHUP and SIGINT stop the run
+  (exit 128 + the signal's number) and kill the kernel's whole process group
+  (the kernel runs in a session of its own, with anything it started); the
+  kernel is started with PR_SET_PDEATHSIG, so it is killed with this runner
+  even when the runner is killed with SIGKILL; and the runner stops when the
+  process that started it dies (it polls its parent). `--pgid-file` records
+  the kernel's process group for the caller, which kills it too after the
+  runner ends.
 
-The output notebook is written atomically (temporary file + rename).
+The output notebook is written atomically (temporary file + rename; the
+temporary name, `OUT.<pid>.nb.tmp`, is one that `lib/util/stale_tmp.ts`
+recognises when a killed runner leaves it).
 """
 
 import argparse
+import ctypes
 import json
 import os
 import queue
+import signal
 import sys
 import time
 import uuid
@@ -56,8 +69,49 @@ class CellError(Exception):
     pass
 
 
+class Interrupted(Exception):
+    """A signal, or the death of the process that started the runner."""
+
+    def __init__(self, reason, code):
+        super().__init__(reason)
+        self.code = code
+
+
+def on_signal(signum, _frame):
+    # Further signals must not interrupt the clean-up.
+    for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(s, signal.SIG_IGN)
+    raise Interrupted(f"interrupted by {signal.Signals(signum).name}", 128 + signum)
+
+
+PARENT = os.getppid()
+
+
+def check_parent():
+    if os.getppid() != PARENT:
+        raise Interrupted("the process that started it has died", 1)
+
+
+def die_with_runner():
+    """preexec_fn of the kernel: SIGKILL it when the runner dies (Linux)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def kill_group(pgid):
+    if pgid is None:
+        return
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def wait_reply(kc, msg_id, deadline):
     while True:
+        check_parent()
         remaining = deadline - time.time()
         if remaining <= 0:
             raise CellError("timed out waiting for the kernel's reply")
@@ -115,6 +169,7 @@ def run_cell(kc, source, deadline, echo_stderr, tail=None):
             outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
 
     while not seen_token:
+        check_parent()
         if time.time() > deadline:
             raise CellError("timed out waiting for the cell's outputs")
         if reply is None:
@@ -165,20 +220,32 @@ def main():
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per cell")
     ap.add_argument("--cwd", default=None, help="kernel working directory (default: the notebook's)")
     ap.add_argument("--quiet", action="store_true", help="do not echo the cells' stderr")
+    ap.add_argument("--pgid-file", default=None, help="write the kernel's process group id here")
     args = ap.parse_args()
+    for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(s, on_signal)
 
     nb = nbformat.read(args.input, as_version=4)
     cwd = args.cwd or os.path.dirname(os.path.abspath(args.input))
-    progress = f"{args.output}.{os.getpid()}.progress"
+    # The progress file lives beside the output: its folder must exist from the start.
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    progress = f"{args.output}.{os.getpid()}.progress.tmp"
     tail = ProgressTail(progress, not args.quiet)
     env = os.environ.copy()
     env["XLIR_PROGRESS_FILE"] = progress
     km = jupyter_client.KernelManager(kernel_name=args.kernel)
-    km.start_kernel(cwd=cwd, env=env)
-    kc = km.client()
-    kc.start_channels()
+    kc = None
+    pgid = None
     failed = None
+    code = 1
     try:
+        km.start_kernel(cwd=cwd, env=env, preexec_fn=die_with_runner)
+        pgid = os.getpgid(km.provisioner.process.pid)
+        if args.pgid_file:
+            with open(args.pgid_file, "w") as f:
+                f.write(f"{pgid}\n")
+        kc = km.client()
+        kc.start_channels()
         kc.wait_for_ready(timeout=120)
         deadline = time.time() + 120
         reply, _, _ = run_cell(kc, SETUP, deadline, False)
@@ -210,21 +277,29 @@ def main():
                 break
     except CellError as err:
         failed = str(err)
+    except Interrupted as err:
+        failed, code = str(err), err.code
     finally:
+        for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(s, signal.SIG_IGN)
         tail.poll()
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        if kc is not None:
+            kc.stop_channels()
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - the kernel may be gone already
+            pass
+        kill_group(pgid)
         try:
             os.remove(progress)
         except FileNotFoundError:
             pass
-    tmp = f"{args.output}.{os.getpid()}.tmp"
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    tmp = f"{args.output}.{os.getpid()}.nb.tmp"
     nbformat.write(nb, tmp)
     os.replace(tmp, args.output)
     if failed:
         print(f"nbrun: {args.input}: {failed}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { fromRoot } from "../lib/util/root.ts";
+import { processGroupAlive } from "../lib/util/processes.ts";
 import { skipUnless } from "../lib/util/testing.ts";
 
 const RUNNER = fileURLToPath(new URL("./nbrun.py", import.meta.url));
@@ -94,5 +95,70 @@ Deno.test({
       /cell 1 of 2 failed: AsyncError: Unhandled promise rejection: Error: unawaited/,
     );
     assert.equal(nb.cells[0].outputs.at(-1).ename, "AsyncError");
+  },
+});
+
+/** Starts the runner on a notebook whose second cell sleeps; resolves once that cell runs. */
+async function startSleeping(dir: string) {
+  const mark = `${dir}/started`;
+  await Deno.writeTextFile(
+    `${dir}/in.ipynb`,
+    notebook([
+      `Deno.writeTextFileSync(${JSON.stringify(mark)}, "1")`,
+      "await new Promise((r) => setTimeout(r, 120000))",
+    ]),
+  );
+  // The real deno binary as the kernel (not the Node wrapper), as reproduce runs it.
+  const realBin = Deno.execPath().replace(/\/[^/]+$/, "");
+  const child = new Deno.Command("/usr/bin/python3", {
+    args: [RUNNER, `${dir}/in.ipynb`, `${dir}/out.ipynb`, "--quiet", "--pgid-file", `${dir}/pgid`],
+    env: { JUPYTER_PATH: KERNELS, PATH: `${realBin}:${BIN}:${Deno.env.get("PATH")}` },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  for (let i = 0; i < 600; i++) {
+    try {
+      Deno.statSync(mark);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { child, pgid: Number(Deno.readTextFileSync(`${dir}/pgid`).trim()) };
+}
+
+async function gone(pgid: number): Promise<boolean> {
+  for (let i = 0; i < 100 && processGroupAlive(pgid); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !processGroupAlive(pgid);
+}
+
+Deno.test({
+  name: "nbrun.py on SIGTERM kills the kernel's process group and exits 143",
+  ignore: skipUnless(haveJupyter, "Debian's jupyter-client (python3-jupyter-client)"),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const { child, pgid } = await startSleeping(dir);
+    assert.ok(processGroupAlive(pgid));
+    child.kill("SIGTERM");
+    const status = await child.status;
+    const stderr = await new Response(child.stderr).text();
+    assert.equal(status.code, 143, stderr);
+    assert.match(stderr, /interrupted by SIGTERM/);
+    assert.ok(await gone(pgid), "the kernel is gone");
+  },
+});
+
+Deno.test({
+  name: "nbrun.py killed with SIGKILL takes its kernel with it (PR_SET_PDEATHSIG)",
+  ignore: skipUnless(haveJupyter, "Debian's jupyter-client (python3-jupyter-client)"),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const { child, pgid } = await startSleeping(dir);
+    child.kill("SIGKILL");
+    await child.status;
+    await child.stderr.cancel();
+    assert.ok(await gone(pgid), "the kernel is gone");
   },
 });

@@ -49,3 +49,17 @@ Deno.test("deno task train names a bad config field", async () => {
   assert.match(r.stderr, /bad\.json: sampling\.alpha is 2, expected a number in \[0, 1\]/);
   assert.ok(!exists(join(dir, "out")));
 });
+
+Deno.test("deno task train --out an existing file stops before any work, naming it", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "taken");
+  await Deno.writeTextFile(file, "not a directory");
+  await Deno.writeTextFile(join(dir, "ok.json"), JSON.stringify({ name: "x" }));
+  const r = await trainCli(["--config", join(dir, "ok.json"), "--out", file]);
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.stderr.trim(),
+    `error: --out ${file} is a file, expected a directory (or a path that does not exist yet)`,
+  );
+  assert.equal(await Deno.readTextFile(file), "not a directory");
+});

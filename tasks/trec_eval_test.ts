@@ -54,3 +54,33 @@ Deno.test("deno task trec_eval -q -m map prints per-query then summary lines", a
     "map                   \t1\t1.0000\nmap                   \t2\t0.5000\nmap                   \tall\t0.7500\n",
   );
 });
+
+/** Runs the task and checks it failed with exit 2 and exactly one line, no stack trace. */
+async function failsWithOneLine(args: string[], message: RegExp) {
+  const { code, stdout, stderr } = await task(...args);
+  assert.equal(code, 2, stderr);
+  assert.equal(stdout, "");
+  const lines = stderr.trim().split("\n");
+  assert.equal(lines.length, 1, stderr);
+  assert.match(lines[0], message);
+  assert.doesNotMatch(stderr, /\s+at /);
+}
+
+Deno.test("deno task trec_eval on a missing file, a directory, relevance 1e20: one line, exit 2", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(dir, "qrels"), "1 0 a 1\n");
+  await Deno.writeTextFile(join(dir, "qrels.big"), "1 0 a 100000000000000000000\n");
+  await Deno.writeTextFile(join(dir, "run"), "1 Q0 a 1 1.5 r\n");
+  await failsWithOneLine(
+    [join(dir, "absent"), join(dir, "run")],
+    /^error: Cannot read qrels: .*absent does not exist$/,
+  );
+  await failsWithOneLine(
+    [join(dir, "qrels"), dir],
+    /^error: Cannot read run: .* is a directory, expected a file$/,
+  );
+  await failsWithOneLine(
+    [join(dir, "qrels.big"), join(dir, "run")],
+    /^error: Cannot read qrels: line 1 of .*qrels\.big has relevance "100000000000000000000", expected an integer ≤ 1000000/,
+  );
+});

@@ -8,12 +8,18 @@
  * Like BEIR's `GenericDataLoader`, only the queries that have qrels in the
  * split are kept: those are the queries that are evaluated.
  *
+ * Unlike it, nothing is dropped silently: a document or query id given twice
+ * with different contents, and a (query, document) pair judged twice (which
+ * trec_eval rejects too), are errors naming both lines; an exact repeat of a
+ * document or query is kept once. Bytes that are not UTF-8 are an error
+ * naming the file and the line (BEIR's loader would replace them).
+ *
  * @module
  */
 
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
-import { readLines } from "./archive.ts";
+import { forEachLine } from "../util/text_lines.ts";
 import { datasetPath, resolveDataDir } from "./data_dir.ts";
 
 /** One BEIR document. */
@@ -50,18 +56,25 @@ export interface BeirOptions {
   split?: string;
 }
 
-async function* numbered(path: string, what: string): AsyncGenerator<[number, string]> {
-  let n = 0;
-  try {
-    for await (const line of readLines(path)) {
-      n++;
-      yield [n, line];
-    }
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound && n === 0) {
-      throw new InputError(`Cannot read ${what}: ${path} does not exist`, { cause: err });
-    }
-    throw err;
+/** Calls `fn` with each non-blank line of `path` (UTF-8, `\r\n` or `\n`) and its number. */
+function eachLine(path: string, what: string, fn: (n: number, line: string) => void) {
+  return forEachLine(path, what, (line, n) => {
+    if (line.trim() !== "") fn(n, line);
+  }, { stripCR: true });
+}
+
+/** Where each id was first seen, to name both lines of a conflict. */
+class FirstSeen {
+  #lines = new Map<string, number>();
+  constructor(readonly path: string, readonly what: string) {}
+  record(key: string, n: number): void {
+    if (!this.#lines.has(key)) this.#lines.set(key, n);
+  }
+  /** An error for line `n`; `detail(first)` says what conflicts with line `first`. */
+  conflict(key: string, n: number, detail: (first: number) => string): InputError {
+    return new InputError(
+      `Cannot read ${this.what}: line ${n} of ${this.path} ${detail(this.#lines.get(key)!)}`,
+    );
   }
 }
 
@@ -115,8 +128,9 @@ function textOf(
  * Reads a BEIR `corpus.jsonl`, streaming.
  *
  * @param path The file.
- * @returns Documents by id (a repeated id keeps its last line, as BEIR does).
- * @throws {InputError} Naming the file and line on bad JSON, a missing `_id` or `text`.
+ * @returns Documents by id.
+ * @throws {InputError} Naming the file and line on bad JSON, a missing `_id`
+ *   or `text`, an id given twice with different contents, or bytes that are not UTF-8.
  *
  * @example
  * ```ts
@@ -130,14 +144,27 @@ function textOf(
 export async function readBeirCorpus(path: string): Promise<Map<string, BeirDoc>> {
   const what = "BEIR corpus";
   const corpus = new Map<string, BeirDoc>();
-  for await (const [n, line] of numbered(path, what)) {
-    if (line.trim() === "") continue;
+  const seen = new FirstSeen(path, what);
+  await eachLine(path, what, (n, line) => {
     const obj = parseJsonLine(line, n, path, what);
-    corpus.set(idOf(obj, n, path, what), {
+    const id = idOf(obj, n, path, what);
+    const doc = {
       title: textOf(obj, "title", n, path, what, true),
       text: textOf(obj, "text", n, path, what, false),
-    });
-  }
+    };
+    const before = corpus.get(id);
+    if (before && (before.title !== doc.title || before.text !== doc.text)) {
+      throw seen.conflict(
+        id,
+        n,
+        (first) =>
+          `gives document "${id}" another title or text than line ${first} does; ` +
+          `expected one document per _id`,
+      );
+    }
+    seen.record(id, n);
+    corpus.set(id, doc);
+  });
   return corpus;
 }
 
@@ -146,7 +173,8 @@ export async function readBeirCorpus(path: string): Promise<Map<string, BeirDoc>
  *
  * @param path The file.
  * @returns Query text by id, in file order.
- * @throws {InputError} Naming the file and line on bad JSON, a missing `_id` or `text`.
+ * @throws {InputError} Naming the file and line on bad JSON, a missing `_id`
+ *   or `text`, an id given twice with different texts, or bytes that are not UTF-8.
  *
  * @example
  * ```ts
@@ -160,11 +188,23 @@ export async function readBeirCorpus(path: string): Promise<Map<string, BeirDoc>
 export async function readBeirQueries(path: string): Promise<Map<string, string>> {
   const what = "BEIR queries";
   const queries = new Map<string, string>();
-  for await (const [n, line] of numbered(path, what)) {
-    if (line.trim() === "") continue;
+  const seen = new FirstSeen(path, what);
+  await eachLine(path, what, (n, line) => {
     const obj = parseJsonLine(line, n, path, what);
-    queries.set(idOf(obj, n, path, what), textOf(obj, "text", n, path, what, false));
-  }
+    const id = idOf(obj, n, path, what);
+    const text = textOf(obj, "text", n, path, what, false);
+    const before = queries.get(id);
+    if (before !== undefined && before !== text) {
+      throw seen.conflict(
+        id,
+        n,
+        (first) =>
+          `gives query "${id}" another text than line ${first} does; expected one text per _id`,
+      );
+    }
+    seen.record(id, n);
+    queries.set(id, text);
+  });
   return queries;
 }
 
@@ -174,7 +214,8 @@ export async function readBeirQueries(path: string): Promise<Map<string, string>
  *
  * @param path The file.
  * @returns Judgements (query id → doc id → grade) and the number of judgement lines.
- * @throws {InputError} Naming the file and line on a line without 3 fields or a non-integer score.
+ * @throws {InputError} Naming the file and line on a line without 3 fields, a
+ *   non-integer score, a (query, document) judged twice, or bytes that are not UTF-8.
  *
  * @example
  * ```ts
@@ -191,8 +232,8 @@ export async function readBeirQrels(
   const what = "BEIR qrels";
   const qrels = new Map<string, Map<string, number>>();
   let lines = 0;
-  for await (const [n, line] of numbered(path, what)) {
-    if (line.trim() === "") continue;
+  const seen = new FirstSeen(path, what);
+  await eachLine(path, what, (n, line) => {
     const fields = line.split("\t");
     if (fields.length !== 3) {
       throw new InputError(
@@ -202,7 +243,7 @@ export async function readBeirQrels(
       );
     }
     const [qid, docid, score] = fields;
-    if (n === 1 && !/^-?\d+$/.test(score.trim())) continue; // header
+    if (n === 1 && !/^-?\d+$/.test(score.trim())) return; // header
     const grade = Number(score);
     if (!Number.isInteger(grade) || score.trim() === "") {
       throw new InputError(
@@ -211,9 +252,20 @@ export async function readBeirQrels(
     }
     let judged = qrels.get(qid);
     if (!judged) qrels.set(qid, judged = new Map());
+    const key = `${qid}\u0000${docid}`;
+    if (judged.has(docid)) {
+      throw seen.conflict(
+        key,
+        n,
+        (first) =>
+          `judges document "${docid}" for query "${qid}" a second time (first on line ${first}); ` +
+          `expected one judgement per (query, document), as trec_eval`,
+      );
+    }
+    seen.record(key, n);
     judged.set(docid, grade);
     lines++;
-  }
+  });
   return { qrels, lines };
 }
 

@@ -115,3 +115,66 @@ Deno.test("readBeirQrels() reads a file without a header line", async () => {
   assert.equal(lines, 1);
   assert.equal(qrels.get("q1")?.get("d1"), 2);
 });
+
+Deno.test("readBeirCorpus() refuses two different documents under one _id, naming both lines", async () => {
+  const p = await Deno.makeTempFile();
+  await Deno.writeTextFile(
+    p,
+    '{"_id": "d1", "text": "a"}\n{"_id": "d2", "text": "b"}\n{"_id": "d1", "text": "a"}\n' +
+      '{"_id": "d1", "title": "T", "text": "a"}\n',
+  );
+  await assert.rejects(
+    () => readBeirCorpus(p),
+    (e) =>
+      e instanceof InputError &&
+      e.message ===
+        `Cannot read BEIR corpus: line 4 of ${p} gives document "d1" another title or text than ` +
+          `line 1 does; expected one document per _id`,
+  );
+  // An exact repeat loses nothing: it is kept once.
+  await Deno.writeTextFile(p, '{"_id": "d1", "text": "a"}\n{"_id": "d1", "text": "a"}\n');
+  assert.equal((await readBeirCorpus(p)).size, 1);
+});
+
+Deno.test("readBeirQueries() refuses one _id with two texts", async () => {
+  const p = await Deno.makeTempFile();
+  await Deno.writeTextFile(p, '{"_id": "q1", "text": "a?"}\n{"_id": "q1", "text": "b?"}\n');
+  await assert.rejects(
+    () => readBeirQueries(p),
+    /line 2 of .* gives query "q1" another text than line 1/,
+  );
+});
+
+Deno.test("readBeirQrels() refuses a (query, document) judged twice, as trec_eval does", async () => {
+  const p = await Deno.makeTempFile();
+  await Deno.writeTextFile(p, "query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td2\t0\nq1\td1\t1\n");
+  await assert.rejects(
+    () => readBeirQrels(p),
+    (e) =>
+      e instanceof InputError &&
+      e.message.startsWith(
+        `Cannot read BEIR qrels: line 4 of ${p} judges document "d1" for query "q1" a second ` +
+          `time (first on line 2)`,
+      ),
+  );
+});
+
+Deno.test("the BEIR readers refuse bytes that are not UTF-8, naming file and line", async () => {
+  const p = await Deno.makeTempFile();
+  const enc = new TextEncoder();
+  const bytes = [
+    ...enc.encode('{"_id": "d1", "text": "ok"}\n{"_id": "d2", "text": "caf'),
+    0xe9,
+    ...enc.encode('"}\n'),
+  ];
+  await Deno.writeFile(p, new Uint8Array(bytes));
+  await assert.rejects(
+    () => readBeirCorpus(p),
+    (e) =>
+      e instanceof InputError &&
+      e.message.startsWith(
+        `Cannot read BEIR corpus: line 2 of ${p} is not valid UTF-8 (byte 0xe9)`,
+      ),
+  );
+  await assert.rejects(() => readBeirQueries(p), /BEIR queries: line 2 of .* is not valid UTF-8/);
+});

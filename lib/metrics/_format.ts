@@ -2,12 +2,11 @@
  * Number formatting exactly as C `printf("%.Nf")` (glibc): the exact binary
  * value rounded to N decimals, exact ties to even (JavaScript's `toFixed`
  * rounds exact ties up: `(0.03125).toFixed(4)` is `"0.0313"`, C prints
- * `0.0312`), and the sign kept on negative values that round to zero.
+ * `0.0312`), the sign kept on negative values that round to zero, and NaN as
+ * `-nan` (what trec_eval prints on x86-64, where 0/0 sets the sign bit).
  *
  * @module
  */
-
-const NAN_VIEW = new DataView(new ArrayBuffer(8));
 
 /**
  * Formats `x` with `digits` decimals as C `printf("%.*f", digits, x)` does.
@@ -26,10 +25,10 @@ const NAN_VIEW = new DataView(new ArrayBuffer(8));
  * ```
  */
 export function formatFixed(x: number, digits: number): string {
-  if (Number.isNaN(x)) {
-    NAN_VIEW.setFloat64(0, x);
-    return (NAN_VIEW.getUint8(0) & 0x80) ? "-nan" : "nan";
-  }
+  // trec_eval's NaNs come from arithmetic (0/0), which on x86-64 yields the
+  // default NaN with its sign bit set: glibc prints "-nan". JavaScript does
+  // not keep NaN signs reliably, so every NaN prints that way.
+  if (Number.isNaN(x)) return "-nan";
   const sign = x < 0 || Object.is(x, -0) ? "-" : "";
   const a = Math.abs(x);
   if (a === Infinity) return `${sign}inf`;

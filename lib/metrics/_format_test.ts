@@ -23,7 +23,8 @@ Deno.test("formatFixed() keeps C's sign, inf and nan spellings", () => {
   assert.equal(formatFixed(-0, 4), "-0.0000");
   assert.equal(formatFixed(-412.66666666, 4), "-412.6667");
   assert.equal(formatFixed(Infinity, 4), "inf");
-  assert.match(formatFixed(NaN, 4), /^-?nan$/);
+  assert.equal(formatFixed(NaN, 4), "-nan"); // trec_eval on x86-64: 0/0 is the negative default NaN
+  assert.equal(formatFixed(-NaN, 4), "-nan");
   assert.equal(formatFixed(1e21, 2), "1000000000000000000000.00");
 });
 

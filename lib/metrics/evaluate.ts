@@ -71,6 +71,7 @@ export function evaluateMeasures(
     maxRetrieved: options.maxRetrieved,
     judgedOnly: options.judgedOnly,
     runName: options.runName,
+    acceptNaN: options.acceptNaN,
   };
   const offsets: number[] = [];
   const names: string[] = [];
@@ -108,6 +109,10 @@ export function evaluateMeasures(
   const summary = new Float64Array(names.length);
   instances.forEach((inst, k) => {
     for (let i = offsets[k]; i < offsets[k] + inst.names.length; i++) {
+      if (options.complete && inst.def.completeSummary) {
+        summary[i] = inst.def.completeSummary(qrels);
+        continue;
+      }
       switch (inst.def.summary) {
         case "sum":
           summary[i] = sums[i];

@@ -9,6 +9,7 @@
 
 import { InputError } from "../util/errors.ts";
 import { formatFixed } from "./_format.ts";
+import type { Qrels } from "./types.ts";
 
 /** trec_eval's relevance value for a retrieved document not in the qrels. */
 export const RELVALUE_NONPOOL = -1;
@@ -102,6 +103,11 @@ export interface MeasureDef {
   perQuery: boolean;
   /** Set to 0 for a query missing from the run under `-c` (trec_eval's clean-up list). */
   zeroWhenMissing?: boolean;
+  /**
+   * Under `-c`, the summary computed from the whole qrels instead of from the
+   * per-query values (trec_eval's custom `calc_avg`, e.g. `num_rel`).
+   */
+  completeSummary?: (qrels: Qrels) => number;
   /**
    * Computes the measure's values for one query into
    * `out[at .. at + valueCount)`, which hold 0 on entry.

@@ -1,6 +1,8 @@
 /**
  * `num_rel`: documents in the qrels with `rel >= relevanceLevel`; the summary
- * is the sum over queries.
+ * is the sum over queries — except under `-c`, where trec_eval counts the
+ * judgements with `rel > 0` over every qrels query, whatever `-l` says
+ * (`m_num_rel.c`, `te_calc_avg_num_rel`).
  *
  * @module
  */
@@ -23,6 +25,11 @@ export const numRel: MeasureDef = {
   valueType: "long",
   summary: "sum",
   perQuery: true,
+  completeSummary(qrels) {
+    let n = 0;
+    for (const judged of qrels.values()) for (const rel of judged.values()) if (rel > 0) n++;
+    return n;
+  },
   compute(rr, _p, _ctx, out, at) {
     out[at] = rr.numRel;
   },

@@ -8,6 +8,13 @@
  * DOCNO`; duplicates below the top N pass, as there), and each document gets
  * its qrels relevance.
  *
+ * NaN scores are refused unless `acceptNaN` is set (the `trec_eval` command);
+ * then they are ranked as trec_eval ranks them: its comparator finds a NaN
+ * neither greater nor smaller than any score, so the order depends on the
+ * sort algorithm, which is replayed exactly — the run's lines in (qid, docno)
+ * order (`get_trec_results.c`), then glibc's `qsort` (a top-down merge sort,
+ * `msort.c`, glibc ≤ 2.36 as in Debian bookworm) with `comp_sim_docno`.
+ *
  * @module
  */
 
@@ -26,6 +33,8 @@ export interface RankOptions {
   judgedOnly?: boolean;
   /** Name of the run for error messages. */
   runName?: string;
+  /** Rank NaN scores as trec_eval does instead of refusing them. Default false. */
+  acceptNaN?: boolean;
 }
 
 /** Per-query qrels statistics every ranking of the query shares. */
@@ -83,6 +92,7 @@ export function qrelsStats(judgments: ReadonlyMap<string, number>): QrelsStats {
  */
 export function rankOrder(docids: readonly string[], scores: ArrayLike<number>): Uint32Array {
   const n = docids.length;
+  for (let i = 0; i < n; i++) if (Number.isNaN(scores[i])) return rankOrderWithNaN(docids, scores);
   const order = new Uint32Array(n);
   let sorted = true;
   for (let i = 0; i < n; i++) {
@@ -103,6 +113,47 @@ export function rankOrder(docids: readonly string[], scores: ArrayLike<number>):
     });
   }
   return order;
+}
+
+/** trec_eval's `comp_sim_docno`: sim descending, then docno descending (NaN: neither). */
+function compSimDocno(docids: readonly string[], scores: ArrayLike<number>, i: number, j: number) {
+  const a = scores[i];
+  const b = scores[j];
+  if (a > b) return -1;
+  if (a < b) return 1;
+  return compareUtf8(docids[j], docids[i]);
+}
+
+/**
+ * trec_eval's ranking of a query with NaN scores, replayed step by step:
+ * lines in docno order, then glibc's merge sort (`msort_with_tmp`: halves
+ * of `n >> 1` and the rest, merged taking the left one when `cmp <= 0`).
+ */
+function rankOrderWithNaN(docids: readonly string[], scores: ArrayLike<number>): Uint32Array {
+  const n = docids.length;
+  const a = Array.from({ length: n }, (_, i) => i)
+    .sort((i, j) => compareUtf8(docids[i], docids[j]) || i - j);
+  const tmp = new Array<number>(n);
+  const msort = (lo: number, len: number) => {
+    if (len <= 1) return;
+    const n1 = len >> 1;
+    msort(lo, n1);
+    msort(lo + n1, len - n1);
+    let i = lo, j = lo + n1, k = 0, r1 = n1, r2 = len - n1;
+    while (r1 > 0 && r2 > 0) {
+      if (compSimDocno(docids, scores, a[i], a[j]) <= 0) {
+        tmp[k++] = a[i++];
+        r1--;
+      } else {
+        tmp[k++] = a[j++];
+        r2--;
+      }
+    }
+    while (r1-- > 0) tmp[k++] = a[i++];
+    for (let t = 0; t < len - r2; t++) a[lo + t] = tmp[t];
+  };
+  msort(0, n);
+  return Uint32Array.from(a);
 }
 
 /**
@@ -148,7 +199,7 @@ export function rankQuery(
       }: query ${qid} has ${docids.length} docids but ${scores.length} scores`,
     );
   }
-  for (let i = 0; i < scores.length; i++) {
+  for (let i = 0; i < scores.length && !options.acceptNaN; i++) {
     if (Number.isNaN(scores[i])) {
       throw new InputError(
         `Cannot evaluate ${options.runName ?? "run"}: query ${qid}, document ${

@@ -12,11 +12,27 @@
  * `-T trec_results`, `-h`, `-v`; short options take values attached (`-M100`)
  * or separate, long forms as trec_eval's (`--measure`, `--Max_retrieved_per_topic`, …).
  *
+ * As trec_eval 10.0 (each checked against it, built from source): without
+ * `-c`, a qrels query with no results stops the evaluation (10.0's message
+ * for it is `result qid 'Q' not found in qrels`); an empty run or qrels file
+ * is refused; NaN and infinite scores are accepted and ranked as trec_eval
+ * ranks them (`ranking.ts`); values print as `%6.4f` (`  -nan`); under `-c`,
+ * `num_rel`'s summary counts `rel > 0` over all qrels queries whatever `-l`.
+ * Deliberate differences (see `trec_io.ts` for the file format's):
+ * - errors exit 2 with one line naming the file and what was expected
+ *   (trec_eval exits 2 or 4, or crashes: a qrels file of comments only
+ *   segfaults it, a run of comments only under `-c` prints garbage as the
+ *   run id — both are refused here as empty);
+ * - a query whose judgements are all negative is evaluated; trec_eval fails
+ *   on it (`Can't calculate measure`) only when it is the first query, an
+ *   allocation quirk of `form_res_rels.c`.
+ *
  * @module
  */
 
 import { InputError } from "../util/errors.ts";
 import { formatFixed, trecLine } from "./_format.ts";
+import { compareUtf8 } from "../util/strcmp.ts";
 import { evaluateMeasures, type Evaluation } from "./evaluate.ts";
 import { parseAtol } from "./measure.ts";
 import { resolveMeasures } from "./registry.ts";
@@ -24,7 +40,8 @@ import { readQrels, readRun } from "./trec_io.ts";
 import type { EvalOptions } from "./types.ts";
 
 /** The version this implementation follows. */
-export const TREC_EVAL_VERSION = "10.0-rc2 (usnistgov/trec_eval f425365), TypeScript port";
+export const TREC_EVAL_VERSION =
+  "10.0 (usnistgov/trec_eval f425365, which calls itself 10.0-rc3), TypeScript port";
 
 /** Usage text of `deno task trec_eval`. */
 export const TREC_EVAL_USAGE =
@@ -185,8 +202,10 @@ export function parseTrecEvalArgs(argv: readonly string[]): TrecEvalArgs | "help
   return { qrelsPath: files[0], runPath: files[1], measures, perQuery, summary, options };
 }
 
+/** A value as trec_eval prints it: `%ld` for counts, `%6.4f` (so `  -nan`) for the rest. */
 function formatValue(ev: Evaluation, k: number, v: number): string {
-  return ev.instances[k].def.valueType === "long" ? String(Math.trunc(v)) : formatFixed(v, 4);
+  if (ev.instances[k].def.valueType === "long") return String(Math.trunc(v));
+  return formatFixed(v, 4).padStart(6);
 }
 
 /**
@@ -275,9 +294,32 @@ export async function trecEval(argv: readonly string[]): Promise<TrecEvalOutput>
   const { instances, skipped } = resolveMeasures(
     args.measures.length ? args.measures : ["official"],
   );
-  const qrels = await readQrels(args.qrelsPath);
-  const { run, runid } = await readRun(args.runPath);
-  const ev = evaluateMeasures(qrels, run, instances, { ...args.options, runName: args.runPath });
+  const notes: string[] = [];
+  const onWarning = (m: string) => notes.push(`trec_eval: warning: ${m}`);
+  const qrels = await readQrels(args.qrelsPath, { onWarning });
+  const { run, runid } = await readRun(args.runPath, { onWarning });
+  if (qrels.size === 0) {
+    throw new InputError(`Cannot read qrels: ${args.qrelsPath} holds no judgements`);
+  }
+  if (run.size === 0) throw new InputError(`Cannot read run: ${args.runPath} holds no results`);
+  if (!args.options.complete) {
+    const missing = [...qrels.keys()].sort(compareUtf8).find((qid) => !run.has(qid));
+    if (missing !== undefined) {
+      const bom = missing.startsWith("\ufeff")
+        ? " (its id starts with a byte-order mark, which belongs to the qrels file's first line)"
+        : "";
+      throw new InputError(
+        `qrels query "${missing}"${bom} has no results in ${args.runPath}; trec_eval 10.0 ` +
+          `stops here too (exit 4, "result qid '${missing}' not found in qrels"). ` +
+          `Pass -c to score such queries 0, or drop them from ${args.qrelsPath}`,
+      );
+    }
+  }
+  const ev = evaluateMeasures(qrels, run, instances, {
+    ...args.options,
+    runName: args.runPath,
+    acceptNaN: true,
+  });
   if (ev.numQueries === 0) {
     throw new InputError(
       `No queries with both results and relevance info: ${args.qrelsPath} and ${args.runPath} share no query id`,
@@ -285,6 +327,9 @@ export async function trecEval(argv: readonly string[]): Promise<TrecEvalOutput>
   }
   return {
     stdout: formatTrecEval(ev, runid, args.perQuery, args.summary),
-    notes: skipped.map((m) => `trec_eval: measure ${m} is not supported here; skipped`),
+    notes: [
+      ...notes,
+      ...skipped.map((m) => `trec_eval: measure ${m} is not supported here; skipped`),
+    ],
   };
 }

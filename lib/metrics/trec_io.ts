@@ -2,25 +2,44 @@
  * Runs and qrels in TREC format, read as trec_eval reads them.
  *
  * - qrels: `qid iter docid rel`, exactly 4 whitespace-separated fields; `iter`
- *   is ignored; `rel` an integer (`1.0` reads as 1).
+ *   is ignored; `rel` read as C `atol` reads it (`1.0` and `2.7` read as 1
+ *   and 2).
  * - run: `qid Q0 docid rank score runid`, at least 6 fields (more are
  *   ignored); `Q0` and `rank` are ignored (the ranking comes from the scores,
- *   see `ranking.ts`); `score` a number; the run id is the last line's.
+ *   see `ranking.ts`); `score` read as C `atof` reads a decimal number,
+ *   `inf`/`infinity`/`nan` included (any case, signed); the run id is the
+ *   last line's.
  *
  * Whitespace is C `isspace` (space, tab, CR, LF, VT, FF). Blank lines and
  * lines whose first non-blank character is `#` are skipped (trec_eval's
  * comment lines; a `#` inside a field, as in MS MARCO v2.1 docids, is data).
- * Unlike trec_eval, a blank line in a qrels file is not an error.
- * Bad lines throw an `InputError` naming the file, the line and what was
- * expected; a (qid, docid) judged twice in a qrels file too. A document
- * retrieved twice for one query is caught when the run is evaluated
- * (`ranking.ts`), since trec_eval only rejects it within the top `-M`.
+ * A UTF-8 byte-order mark is data, as for trec_eval (it becomes part of the
+ * first query id); {@linkcode readRun} and {@linkcode readQrels} report it.
+ *
+ * Where trec_eval 10.0 would read something other than what the file says,
+ * or crash, this reader stops with an `InputError` naming the file, the line
+ * and what was expected (deliberate differences, each tested):
+ * - a score or relevance that C would read only in part (`1e3` as a
+ *   relevance is 1 for `atol`; `0x1p3`, `1.5abc`, `high` as a score are
+ *   8, 1.5 and 0 for `atof`) is refused;
+ * - a relevance above 1,000,000 is refused (trec_eval allocates one counter
+ *   per level and fails: `Can't calculate measure`);
+ * - bytes that are not UTF-8 are refused (trec_eval compares raw bytes;
+ *   this reader works on text and would otherwise merge distinct ids);
+ * - a blank line in a qrels file is skipped (trec_eval stops);
+ * - a (qid, docid) judged twice is refused before anything is printed
+ *   (trec_eval prints the queries before it, then stops).
+ * A document retrieved twice for one query is caught when the run is
+ * evaluated (`ranking.ts`), since trec_eval only rejects it within the top
+ * `-M`. A missing file, a directory or an unreadable file is an `InputError`
+ * naming it.
  *
  * @module
  */
 
 import { writeFileAtomic } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
+import { forEachLine } from "../util/text_lines.ts";
 import { rankOrder } from "./ranking.ts";
 import type { Qrels, Ranking, Run } from "./types.ts";
 
@@ -90,11 +109,9 @@ class QrelsParser {
       );
     }
     const rel = parseRel(f[3]);
-    if (rel === undefined) {
+    if (typeof rel === "string") {
       throw new InputError(
-        `Cannot read qrels: line ${lineNo} of ${this.source} has relevance "${
-          f[3]
-        }", expected an integer`,
+        `Cannot read qrels: line ${lineNo} of ${this.source} has relevance "${f[3]}", ${rel}`,
       );
     }
     let q = this.qrels.get(f[0]);
@@ -110,9 +127,53 @@ class QrelsParser {
   }
 }
 
-function parseRel(text: string): number | undefined {
-  const n = Number(text);
-  return Number.isFinite(n) ? Math.trunc(n) : undefined;
+/** The largest relevance accepted (trec_eval allocates `max_rel + 1` counters). */
+export const MAX_RELEVANCE = 1_000_000;
+
+/**
+ * A relevance as C `atol` reads it, for text that `atol` reads whole (an
+ * integer, or a decimal whose fraction `atol` drops); otherwise what was
+ * expected, in words.
+ */
+function parseRel(text: string): number | string {
+  const m = /^([+-]?\d+)(\.\d*)?$/.exec(text);
+  if (!m) {
+    const prefix = /^[+-]?\d+/.exec(text);
+    return prefix
+      ? `expected an integer (trec_eval's atol would read only its first part, ${prefix[0]})`
+      : "expected an integer";
+  }
+  const n = Number(m[1]);
+  if (n > MAX_RELEVANCE) {
+    return `expected an integer ≤ ${MAX_RELEVANCE} (trec_eval allocates one counter per level)`;
+  }
+  return n === 0 ? 0 : n; // no -0
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL = /^([+-]?)(?:(inf|infinity)|(nan(?:\([0-9A-Za-z_]*\))?))$/i;
+
+/**
+ * A score as C `atof` reads it, for text `atof` reads whole: a decimal
+ * number, or `inf`, `infinity`, `nan`, `nan(…)` in any case, signed.
+ * `undefined` for anything else (hex floats, trailing characters, words).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseScore } from "./trec_io.ts";
+ * assert.equal(parseScore("2.5e-1"), 0.25);
+ * assert.equal(parseScore("-INF"), -Infinity);
+ * assert(Number.isNaN(parseScore("nan")!));
+ * assert.equal(parseScore("0x1p3"), undefined);
+ * ```
+ */
+export function parseScore(text: string): number | undefined {
+  if (DECIMAL.test(text)) return Number(text);
+  const m = SPECIAL.exec(text);
+  if (!m) return undefined;
+  if (m[2]) return m[1] === "-" ? -Infinity : Infinity;
+  return NaN;
 }
 
 /** Parses run lines. */
@@ -133,8 +194,8 @@ class RunParser {
         `Cannot read run: line ${lineNo} of ${this.source} has ${n} fields, expected 6 (qid Q0 docid rank score runid)`,
       );
     }
-    const score = Number(f[4]);
-    if (Number.isNaN(score)) {
+    const score = parseScore(f[4]);
+    if (score === undefined) {
       throw new InputError(
         `Cannot read run: line ${lineNo} of ${this.source} has score "${f[4]}", expected a number`,
       );
@@ -163,30 +224,26 @@ function forEachLineOf(text: string, fn: (line: string, lineNo: number) => void)
   }
 }
 
-async function forEachLineIn(
+/** Options of {@linkcode readQrels} and {@linkcode readRun}. */
+export interface ReadOptions {
+  /** Receives warnings (a byte-order mark at the start of the file). */
+  onWarning?: (message: string) => void;
+}
+
+function forEachLineIn(
   path: string,
+  what: string,
   fn: (line: string, lineNo: number) => void,
+  options: ReadOptions,
 ): Promise<void> {
-  using file = await Deno.open(path, { read: true });
-  const decoder = new TextDecoder();
-  const buf = new Uint8Array(1 << 22);
-  let rest = "";
-  let lineNo = 0;
-  for (;;) {
-    const n = await file.read(buf);
-    if (n === null) break;
-    const text = rest + decoder.decode(buf.subarray(0, n), { stream: true });
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl < 0) break;
-      fn(text.slice(start, nl), ++lineNo);
-      start = nl + 1;
-    }
-    rest = text.slice(start);
-  }
-  rest += decoder.decode();
-  if (rest.length > 0) fn(rest, ++lineNo);
+  return forEachLine(path, what, fn, {
+    keepBom: true,
+    onBom: (first) =>
+      options.onWarning?.(
+        `${path} starts with a UTF-8 byte-order mark; as for trec_eval it is part of the ` +
+          `first query id, which therefore is not "${/^\S*/.exec(first)![0]}"`,
+      ),
+  });
 }
 
 /**
@@ -228,9 +285,9 @@ export function parseQrels(text: string, source = "qrels"): Qrels {
  * assert.deepEqual([...qrels.get("q1")!], [["d1", 1], ["d2", 0], ["d3", 1]]);
  * ```
  */
-export async function readQrels(path: string): Promise<Qrels> {
+export async function readQrels(path: string, options: ReadOptions = {}): Promise<Qrels> {
   const p = new QrelsParser(path);
-  await forEachLineIn(path, (l, n) => p.line(l, n));
+  await forEachLineIn(path, "qrels", (l, n) => p.line(l, n), options);
   return p.qrels;
 }
 
@@ -275,9 +332,9 @@ export function parseRun(text: string, source = "run"): ParsedRun {
  * assert.deepEqual(run.get("q1")?.docids, ["d1", "d2", "d3"]);
  * ```
  */
-export async function readRun(path: string): Promise<ParsedRun> {
+export async function readRun(path: string, options: ReadOptions = {}): Promise<ParsedRun> {
   const p = new RunParser(path);
-  await forEachLineIn(path, (l, n) => p.line(l, n));
+  await forEachLineIn(path, "run", (l, n) => p.line(l, n), options);
   return { run: p.run, runid: p.runid };
 }
 

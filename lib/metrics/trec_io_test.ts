@@ -153,3 +153,64 @@ Deno.test("formatRun prints float32 scores short and double scores exactly; metr
     evaluate(qrels, run, measures).aggregate,
   );
 });
+
+Deno.test("readRun() reads UTF-8 split across its 4 MiB chunks, and names the line of a bad byte", async () => {
+  const dir = await Deno.makeTempDir();
+  // Lines of 32 bytes with a 3-byte character: some straddle the 4 MiB read boundary.
+  const line = "q1 Q0 d\u20ac000000 1 0.5 run_x\n";
+  const enc = new TextEncoder();
+  const one = enc.encode(line);
+  const n = Math.ceil((1 << 22) / one.length) + 3;
+  const lines = Array.from(
+    { length: n },
+    (_, i) => line.replace("000000", String(i).padStart(6, "0")),
+  );
+  await Deno.writeTextFile(`${dir}/run`, lines.join(""));
+  const { run } = await readRun(`${dir}/run`);
+  assert.equal(run.get("q1")!.docids.length, n);
+  assert.equal(run.get("q1")!.docids[n - 1], `d\u20ac${String(n - 1).padStart(6, "0")}`);
+  const bytes = enc.encode(lines.join(""));
+  bytes[one.length * (n - 2) + 8] = 0xff; // inside the euro sign of line n - 1
+  await Deno.writeFile(`${dir}/run`, bytes);
+  await assert.rejects(
+    () => readRun(`${dir}/run`),
+    (e) =>
+      e instanceof InputError &&
+      e.message.startsWith(`Cannot read run: line ${n - 1} of ${dir}/run is not valid UTF-8`),
+  );
+});
+
+Deno.test("readQrels() keeps a byte-order mark as data (as trec_eval) and reports it", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeFile(`${dir}/qrels`, new TextEncoder().encode("\ufeffq1 0 d1 1\nq1 0 d2 0\n"));
+  const warnings: string[] = [];
+  const q = await readQrels(`${dir}/qrels`, { onWarning: (w) => warnings.push(w) });
+  assert.deepEqual([...q.keys()], ["\ufeffq1", "q1"]); // two queries, as for trec_eval
+  assert.match(warnings[0], /starts with a UTF-8 byte-order mark; .* is not "q1"/);
+});
+
+Deno.test("parseQrels() reads relevance as atol for whole numbers and refuses partial reads", () => {
+  assert.deepEqual([...parseQrels("q 0 a 2.7\nq 0 b +3\nq 0 c -0\n").get("q")!.values()], [
+    2,
+    3,
+    0,
+  ]);
+  assert.throws(
+    () => parseQrels("q 0 a 0x10\n", "x"),
+    /"0x10", expected an integer \(trec_eval's atol would read only its first part, 0\)/,
+  );
+  assert.throws(() => parseQrels("q 0 a 1000001\n", "x"), /expected an integer ≤ 1000000/);
+});
+
+Deno.test("parseRun() reads scores as atof: decimals, inf and nan spellings; refuses the rest", () => {
+  const { run } = parseRun(
+    "q Q0 a 1 -Infinity r\nq Q0 b 2 NAN r\nq Q0 c 3 1. r\nq Q0 d 4 .5e1 r\n",
+  );
+  const s = run.get("q")!.scores;
+  assert.equal(s[0], -Infinity);
+  assert.ok(Number.isNaN(s[1]));
+  assert.deepEqual([s[2], s[3]], [1, 5]);
+  for (const bad of ["0x1p3", "1.5abc", "0b1", "1_0", "infinit"]) {
+    assert.throws(() => parseRun(`q Q0 a 1 ${bad} r\n`, "r"), /expected a number/, bad);
+  }
+});

@@ -59,4 +59,9 @@ export interface EvalOptions {
   numDocsInColl?: number;
   /** Name of the run (a file name) for error messages. */
   runName?: string;
+  /**
+   * Rank NaN scores as trec_eval does (the `trec_eval` command) instead of
+   * refusing them (`ranking.ts`). Default false: a NaN score is an error.
+   */
+  acceptNaN?: boolean;
 }

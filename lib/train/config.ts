@@ -7,6 +7,7 @@
  * @module
  */
 
+import { ICT_CORPORA } from "../data/ict.ts";
 import { PAIR_SOURCES } from "../data/translation_pairs.ts";
 import { InputError } from "../util/errors.ts";
 
@@ -247,8 +248,7 @@ function mergeSection<T extends object>(defaults: T, given: unknown, where: stri
       );
     }
     const d = out[key];
-    const ok = d === null || value === null ||
-      (Array.isArray(d) ? Array.isArray(value) : typeof d === typeof value);
+    const ok = d === null || (Array.isArray(d) ? Array.isArray(value) : typeof d === typeof value);
     if (!ok) {
       throw new InputError(
         `${where}.${key} is ${JSON.stringify(value)}, expected ${
@@ -262,7 +262,9 @@ function mergeSection<T extends object>(defaults: T, given: unknown, where: stri
 }
 
 function check(cond: boolean, where: string, expected: string, value: unknown): void {
-  if (!cond) throw new InputError(`${where} is ${JSON.stringify(value)}, expected ${expected}`);
+  if (cond) return;
+  const shown = typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+  throw new InputError(`${where} is ${shown}, expected ${expected}`);
 }
 
 /** Validates `data.sourceCaps`, `data.sourceWeights` and `data.minLetters`. */
@@ -296,12 +298,73 @@ function _checkSourceMix(data: DataConfig, w: (k: string) => string): void {
   );
 }
 
+/** An integer in [min, max]. */
+function checkInt(v: number, where: string, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  const range = max === Number.MAX_SAFE_INTEGER
+    ? `an integer ≥ ${min}`
+    : `an integer in [${min}, ${max}]`;
+  check(Number.isSafeInteger(v) && v >= min && v <= max, where, range, v);
+}
+
+/** A finite number in [min, max] (or (min, max] with `openMin`). */
+function checkNumber(
+  v: number,
+  where: string,
+  min: number,
+  max: number,
+  expected: string,
+  openMin = false,
+): void {
+  const ok = Number.isFinite(v) && (openMin ? v > min : v >= min) && v <= max;
+  check(ok, where, expected, v);
+}
+
+function checkOneOf(v: unknown, where: string, allowed: readonly string[]): void {
+  const expected = allowed.map((a) => JSON.stringify(a)).join(", ").replace(/, ([^,]*)$/, " or $1");
+  check(typeof v === "string" && allowed.includes(v), where, expected, v);
+}
+
+/** A list of distinct strings (from `allowed`, when given), at least `min` of them. */
+function checkStrings(
+  v: unknown[],
+  where: string,
+  min: number,
+  allowed?: readonly string[],
+): void {
+  v.forEach((x, i) => {
+    if (allowed) checkOneOf(x, `${where}[${i}]`, allowed);
+    else check(typeof x === "string" && x !== "", `${where}[${i}]`, "a non-empty string", x);
+  });
+  const dup = v.find((x, i) => v.indexOf(x) !== i);
+  check(dup === undefined, where, `distinct entries (${JSON.stringify(dup)} is given twice)`, v);
+  check(v.length >= min, where, `at least ${min} entr${min === 1 ? "y" : "ies"}`, v);
+}
+
+function checkPathOrNull(v: unknown, where: string): void {
+  check(v === null || (typeof v === "string" && v !== ""), where, "a path (string) or null", v);
+}
+
+/** Upper bounds of the size fields (allocations beyond them are mistakes). */
+const MAX = { dim: 16384, maxLength: 8192, layers: 128, heads: 256, intermediate: 65536 };
+
 /**
- * Fills defaults into a parsed config and validates every field.
+ * Fills defaults into a parsed config and validates every field: every
+ * number finite and in its documented range, every string a string, every
+ * list of the documented kind with no entry twice.
+ *
+ * Ranges: `seed` an integer; `model.dim` 1–16384, `maxLength` 1–8192,
+ * `layers` 1–128, `heads` 1–256, `intermediate` 1–65536, `projection`
+ * 0–16384, `idfPower` 0–8, `svdRank` 1–(dim − 1), `svdWeight` [0, 1],
+ * `svdEigenPower` [0, 2]; `data.window` 1–100, `validFraction` [0, 1),
+ * `maxExamples` and `maxPairsPerSource` integers ≥ 0; `sampling.alpha`
+ * [0, 1], `batchSize` 2–65536; `optim.lr` and `temperature` finite > 0,
+ * `weightDecay` and `symmetric` finite ≥ 0, `warmup` [0, 1); `train.epochs`,
+ * `evalEvery`, `logEvery` integers ≥ 1, `maxSteps`, `patience`, `valBatches`
+ * integers ≥ 0.
  *
  * @param given The parsed JSON.
  * @param source The file it came from, named in errors.
- * @throws {InputError} naming the field and what was expected.
+ * @throws {InputError} naming the field, the value and what was expected.
  *
  * @example
  * ```ts
@@ -309,6 +372,7 @@ function _checkSourceMix(data: DataConfig, w: (k: string) => string): void {
  * import { resolveConfig } from "./config.ts";
  * const c = resolveConfig({ name: "x", sampling: { alpha: 1 } });
  * assert(c.sampling.alpha === 1 && c.sampling.batchSize === 64);
+ * assert.throws(() => resolveConfig({ optim: { lr: 1e999 } }), /optim\.lr is Infinity/);
  * ```
  */
 export function resolveConfig(given: unknown, source = "config"): TrainConfig {
@@ -321,8 +385,17 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
       );
     }
   }
+  const w = (k: string) => `${source}: ${k}`;
+  if (given.name !== undefined) {
+    check(
+      typeof given.name === "string" && given.name !== "",
+      w("name"),
+      "a non-empty string",
+      given.name,
+    );
+  }
   const c: TrainConfig = {
-    name: given.name === undefined ? DEFAULTS.name : String(given.name),
+    name: given.name === undefined ? DEFAULTS.name : given.name as string,
     seed: given.seed === undefined ? DEFAULTS.seed : given.seed as number,
     model: mergeSection(DEFAULTS.model, given.model, `${source}: model`),
     data: mergeSection(DEFAULTS.data, given.data, `${source}: data`),
@@ -330,29 +403,17 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
     optim: mergeSection(DEFAULTS.optim, given.optim, `${source}: optim`),
     train: mergeSection(DEFAULTS.train, given.train, `${source}: train`),
   };
-  const w = (k: string) => `${source}: ${k}`;
   check(Number.isSafeInteger(c.seed), w("seed"), "an integer", c.seed);
-  check(
-    ["static", "transformer"].includes(c.model.architecture),
-    w("model.architecture"),
-    '"static" or "transformer"',
-    c.model.architecture,
-  );
+
+  const m = c.model;
+  checkOneOf(m.architecture, w("model.architecture"), ["static", "transformer"]);
   for (const k of ["dim", "maxLength", "layers", "heads", "intermediate"] as const) {
-    check(
-      Number.isInteger(c.model[k]) && c.model[k] > 0,
-      w(`model.${k}`),
-      "a positive integer",
-      c.model[k],
-    );
+    checkInt(m[k], w(`model.${k}`), 1, MAX[k]);
   }
-  check(
-    Number.isInteger(c.model.projection) && c.model.projection >= 0,
-    w("model.projection"),
-    "an integer ≥ 0",
-    c.model.projection,
-  );
-  const pr = c.model.prompts as unknown;
+  checkInt(m.projection, w("model.projection"), 0, MAX.dim);
+  checkPathOrNull(m.initFrom, w("model.initFrom"));
+  checkPathOrNull(m.tokenizer, w("model.tokenizer"));
+  const pr = m.prompts as unknown;
   check(
     pr === null ||
       (typeof pr === "object" && typeof (pr as { query?: unknown }).query === "string" &&
@@ -361,128 +422,68 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
     'null or {"query": string, "passage": string}',
     pr,
   );
-  check(
-    ["idf", "normal", "svd"].includes(c.model.init),
-    w("model.init"),
-    '"idf", "normal" or "svd"',
-    c.model.init,
-  );
-  if (c.model.init === "svd") {
-    check(
-      Number.isInteger(c.model.svdRank) && c.model.svdRank > 0 && c.model.svdRank < c.model.dim,
-      w("model.svdRank"),
-      `an integer in 1..${c.model.dim - 1} (model.dim − 1)`,
-      c.model.svdRank,
-    );
-    check(
-      Number.isFinite(c.model.svdWeight) && c.model.svdWeight >= 0 && c.model.svdWeight <= 1,
-      w("model.svdWeight"),
-      "a number in [0, 1]",
-      c.model.svdWeight,
-    );
-    check(
-      Number.isFinite(c.model.svdEigenPower) && c.model.svdEigenPower >= 0 &&
-        c.model.svdEigenPower <= 2,
-      w("model.svdEigenPower"),
-      "a number in [0, 2]",
-      c.model.svdEigenPower,
-    );
-    for (const src of c.model.svdSources) {
-      check(
-        (PAIR_SOURCES as readonly string[]).includes(src),
-        w("model.svdSources"),
-        `source names among ${PAIR_SOURCES.join(", ")}`,
-        src,
-      );
-    }
-    check(
-      Number.isSafeInteger(c.model.svdMaxPairsPerSource) && c.model.svdMaxPairsPerSource >= 0,
-      w("model.svdMaxPairsPerSource"),
-      "an integer ≥ 0",
-      c.model.svdMaxPairsPerSource,
-    );
+  checkOneOf(m.init, w("model.init"), ["idf", "normal", "svd"]);
+  checkNumber(m.idfPower, w("model.idfPower"), 0, 8, "a number in [0, 8]");
+  if (m.init === "svd") {
+    checkInt(m.svdRank, w("model.svdRank"), 1, m.dim - 1);
+    checkNumber(m.svdWeight, w("model.svdWeight"), 0, 1, "a number in [0, 1]");
+    checkNumber(m.svdEigenPower, w("model.svdEigenPower"), 0, 2, "a number in [0, 2]");
+    checkStrings(m.svdSources, w("model.svdSources"), 1, PAIR_SOURCES);
+    checkInt(m.svdMaxPairsPerSource, w("model.svdMaxPairsPerSource"), 0);
   }
-  check(
-    ["ict", "qa", "translation"].includes(c.data.protocol),
-    w("data.protocol"),
-    '"ict", "qa" or "translation"',
-    c.data.protocol,
-  );
-  check(
-    c.data.languages.length >= 1,
-    w("data.languages"),
-    "at least one language",
-    c.data.languages,
-  );
-  if (c.data.protocol === "qa") {
+
+  const d = c.data;
+  checkOneOf(d.protocol, w("data.protocol"), ["ict", "qa", "translation"]);
+  checkStrings(d.languages, w("data.languages"), 1);
+  if (d.protocol === "qa" || d.dataset !== null) {
     check(
-      c.data.dataset === "mlqa-r" || c.data.dataset === "xquad-r",
+      d.dataset === "mlqa-r" || d.dataset === "xquad-r",
       w("data.dataset"),
-      '"mlqa-r" or "xquad-r" for protocol "qa"',
-      c.data.dataset,
+      d.protocol === "qa"
+        ? '"mlqa-r" or "xquad-r" for protocol "qa"'
+        : '"mlqa-r", "xquad-r" or null',
+      d.dataset,
     );
   }
-  check(
-    c.data.validFraction >= 0 && c.data.validFraction < 1,
+  checkStrings(d.corpora, w("data.corpora"), 0, ICT_CORPORA);
+  checkInt(d.window, w("data.window"), 1, 100);
+  checkStrings(d.sources, w("data.sources"), 0, PAIR_SOURCES);
+  checkNumber(
+    d.validFraction,
     w("data.validFraction"),
+    0,
+    1 - Number.EPSILON,
     "a number in [0, 1)",
-    c.data.validFraction,
-  );
-  check(
-    Number.isInteger(c.data.window) && c.data.window >= 1,
-    w("data.window"),
-    "an integer ≥ 1",
-    c.data.window,
   );
   _checkSourceMix(c.data, w);
-  check(
-    c.sampling.alpha >= 0 && c.sampling.alpha <= 1,
-    w("sampling.alpha"),
-    "a number in [0, 1]",
-    c.sampling.alpha,
+  checkInt(d.maxExamples, w("data.maxExamples"), 0);
+  checkInt(d.maxPairsPerSource, w("data.maxPairsPerSource"), 0);
+
+  const s = c.sampling;
+  checkNumber(s.alpha, w("sampling.alpha"), 0, 1, "a number in [0, 1]");
+  checkInt(s.batchSize, w("sampling.batchSize"), 2, 65536);
+
+  const o = c.optim;
+  checkNumber(o.lr, w("optim.lr"), 0, Number.MAX_VALUE, "a finite positive number", true);
+  checkNumber(
+    o.temperature,
+    w("optim.temperature"),
+    0,
+    Number.MAX_VALUE,
+    "a finite positive number",
+    true,
   );
-  check(
-    Number.isInteger(c.sampling.batchSize) && c.sampling.batchSize >= 2,
-    w("sampling.batchSize"),
-    "an integer ≥ 2",
-    c.sampling.batchSize,
-  );
-  check(c.optim.lr > 0, w("optim.lr"), "a positive number", c.optim.lr);
-  check(c.optim.temperature > 0, w("optim.temperature"), "a positive number", c.optim.temperature);
-  check(
-    c.optim.warmup >= 0 && c.optim.warmup < 1,
-    w("optim.warmup"),
-    "a fraction in [0, 1)",
-    c.optim.warmup,
-  );
-  check(
-    ["linear", "constant"].includes(c.optim.schedule),
-    w("optim.schedule"),
-    '"linear" or "constant"',
-    c.optim.schedule,
-  );
-  check(
-    Number.isInteger(c.train.epochs) && c.train.epochs >= 1,
-    w("train.epochs"),
-    "an integer ≥ 1",
-    c.train.epochs,
-  );
+  checkNumber(o.weightDecay, w("optim.weightDecay"), 0, Number.MAX_VALUE, "a finite number ≥ 0");
+  checkNumber(o.symmetric, w("optim.symmetric"), 0, Number.MAX_VALUE, "a finite number ≥ 0");
+  checkNumber(o.warmup, w("optim.warmup"), 0, 1 - Number.EPSILON, "a fraction in [0, 1)");
+  checkOneOf(o.schedule, w("optim.schedule"), ["linear", "constant"]);
+
+  const t = c.train;
+  checkInt(t.epochs, w("train.epochs"), 1);
   for (const k of ["maxSteps", "patience", "valBatches"] as const) {
-    check(
-      Number.isInteger(c.train[k]) && c.train[k] >= 0,
-      w(`train.${k}`),
-      "an integer ≥ 0",
-      c.train[k],
-    );
+    checkInt(t[k], w(`train.${k}`), 0);
   }
-  for (const k of ["evalEvery", "logEvery"] as const) {
-    check(
-      Number.isInteger(c.train[k]) && c.train[k] >= 1,
-      w(`train.${k}`),
-      "an integer ≥ 1",
-      c.train[k],
-    );
-  }
+  for (const k of ["evalEvery", "logEvery"] as const) checkInt(t[k], w(`train.${k}`), 1);
   return c;
 }
 

@@ -3,16 +3,22 @@
  * loss, early stopping, atomic checkpoints, bit-identical resume.
  *
  * A run directory holds:
- * - `model/` — the model with the best validation loss (Hugging Face layout),
- *   replaced atomically (written as `model.new/`, then swapped in);
- * - `checkpoint.safetensors` — weights, optimizer state and loop position;
+ * - `model/` — the model with the best validation loss (Hugging Face layout)
+ *   and its `checksums.sha256`, replaced in one atomic step (written beside
+ *   it, then swapped in: `lib/util/atomic_dir.ts`);
+ * - `checkpoint.safetensors` — weights, optimizer state and loop position,
+ *   with checksums verified on resume (`checkpoint.ts`);
  * - `train_log.jsonl` — one JSON object per logged step (`step`, `epoch`,
  *   `loss`, `lr`, `pairs_per_s`) and per evaluation (`val_loss`);
  * - `run.json` — config, seed, backend, git revision, data sizes, timings.
  *
  * Same config, seed and backend → identical batches, losses and weights; an
  * interrupted run (`stopAfter`) resumed with `resume` ends with the very
- * weights of the uninterrupted run.
+ * weights of the uninterrupted run. The run directory is locked while a run
+ * writes it (`<dir>.lock`, `lib/util/lock.ts`): a second run into it is
+ * refused. A resume checks that `model/` is the one its checkpoint recorded;
+ * when it is missing or changed it is rebuilt from the checkpoint if the
+ * checkpoint holds the best weights, else the resume is refused.
  *
  * @module
  */
@@ -24,12 +30,16 @@ import { promptsOf, tokenizeWithPrefix } from "../model/encoder.ts";
 import type { Batch } from "../sampling/batch_sampler.ts";
 import { deriveSeed } from "../sampling/rng.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
-import { InputError } from "../util/errors.ts";
+import { recoverDir } from "../util/atomic_dir.ts";
+import { InputError, writeError } from "../util/errors.ts";
 import { gitRevision } from "../util/git.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { lockOutput } from "../util/lock.ts";
 import { Progress } from "../util/progress.ts";
-import { loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
+import { checkWriteFault } from "../util/write_faults.ts";
+import { checkpointPath, loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
 import { canonicalJson, type TrainConfig } from "./config.ts";
+import { ModelStore } from "./model_store.ts";
 import { learningRate } from "./schedule.ts";
 import { configSampler } from "./sampler.ts";
 
@@ -61,11 +71,13 @@ export interface TrainOptions {
   progress?: boolean;
   /**
    * Seconds between checkpoints, written at evaluation steps (default 60); a
-   * checkpoint is also written at `stopAfter` and at the end. Where a
-   * checkpoint is taken never changes the weights, only how much an
-   * interruption loses.
+   * checkpoint is also written at the first evaluation, at `stopAfter` and at
+   * the end. Where a checkpoint is taken never changes the weights, only how
+   * much an interruption loses.
    */
   checkpointSeconds?: number;
+  /** Also write a checkpoint every this many steps (default: none; by time only). */
+  checkpointSteps?: number;
   /**
    * Write a checkpoint when training ends (default true; lets `--resume`
    * continue a finished run with more epochs). A cache that keeps only the
@@ -83,9 +95,19 @@ export interface TrainResult {
   seconds: number;
   pairsPerSecond: number;
   modelDir: string;
+  /**
+   * What the run found and did that a reader should know: a stale lock taken
+   * over, a resume that found no checkpoint, a model rebuilt from the checkpoint.
+   * (Always set by {@linkcode train}; optional for results made elsewhere.)
+   */
+  notes?: string[];
 }
 
-/** Raised when the loss becomes NaN or infinite; the last good checkpoint is kept. */
+/**
+ * Raised when the loss becomes NaN or infinite. The message says truthfully
+ * what was kept: the last checkpoint (its step) and the best model so far,
+ * or that nothing was.
+ */
 export class TrainingDivergedError extends Error {
   constructor(message: string) {
     super(message);
@@ -169,25 +191,31 @@ function validationBatches(config: TrainConfig, data: TrainingSet): Batch[] {
   return out;
 }
 
-async function exists(path: string): Promise<boolean> {
+async function dirExists(path: string): Promise<boolean> {
   try {
-    await Deno.stat(path);
-    return true;
+    return (await Deno.stat(path)).isDirectory;
   } catch {
     return false;
   }
 }
 
-/** Saves the model into `dir` by writing `dir.new` and swapping it in. */
-async function saveModelAtomic(model: Pick<TrainableEncoder, "save">, dir: string): Promise<void> {
-  const fresh = `${dir}.new`;
-  const old = `${dir}.old`;
-  await Deno.remove(fresh, { recursive: true }).catch(() => {});
-  await model.save(fresh);
-  await Deno.remove(old, { recursive: true }).catch(() => {});
-  if (await exists(dir)) await Deno.rename(dir, old);
-  await Deno.rename(fresh, dir);
-  await Deno.remove(old, { recursive: true }).catch(() => {});
+/** The steps a train_log.jsonl shows were done (0 when there is none). */
+async function loggedSteps(path: string): Promise<number> {
+  let text = "";
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    return 0;
+  }
+  let max = 0;
+  for (const line of text.split("\n")) {
+    try {
+      max = Math.max(max, Number(JSON.parse(line).step) || 0);
+    } catch {
+      // a torn last line
+    }
+  }
+  return max;
 }
 
 /** Keeps the lines of train_log.jsonl up to `step` (resume rewrites what came after). */
@@ -212,11 +240,23 @@ async function truncateLog(path: string, step: number): Promise<string> {
 /**
  * Trains `model` on `data` as `config` says, in `outDir`.
  *
- * @throws {TrainingDivergedError} when the loss is NaN/inf (the last good checkpoint stays).
- * @throws {InputError} when `outDir` holds a run and `resume` is not set, or
- *   the checkpoint belongs to another config or other batches.
+ * @throws {TrainingDivergedError} when the loss is NaN/inf (saying what was kept).
+ * @throws {InputError} when `outDir` holds a run and `resume` is not set, the
+ *   checkpoint belongs to another config or other batches, is corrupted, or
+ *   `model/` is missing or changed and cannot be rebuilt.
+ * @throws {OutputError} when another process is writing `outDir`, or a file
+ *   cannot be written.
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  const lock = await lockOutput(options.outDir, `train ${options.config.name}`);
+  try {
+    return await trainLocked(options, lock.notes);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainLocked(options: TrainOptions, notes: string[]): Promise<TrainResult> {
   const { config, outDir, model, data } = options;
   const start = performance.now();
   await Deno.mkdir(outDir, { recursive: true });
@@ -263,9 +303,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     samplerFingerprint: sampler.fingerprint(),
     configHash,
   };
+  const recovered = await recoverDir(modelDir);
+  if (recovered) notes.push(recovered);
   const existing = await loadCheckpoint(outDir);
   let log = "";
   let resumedFrom: number | null = null;
+  const store = new ModelStore(modelDir);
+  let checkpointStep: number | null = null;
   if (existing && !options.resume) {
     throw new InputError(
       `${outDir} already holds a training run (checkpoint at step ${existing.loop.step}); ` +
@@ -282,35 +326,70 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     model.restoreTrainingState({ arrays: existing.arrays, scalars: existing.scalars });
     loop = existing.loop;
     resumedFrom = loop.step;
+    checkpointStep = loop.step;
+    const repaired = await store.restore(
+      existing.model ?? null,
+      loop.bestStep === loop.step,
+      (dir) => model.save(dir),
+      `the best model is of step ${loop.bestStep}, the checkpoint's weights of step ${loop.step}`,
+    );
+    if (repaired) notes.push(repaired);
     log = await truncateLog(logPath, loop.step);
+  } else if (options.resume) {
+    const lost = await loggedSteps(logPath);
+    notes.push(
+      `--resume: ${outDir} holds no checkpoint, so training starts from step 0` +
+        (lost > 0
+          ? ` (an earlier run had logged ${lost} steps; it stopped before its first ` +
+            `checkpoint, so they are lost)`
+          : ""),
+    );
+  } else if (await dirExists(modelDir)) {
+    throw new InputError(
+      `${outDir} already holds a model (${modelDir}) but no checkpoint; ` +
+        `remove it or choose another --out`,
+    );
   }
   await writeTextFileAtomic(logPath, log);
   const logFile = await Deno.open(logPath, { append: true });
   const encoder = new TextEncoder();
-  const writeLog = (entry: Record<string, unknown>) =>
-    logFile.writeSync(encoder.encode(JSON.stringify(entry) + "\n"));
+  const writeLog = (entry: Record<string, unknown>) => {
+    const bytes = encoder.encode(JSON.stringify(entry) + "\n");
+    try {
+      checkWriteFault(logPath);
+      for (let at = 0; at < bytes.length;) at += logFile.writeSync(bytes.subarray(at));
+    } catch (err) {
+      throw writeError(err, logPath);
+    }
+  };
 
   let lastCheckpoint = performance.now();
   const checkpointEveryMs = (options.checkpointSeconds ?? 60) * 1000;
+  const checkpointSteps = options.checkpointSteps ?? 0;
   // The best weights so far, held in memory until written (when the encoder
   // can snapshot its weights): the model on disk is brought up to date before
   // every checkpoint and at the end, so it always matches the checkpoint's
   // `bestStep`, without a write per improvement.
+  // A best model is staged (model.pending/), recorded by the next checkpoint,
+  // then published as model/ (model_store.ts).
   let unsavedBest: unknown = null;
   const keepBest = async () => {
     if (model.snapshotWeights && model.saveSnapshot) unsavedBest = model.snapshotWeights();
-    else await saveModelAtomic(model, modelDir);
+    else await store.stage((dir) => model.save(dir));
   };
   const writeBest = async () => {
     if (unsavedBest === null) return;
     const snapshot = unsavedBest;
-    await saveModelAtomic({ save: (dir) => model.saveSnapshot!(dir, snapshot) }, modelDir);
+    await store.stage((dir) => model.saveSnapshot!(dir, snapshot));
     unsavedBest = null;
   };
   const checkpoint = async () => {
     await writeBest();
-    await saveCheckpoint(outDir, { loop: { ...loop }, ...(await stateOf()) });
+    const state = await stateOf();
+    await saveCheckpoint(outDir, { loop: { ...loop }, ...state, model: store.recorded });
+    await store.publish();
     lastCheckpoint = performance.now();
+    checkpointStep = loop.step;
   };
 
   const bar = options.progress === false
@@ -342,7 +421,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       val_loss: val,
       best_val_loss: loop.bestValLoss,
     });
-    if (performance.now() - lastCheckpoint >= checkpointEveryMs) await checkpoint();
+    const first = checkpointStep === null && Number.isFinite(checkpointEveryMs);
+    if (first || performance.now() - lastCheckpoint >= checkpointEveryMs) {
+      await checkpoint();
+    }
     return config.train.patience > 0 && loop.badEvals >= config.train.patience;
   };
 
@@ -352,11 +434,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const lr = learningRate(loop.step, schedule);
         const loss = await stepOn(trainTokens.batch(batch), lr);
         if (!Number.isFinite(loss)) {
+          // The model's state is no longer good (the step was applied): keep the
+          // best weights held in memory, and say what is on disk.
+          await writeBest();
+          await store.publish();
           throw new TrainingDivergedError(
             `${config.name}: the loss became ${loss} at step ${
               loop.step + 1
             } (epoch ${loop.epoch}, ` +
-              `batch ${loop.batchInEpoch}); the last good checkpoint is kept in ${outDir}. ` +
+              `batch ${loop.batchInEpoch}); ${
+                keptState(outDir, checkpointStep, store.saved, loop)
+              }. ` +
               `Try a lower optim.lr (now ${config.optim.lr}) or a higher optim.temperature.`,
           );
         }
@@ -393,6 +481,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           break outer;
         }
         if (
+          checkpointSteps > 0 && loop.step % checkpointSteps === 0 && checkpointStep !== loop.step
+        ) {
+          await checkpoint();
+        }
+        if (
           options.stopAfter !== undefined && loop.step >= options.stopAfter &&
           loop.step < totalSteps
         ) {
@@ -405,8 +498,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
     await writeBest();
-    if (status === "finished" && validPairs.length === 0) await saveModelAtomic(model, modelDir);
+    if (status === "finished" && validPairs.length === 0) {
+      await store.stage((dir) => model.save(dir));
+    }
     if (status !== "interrupted" && options.finalCheckpoint !== false) await checkpoint();
+    await store.publish();
+    if (status !== "interrupted") {
+      // The result points at model/: it must be there and be the model last saved.
+      if (store.saved === null || !(await store.matches(store.saved))) {
+        throw new InputError(
+          `${config.name}: training ended but ${modelDir} is missing or does not match the ` +
+            `model it saved; nothing is marked finished`,
+        );
+      }
+    }
   } finally {
     logFile.close();
   }
@@ -420,6 +525,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     seconds,
     pairsPerSecond: pairsDone / ((performance.now() - trainStart) / 1000),
     modelDir,
+    notes,
   };
   await writeJsonAtomic(join(outDir, "run.json"), {
     name: config.name,
@@ -438,8 +544,28 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     total_steps: totalSteps,
     validation_batches: valBatches.length,
     resumed_from_step: resumedFrom,
+    checkpoint_step: checkpointStep,
+    model_sha256: store.saved,
     result,
     finished_at: new Date().toISOString(),
   });
   return result;
+}
+
+/** What a diverged run leaves on disk, in words. */
+function keptState(
+  outDir: string,
+  checkpointStep: number | null,
+  modelSums: Record<string, string> | null,
+  loop: LoopState,
+): string {
+  const model = modelSums === null
+    ? ""
+    : `, and the best model so far (step ${loop.bestStep}) in ${join(outDir, "model")}`;
+  if (checkpointStep === null) {
+    return `no checkpoint had been written yet, so no training state of this run is kept${model}`;
+  }
+  return `the last checkpoint (step ${checkpointStep}) is kept in ${
+    checkpointPath(outDir)
+  }${model}`;
 }

@@ -1,76 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { ParallelExample } from "../data/types.ts";
-import { tinyTokenizer } from "../model/_testing.ts";
-import { createStaticEncoder } from "../model/static_encoder.ts";
 import type { PairBatch, StepOptions, TrainableEncoder } from "../model/encoder.ts";
-import { Rng } from "../sampling/rng.ts";
 import { InputError } from "../util/errors.ts";
-import { resolveConfig, type TrainConfig } from "./config.ts";
-import { train, TrainingDivergedError, type TrainingSet } from "./trainer.ts";
+import type { TrainConfig } from "./config.ts";
+import { train, TrainingDivergedError } from "./trainer.ts";
+import { testConfig, testSetup } from "./_testing.ts";
 
-const EN = [
-  "the",
-  "cat",
-  "dog",
-  "sat",
-  "on",
-  "mat",
-  "river",
-  "city",
-  "capital",
-  "paris",
-  "berlin",
-  "germany",
-  "france",
-];
-const DE = ["die", "hauptstadt", "von", "wer", "war", "un", "berlin", "paris"];
-
-function synthetic(n: number, seed: number): ParallelExample[] {
-  const rng = new Rng(seed);
-  const words = (list: string[], k: number) =>
-    Array.from({ length: k }, () => list[rng.int(list.length)]).join(" ");
-  return Array.from({ length: n }, (_, i) => {
-    const qe = words(EN, 3), qd = words(DE, 3);
-    return {
-      id: `ex${i}`,
-      group: `g${i}`,
-      texts: {
-        en: { query: qe, passage: `${qe} ${words(EN, 2)}` },
-        de: { query: qd, passage: `${qd} ${words(DE, 2)}` },
-      },
-    };
-  });
-}
-
-function config(overrides: Record<string, unknown> = {}): TrainConfig {
-  return resolveConfig({
-    name: "t",
-    seed: 3,
-    model: { dim: 8, maxLength: 16 },
-    sampling: { alpha: 0.5, batchSize: 8 },
-    optim: { lr: 0.05 },
-    train: { epochs: 3, evalEvery: 5, logEvery: 2, valBatches: 2, patience: 0 },
-    ...overrides,
-  });
-}
-
-async function setup(c: TrainConfig) {
-  const tokenizer = await tinyTokenizer();
-  const model = createStaticEncoder({
-    tokenizer,
-    dim: c.model.dim,
-    maxLength: c.model.maxLength,
-    seed: c.seed,
-  });
-  const data: TrainingSet = {
-    train: synthetic(64, 1),
-    valid: synthetic(24, 2).map((e) => ({ ...e, id: `v${e.id}`, group: `v${e.group}` })),
-    languages: ["de", "en"],
-    description: { protocol: "synthetic" },
-  };
-  return { model, data };
-}
+const config = testConfig;
+const setup = testSetup;
 
 async function run(
   c: TrainConfig,

@@ -1,16 +1,33 @@
 /**
  * Atomic file writes: write to a temporary file in the same directory, then
- * rename over the target, so a reader (or a crash) never sees a half-written
- * file and nothing already written is lost.
+ * rename over the target, so a reader (or a killed process) never sees a
+ * half-written file and nothing already written is lost. The temporary file
+ * is named `<target>.<pid>.<n>.tmp`: when the writer is killed before it can
+ * remove it, `stale_tmp.ts` recognises it as stale. A write that fails (disk
+ * full, read-only) throws an `OutputError` naming the file, and the target
+ * keeps its old content. (The data is not fsync'ed: atomic against a killed
+ * process, not against a power cut.)
  *
  * @module
  */
 
 import { dirname } from "node:path";
+import { writeError } from "./errors.ts";
+import { checkWriteFault } from "./write_faults.ts";
 
 let counter = 0;
 
-function tempPath(path: string): string {
+/**
+ * A fresh temporary name beside `path`: `<path>.<pid>.<n>.tmp`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tempPath } from "./atomic.ts";
+ * assert.match(tempPath("/out/a.tsv"), /^\/out\/a\.tsv\.\d+\.\d+\.tmp$/);
+ * ```
+ */
+export function tempPath(path: string): string {
   counter++;
   return `${path}.${Deno.pid}.${counter}.tmp`;
 }
@@ -21,6 +38,7 @@ function tempPath(path: string): string {
  *
  * @param path Target file.
  * @param data Bytes to write.
+ * @throws {OutputError} naming `path` when it cannot be written (the old file stays).
  *
  * @example
  * ```ts
@@ -30,14 +48,15 @@ function tempPath(path: string): string {
  * ```
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
   const tmp = tempPath(path);
   try {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    checkWriteFault(path);
     await Deno.writeFile(tmp, data);
     await Deno.rename(tmp, path);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
-    throw err;
+    throw writeError(err, path);
   }
 }
 

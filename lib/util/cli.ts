@@ -6,7 +6,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { InputError } from "./errors.ts";
+import { InputError, OutputError } from "./errors.ts";
 
 /** Options of a command: `parseArgs`'s, with a usage text for errors and `--help`. */
 export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -42,7 +42,9 @@ export function parseFlags<T extends FlagSpec>(
 
 /**
  * Runs a task's `main`, printing an {@linkcode InputError} as one clear line
- * (no stack) and exiting 2; other errors exit 1 with their stack.
+ * (no stack) and exiting 2, an {@linkcode OutputError} (a result that could
+ * not be written, a busy output directory) likewise with exit 1; other errors
+ * exit 1 with their stack.
  *
  * @example
  * ```ts
@@ -61,9 +63,9 @@ export async function runMain(main: () => Promise<void> | void): Promise<void> {
   try {
     await main();
   } catch (err) {
-    if (err instanceof InputError) {
+    if (err instanceof InputError || err instanceof OutputError) {
       console.error(`error: ${err.message}`);
-      Deno.exit(2);
+      Deno.exit(err instanceof InputError ? 2 : 1);
     }
     console.error(err);
     Deno.exit(1);

@@ -38,3 +38,79 @@ export function exists(path: string): boolean {
     return false;
   }
 }
+
+/** A small tmpfs mounted for a full-disk test. */
+export interface SmallDisk {
+  /** The mount point. */
+  dir: string;
+  /** Unmounts it and removes the mount point. */
+  unmount(): void;
+}
+
+/**
+ * Mounts a real tmpfs of `size` (e.g. `"64k"`) for a full-disk test, or
+ * returns `null` with a note on stderr where mounting is not allowed (not
+ * root, no `mount`, a sandbox without the capability): such a test skips,
+ * under CI too — a missing mount right is the machine's, not the code's.
+ *
+ * @example
+ * ```ts
+ * import { mountSmallDisk } from "./testing.ts";
+ * const disk = mountSmallDisk("64k");
+ * disk?.unmount();
+ * ```
+ */
+export function mountSmallDisk(size: string): SmallDisk | null {
+  const dir = Deno.makeTempDirSync({ prefix: "xlir-disk-" });
+  let ok = false;
+  try {
+    ok = new Deno.Command("mount", {
+      args: ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync().success;
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    Deno.removeSync(dir, { recursive: true });
+    console.error("(skipping: cannot mount a tmpfs here, the full-disk test needs one)");
+    return null;
+  }
+  return {
+    dir,
+    unmount() {
+      new Deno.Command("umount", { args: ["-l", dir], stdout: "null", stderr: "null" })
+        .outputSync();
+      Deno.removeSync(dir, { recursive: true });
+    },
+  };
+}
+
+/** Names of the entries of `dir`, sorted (`[]` when it does not exist). */
+export function listDir(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every file under `dir` with its text, by relative path (for before/after comparisons). */
+export function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, rel: string) => {
+    for (const e of Deno.readDirSync(d)) {
+      const p = `${d}/${e.name}`;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory) walk(p, r);
+      else out[r] = Deno.readTextFileSync(p);
+    }
+  };
+  try {
+    walk(dir, "");
+  } catch {
+    return {};
+  }
+  return out;
+}

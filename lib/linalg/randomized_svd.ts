@@ -63,13 +63,18 @@ function times(y: Float64Array, n: number, l: number, m: Float64Array, cols: num
 
 /**
  * An orthonormal basis of the column space of `Y` (`n × l`), as `Y W Λ^(-1/2)`
- * from the eigen-decomposition `YᵀY = W Λ Wᵀ`, done twice for accuracy (the
- * "CholeskyQR2" idea with an eigen-solver); directions with eigenvalue below
- * `1e-13 · λ_max` are dropped to zero columns.
+ * from the eigen-decomposition `YᵀY = W Λ Wᵀ`, done `passes` times (default
+ * 2, for accuracy: the "CholeskyQR2" idea with an eigen-solver); directions
+ * with eigenvalue below `1e-13 · λ_max` are dropped to zero columns.
  */
-export function orthonormalColumns(y: Float64Array, n: number, l: number): Float64Array {
+export function orthonormalColumns(
+  y: Float64Array,
+  n: number,
+  l: number,
+  passes = 2,
+): Float64Array {
   let q = y;
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < passes; pass++) {
     const { values, vectors } = symEig(gram(q, n, l), l);
     const m = new Float64Array(l * l);
     for (let a = 0; a < l; a++) {
@@ -112,14 +117,34 @@ export function randomizedSvd(a: Csr, k: number, options: RandomizedSvdOptions =
     // Box–Muller; Ω only needs to be Gaussian and seeded.
     omega[i] = Math.sqrt(-2 * Math.log(1 - rng.float())) * Math.cos(2 * Math.PI * rng.float());
   }
-  let q = orthonormalColumns(csrTimesDense(a, omega, l), a.rows, l);
-  for (let it = 0; it < (options.power ?? 2); it++) {
-    // Aᵀ Q need not be orthonormalised for the next product's range (its columns are
-    // rescaled by the next orth); orthonormalising only on the row side halves the cost.
-    q = orthonormalColumns(csrTimesDense(a, csrTransposeTimesDense(a, q, l), l), a.rows, l);
+  const power = options.power ?? 2;
+  // Intermediate bases only need to keep the range well conditioned: one pass;
+  // the last one is orthonormalised twice. Aᵀ Q need not be orthonormalised at
+  // all (its columns are rescaled by the next orthonormalisation).
+  let q = orthonormalColumns(csrTimesDense(a, omega, l), a.rows, l, power === 0 ? 2 : 1);
+  for (let it = 0; it < power; it++) {
+    const y = csrTimesDense(a, csrTransposeTimesDense(a, q, l), l);
+    q = orthonormalColumns(y, a.rows, l, it === power - 1 ? 2 : 1);
   }
-  const bt = csrTransposeTimesDense(a, q, l); // cols × l = (Qᵀ A)ᵀ
-  const { values, vectors } = symEig(gram(bt, a.cols, l), l);
+  // B Bᵀ = Qᵀ A Aᵀ Q, formed on the row side (rows × l²) rather than as the
+  // Gram of Aᵀ Q (cols × l²): the matrices here have many more columns.
+  const aatq = csrTimesDense(a, csrTransposeTimesDense(a, q, l), l); // rows × l
+  const bbt = new Float64Array(l * l);
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * l;
+    for (let x = 0; x < l; x++) {
+      const qx = q[o + x];
+      if (qx === 0) continue;
+      const bo = x * l;
+      for (let y = 0; y < l; y++) bbt[bo + y] += qx * aatq[o + y];
+    }
+  }
+  for (let x = 0; x < l; x++) {
+    for (let y = 0; y < x; y++) {
+      bbt[x * l + y] = bbt[y * l + x] = (bbt[x * l + y] + bbt[y * l + x]) / 2;
+    }
+  }
+  const { values, vectors } = symEig(bbt, l);
   const wk = new Float64Array(l * k);
   for (let r = 0; r < l; r++) for (let j = 0; j < k; j++) wk[r * k + j] = vectors[r * l + j];
   const S = new Float64Array(k);

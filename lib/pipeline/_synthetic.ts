@@ -189,6 +189,7 @@ export function syntheticResults(spec: SyntheticSpec): ExperimentResults {
     trainOverrides: {},
     baseOverrides: {},
     meanCentering: [],
+    dictionaryBm25: false,
     source: "synthetic",
   };
   const results: ExperimentResults = { config, runs: [], bases: [], bm25: [], extra: [] };

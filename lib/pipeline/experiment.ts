@@ -39,6 +39,9 @@
  * (round-robin; {@linkcode pretrainSeedFor}), so that seeds replicate the
  * pre-training as well as the fine-tuning.
  *
+ * `dictionaryBm25` (optional, default false) adds BM25 with dictionary query
+ * translation (`lib/eval/bm25_translated.ts`) as an extra baseline row.
+ *
  * `meanCentering` (optional) lists strategies (or `"no fine-tuning"`) whose
  * models are also evaluated with post-hoc per-language mean-centering
  * (`lib/eval/mean_centered.ts`): extra baseline rows, as any other scorer
@@ -53,6 +56,7 @@ import { InputError } from "../util/errors.ts";
 import { fromRoot } from "../util/root.ts";
 import { progressLine } from "../util/progress.ts";
 import {
+  BM25_DICT,
   type EvalRecord,
   type EvalSettings,
   evaluateCached,
@@ -89,6 +93,8 @@ export interface ExperimentConfig {
   baseOverrides: Record<string, unknown>;
   /** Strategies (or `"no fine-tuning"`) also evaluated with per-language mean-centering. */
   meanCentering: string[];
+  /** Also evaluate BM25 with dictionary query translation (default false). */
+  dictionaryBm25: boolean;
   /** Where the config was read from (relative paths in it are from the checkout root). */
   source: string;
 }
@@ -150,6 +156,9 @@ export interface ExperimentResults {
   /** Extra baseline models (post-hoc variants, other scorers). */
   extra: ExtraRecord[];
 }
+
+/** The dictionary-translation BM25 baseline's row name in the tables. */
+export const DICTIONARY_BM25_NAME = "BM25 + dictionary";
 
 /** The name of a strategy's mean-centred variant in the tables. */
 export const meanCenteredName = (strategy: string): string => `${strategy} + mean-centering`;
@@ -257,6 +266,7 @@ export function parseExperiment(raw: Json, path: string): ExperimentConfig {
     trainOverrides: {},
     baseOverrides: {},
     meanCentering: [],
+    dictionaryBm25: false,
     ...raw,
     seeds: seedList(raw.seeds, `${path}: seeds`),
     bases: Object.fromEntries(
@@ -283,6 +293,9 @@ export function parseExperiment(raw: Json, path: string): ExperimentConfig {
       throw new InputError(`${path}: alphaSweep.base "${exp.alphaSweep.base}" is not in bases`);
     }
     seedList(exp.alphaSweep.seeds, `${path}: alphaSweep.seeds`);
+  }
+  if (typeof exp.dictionaryBm25 !== "boolean") {
+    throw new InputError(`${path}: "dictionaryBm25" must be true or false`);
   }
   if (!Array.isArray(exp.meanCentering)) {
     throw new InputError(`${path}: "meanCentering" must be a list of strategies`);
@@ -488,6 +501,18 @@ export async function runExperiment(
   for (const d of datasets) {
     say(`experiment ${exp.name}: BM25 on ${d}`);
     results.bm25.push({ dataset: d, eval: await evaluateCached("bm25", d, exp.eval, dataDir) });
+    if (exp.dictionaryBm25) {
+      say(`experiment ${exp.name}: BM25 with dictionary query translation on ${d}`);
+      results.extra.push({
+        name: DICTIONARY_BM25_NAME,
+        finetune: "—",
+        base: "—",
+        of: null,
+        seed: null,
+        dataset: d,
+        eval: await evaluateCached(BM25_DICT, d, exp.eval, dataDir),
+      });
+    }
   }
   // Pre-trained bases, one model per (base, pre-training seed).
   const baseModels = new Map<string, { model: TrainedModel; seed: number }>();

@@ -25,6 +25,8 @@ import {
   resultSummary,
 } from "../eval/lareqa_export.ts";
 import { meanCenteredScorer } from "../eval/mean_centered.ts";
+import { TranslatedBm25Scorer } from "../eval/bm25_translated.ts";
+import { loadLexicon } from "../eval/query_translation.ts";
 import { Bm25Scorer, DenseScorer } from "../eval/scorers.ts";
 import { loadEncoder } from "../model/load_encoder.ts";
 import { loadKernel } from "../retrieval/kernels.ts";
@@ -57,6 +59,8 @@ export const EVAL_ENTRIES: readonly URL[] = [
   "../eval/lareqa_export.ts",
   "../eval/scorers.ts",
   "../eval/mean_centered.ts",
+  "../eval/bm25_translated.ts",
+  "../eval/query_translation.ts",
   "../model/load_encoder.ts",
   "../retrieval/kernels.ts",
 ].map((p) => new URL(p, import.meta.url));
@@ -297,13 +301,24 @@ function loadDataset(
 export type EvalVariant = "plain" | "mean-centered";
 
 /**
+ * The lexical models: BM25 (the paper's lexical anchor) and BM25 with
+ * dictionary query translation (FreeDict and the software strings of the
+ * gettext/LibreOffice catalogs, `lib/eval/bm25_translated.ts`), the standard
+ * lexical cross-lingual baseline.
+ */
+export type LexicalModel = "bm25" | typeof BM25_DICT;
+
+/** The dictionary-translation BM25 baseline's model name. */
+export const BM25_DICT = "bm25-dict";
+
+/**
  * What an evaluation's cache key covers besides the code (the variant only
  * when it is not `"plain"`, so plain evaluations keep their keys).
  *
  * @throws {InputError} for BM25 with a variant other than `"plain"`.
  */
 export async function evalInputs(
-  model: "bm25" | { key: string },
+  model: LexicalModel | { key: string },
   dataset: "xquad-r" | "mlqa-r",
   settings: EvalSettings,
   dataDir: string = resolveDataDir(),
@@ -311,12 +326,14 @@ export async function evalInputs(
 ): Promise<
   { model: string; dataset: string; settings: EvalSettings; data: string; variant?: EvalVariant }
 > {
-  if (model === "bm25" && variant !== "plain") {
-    throw new InputError(`BM25 has no ${variant} variant (it has no embeddings)`);
+  if (typeof model === "string" && variant !== "plain") {
+    throw new InputError(`${model} has no ${variant} variant (it has no embeddings)`);
   }
   const folders = dataset === "xquad-r" ? ["xquad-r", "vocab"] : ["mlqa-r", "mlqa/dev", "vocab"];
+  // The dictionary baseline's lexicon: FreeDict and the software strings.
+  if (model === BM25_DICT) folders.push(DICTD_DIR, LOCALE_DIR, LIBREOFFICE_RESOURCE_DIR);
   const data = await folderHash(dataFolders(folders, dataDir));
-  const inputs = { model: model === "bm25" ? "bm25" : model.key, dataset, settings, data };
+  const inputs = { model: typeof model === "string" ? model : model.key, dataset, settings, data };
   return variant === "plain" ? inputs : { ...inputs, variant };
 }
 
@@ -372,13 +389,13 @@ export async function evalKey(
  * ```
  */
 export async function evaluateCached(
-  model: "bm25" | TrainedModel,
+  model: LexicalModel | TrainedModel,
   dataset: "xquad-r" | "mlqa-r",
   settings: EvalSettings,
   dataDir: string = resolveDataDir(),
   variant: EvalVariant = "plain",
 ): Promise<EvalRecord> {
-  const modelKey = model === "bm25" ? "bm25" : model.key;
+  const modelKey = typeof model === "string" ? model : model.key;
   const inputs = await evalInputs(model, dataset, settings, dataDir, variant);
   const entry = await cached("eval", inputs, async (dir) => {
     const ds = await loadDataset(dataset, settings, dataDir);
@@ -387,6 +404,10 @@ export async function evaluateCached(
       result = evaluateLareqa(ds, new Bm25Scorer(await loadMbertTokenizer(dataDir)), {
         maxQueries: settings.maxQueries,
       });
+    } else if (model === BM25_DICT) {
+      const lexicon = await loadLexicon({ software: true });
+      const scorer = new TranslatedBm25Scorer(await loadMbertTokenizer(dataDir), lexicon);
+      result = evaluateLareqa(ds, scorer, { maxQueries: settings.maxQueries });
     } else {
       const encoder = await loadEncoder(model.modelDir);
       try {

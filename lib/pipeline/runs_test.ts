@@ -61,8 +61,14 @@ Deno.test("trainKey() moves with any config field: seed, α, learning rate, mode
 Deno.test("trainKey() moves when the data its protocol reads changes, and only then", async () => {
   const dataDir = await writeTinyDataDir();
   const ict = resolveConfig({ data: { protocol: "ict" } });
-  const qa = resolveConfig({ data: { protocol: "qa", dataset: "xquad-r" } });
-  // ICT reads NTREX-128: an edited sentence moves its key, not the QA run's.
+  // A QA run from a saved base reads no idf text (a fresh model's init reads parallel/).
+  const qa = resolveConfig({
+    data: { protocol: "qa", dataset: "xquad-r" },
+    model: { initFrom: "/models/base" },
+  });
+  const qaFresh = resolveConfig({ data: { protocol: "qa", dataset: "xquad-r" } });
+  // ICT reads NTREX-128: an edited sentence moves its key, and a fresh QA model's (the
+  // idf statistics), not the QA run's from a saved base.
   const ntrex = await editedCopy(
     dataDir,
     "parallel/ntrex128/newstest2019-ref.deu.txt",
@@ -70,6 +76,7 @@ Deno.test("trainKey() moves when the data its protocol reads changes, and only t
   );
   assert.notEqual(await trainKey(ict, dataDir), await trainKey(ict, ntrex));
   assert.equal(await trainKey(qa, dataDir), await trainKey(qa, ntrex));
+  assert.notEqual(await trainKey(qaFresh, dataDir), await trainKey(qaFresh, ntrex));
   // QA reads XQuAD-R.
   const xquad = await editedCopy(dataDir, "xquad-r/de.json", '{"version": "1.0", "data": []}');
   assert.notEqual(await trainKey(qa, dataDir), await trainKey(qa, xquad));
@@ -150,7 +157,7 @@ Deno.test("evalKey() moves with the model's key, the dataset, the settings, the 
   assert.equal(base, await evalKey(model, "xquad-r", SETTINGS, dataDir, "plain"));
   await assert.rejects(
     evalKey("bm25", "xquad-r", SETTINGS, dataDir, "mean-centered"),
-    /BM25 has no mean-centered variant/,
+    /bm25 has no mean-centered variant/,
   );
 });
 

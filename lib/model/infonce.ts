@@ -99,12 +99,12 @@ export interface InfoNceShape {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { resolveShape } from "./infonce.ts";
- * assert.deepEqual(resolveShape(3), { n: 3, m: 3, masked: null });
- * assert.throws(() => resolveShape({ queries: 3, candidates: 2 }), /2 candidates for 3 queries/);
+ * import { resolveInfoNceShape } from "./infonce.ts";
+ * assert.deepEqual(resolveInfoNceShape(3), { n: 3, m: 3, masked: null });
+ * assert.throws(() => resolveInfoNceShape({ queries: 3, candidates: 2 }), /2 candidates for 3 queries/);
  * ```
  */
-export function resolveShape(
+export function resolveInfoNceShape(
   shape: number | InfoNceShape,
 ): { n: number; m: number; masked: ArrayLike<number> | null } {
   if (typeof shape === "number") return { n: shape, m: shape, masked: null };
@@ -158,7 +158,7 @@ export function infoNceFromCosines(
   grad?: Float64Array,
 ): number {
   const { temperature, symmetricWeight: w } = resolveInfoNce(options);
-  const { n, m, masked: mask } = resolveShape(shape);
+  const { n, m, masked: mask } = resolveInfoNceShape(shape);
   const scale = 1 / temperature;
   const inv = 1 / n;
   if (grad) grad.fill(0, 0, n * m);
@@ -260,7 +260,7 @@ export function infoNce(
   grads?: { q: Float64Array; p: Float64Array },
   scratch?: InfoNceScratch,
 ): number {
-  const { n, m } = resolveShape(shape);
+  const { n, m } = resolveInfoNceShape(shape);
   const cos = scratch?.cos ?? new Float64Array(n * m);
   cosines(q, p, n, m, dim, cos);
   if (!grads) return infoNceFromCosines(cos, shape, options);

@@ -22,7 +22,12 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { InputError } from "../util/errors.ts";
-import { type InfoNceOptions, type InfoNceShape, resolveInfoNce, resolveShape } from "./infonce.ts";
+import {
+  type InfoNceOptions,
+  type InfoNceShape,
+  resolveInfoNce,
+  resolveInfoNceShape,
+} from "./infonce.ts";
 import { mm } from "./_tf_ops.ts";
 
 function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
@@ -83,7 +88,7 @@ export function infoNceLoss(
   }
   let masked: ArrayLike<number> | null = null;
   if (shape !== undefined) {
-    const layout = resolveShape(shape);
+    const layout = resolveInfoNceShape(shape);
     if (layout.n !== bq || layout.m !== bp) {
       throw new InputError(
         `InfoNCE: the shape says ${layout.n} queries × ${layout.m} candidates, ` +

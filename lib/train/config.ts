@@ -9,6 +9,7 @@
 
 import { ICT_CORPORA } from "../data/ict.ts";
 import { PAIR_SOURCES } from "../data/translation_pairs.ts";
+import { CROSS_PAIRS, type CrossPairs } from "../sampling/batch_sampler.ts";
 import { InputError } from "../util/errors.ts";
 
 /** The encoder to train. */
@@ -142,7 +143,7 @@ export interface SamplingConfig {
    * X-Y batches: `"per-example"` (default: every item its own ordered language
    * pair) or `"per-batch"` (one pair (X, Y) drawn per batch; the ablation).
    */
-  crossPairs: "per-example" | "per-batch";
+  crossPairs: CrossPairs;
 }
 
 /** Loss and optimizer. */
@@ -487,7 +488,7 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
   const s = c.sampling;
   checkNumber(s.alpha, w("sampling.alpha"), 0, 1, "a number in [0, 1]");
   checkInt(s.batchSize, w("sampling.batchSize"), 2, 65536);
-  checkOneOf(s.crossPairs, w("sampling.crossPairs"), ["per-example", "per-batch"]);
+  checkOneOf(s.crossPairs, w("sampling.crossPairs"), CROSS_PAIRS);
 
   const o = c.optim;
   checkNumber(o.lr, w("optim.lr"), 0, Number.MAX_VALUE, "a finite positive number", true);

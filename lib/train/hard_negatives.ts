@@ -31,9 +31,6 @@ import { Bm25Index, bm25Tokens } from "../retrieval/bm25.ts";
 import { InputError } from "../util/errors.ts";
 import { sha256Hex } from "../util/hash.ts";
 
-/** The values of `data.hardNegatives`. */
-export const HARD_NEGATIVES = ["none", "bm25"] as const;
-
 /** Where one language's negatives come from: its passages, with distinct ids. */
 export interface NegativePool {
   ids: readonly string[];

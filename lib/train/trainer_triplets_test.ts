@@ -174,3 +174,31 @@ Deno.test('train() with crossPairs "per-batch": each X-Y batch has one language 
   assert.ok(model.losses.length > 0, "validation batches were built for per-batch pairs");
   model.dispose();
 });
+
+Deno.test("train() with hard negatives resumes bit-identically after --stop-after", async () => {
+  const c = testConfig({
+    train: { epochs: 2, evalEvery: 4, logEvery: 2, valBatches: 2, patience: 0 },
+  });
+  const run = async (dir: string, extra: { resume?: boolean; stopAfter?: number } = {}) => {
+    const { model, set } = await tripletSetup(c);
+    try {
+      return await train({
+        config: c,
+        outDir: dir,
+        model,
+        data: set,
+        backend: "js",
+        progress: false,
+        ...extra,
+      });
+    } finally {
+      model.dispose();
+    }
+  };
+  const whole = await Deno.makeTempDir(), split = await Deno.makeTempDir();
+  await run(whole);
+  assert.equal((await run(split, { stopAfter: 5 })).status, "interrupted");
+  assert.equal((await run(split, { resume: true })).steps, 16);
+  const weights = (dir: string) => Deno.readFile(join(dir, "model", "model.safetensors"));
+  assert.deepEqual(await weights(split), await weights(whole));
+});

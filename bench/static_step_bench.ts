@@ -70,6 +70,16 @@ Deno.bench("trainStep, Zipf ids", { group: "step" }, () => {
   plain.trainStep(zipf[i++ % zipf.length], { lr: 1e-3 });
 });
 
+// The paper's triplets: one hard negative per pair, 2B candidates per query (B × 2B cosines,
+// 3B sequences forward and backward).
+const zipfTriplets = zipf.map((b, k) => ({
+  ...b,
+  negatives: zipf[(k + 1) % zipf.length].passages,
+}));
+Deno.bench("trainStep, Zipf ids, one hard negative per pair", { group: "step" }, () => {
+  plain.trainStep(zipfTriplets[i++ % zipfTriplets.length], { lr: 1e-3 });
+});
+
 Deno.bench("trainStep, uniform ids, projection 256 → 256", { group: "step" }, () => {
   projected.trainStep(uniform[i++ % uniform.length], { lr: 1e-3 });
 });

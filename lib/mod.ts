@@ -66,10 +66,12 @@ export * from "./model/static_encoder.ts";
 export * from "./model/transformer.ts";
 export * from "./model/load_encoder.ts";
 export * from "./model/infonce.ts";
+export * from "./model/triplets.ts";
 // training
 export * from "./train/config.ts";
 export * from "./train/sampler.ts";
 export * from "./train/training_set.ts";
+export * from "./train/hard_negatives.ts";
 export * from "./train/trainer.ts";
 // retrieval and metrics
 export * from "./retrieval/mod.ts";

@@ -72,8 +72,11 @@ export interface ParallelExample {
   id: string;
   /** Group for splitting (document id): examples of one group stay on one side of a split. */
   group: string;
-  /** Per language: the query text and the positive passage text. */
-  texts: Record<string, { query: string; passage: string }>;
+  /**
+   * Per language: the query text, the positive passage text and, when mined
+   * (`lib/train/hard_negatives.ts`), a hard negative passage in that language.
+   */
+  texts: Record<string, { query: string; passage: string; negative?: string }>;
 }
 
 /** A sentence aligned across languages (one row of a multi-parallel corpus). */

@@ -1,7 +1,8 @@
 /**
  * The forward pass, backward pass and optimizer of a {@linkcode StaticEncoder}:
  * mean pooling over a sequence's rows of `E`, optional projection `W`, L2
- * normalisation, in-batch InfoNCE, and AdamW (lazy on the touched rows of
+ * normalisation, in-batch InfoNCE (over the positives and, when a batch has
+ * them, its hard negatives), and AdamW (lazy on the touched rows of
  * `E`, dense on `W`), on the WebAssembly SIMD kernels or their TypeScript
  * twins (bit-identical). Its arrays live in a {@linkcode StaticMemory}.
  *
@@ -19,6 +20,7 @@ import { copyInto } from "../wasm/arena.ts";
 import type { StaticWasm } from "../wasm/static_kernels.ts";
 import type { PairBatch, StepOptions } from "./encoder.ts";
 import { infoNce, infoNceFromCosines, type InfoNceOptions } from "./infonce.ts";
+import { batchCandidates, tripletShape } from "./triplets.ts";
 import {
   l2Normalize,
   l2NormalizeBackward,
@@ -358,19 +360,26 @@ export class StaticCompute {
     return out;
   }
 
-  /** Runs the forward pass of a batch into the scratch; returns the loss (and gradients into #ge). */
-  #batchLoss(batch: PairBatch, withGrad: boolean): number {
+  /**
+   * Runs the forward pass of a batch into the scratch; returns the loss (and
+   * gradients into #ge) and the batch's sequences in slot order: queries,
+   * positives, hard negatives (when the batch has them).
+   */
+  #batchLoss(batch: PairBatch, withGrad: boolean): { loss: number; seqs: Int32Array[] } {
     const n = batch.queries.length;
     if (n === 0 || batch.passages.length !== n) {
       throw new InputError(
         `a batch has ${n} queries and ${batch.passages.length} passages, expected the same number (> 0)`,
       );
     }
+    const candidates = batchCandidates(batch);
+    const m = candidates.length, count = n + m;
+    const seqs = [...batch.queries, ...candidates];
     const touched = withGrad ? this.#touched! : null;
     this.#forward(
-      (s) => (s < n ? batch.queries[s] : batch.passages[s - n]),
-      2 * n,
-      (s) => (s < n ? `query ${s}` : `passage ${s - n}`),
+      (s) => seqs[s],
+      count,
+      (s) => (s < n ? `query ${s}` : s < 2 * n ? `passage ${s - n}` : `negative ${s - 2 * n}`),
       touched,
     );
     if (touched !== null) {
@@ -381,33 +390,48 @@ export class StaticCompute {
       } else this.#gRows.fill(0, 0, size);
     }
     const dim = this.#s.dim, e = this.#e, ge = this.#ge;
-    const q = e.subarray(0, n * dim), p = e.subarray(n * dim, 2 * n * dim);
+    const shape = tripletShape(batch, candidates);
+    this.#ensureLoss(n, m);
+    const q = e.subarray(0, n * dim), p = e.subarray(n * dim, count * dim);
     const w = this.#wasm;
     if (!w) {
       const grads = withGrad
-        ? { q: ge.subarray(0, n * dim), p: ge.subarray(n * dim, 2 * n * dim) }
+        ? { q: ge.subarray(0, n * dim), p: ge.subarray(n * dim, count * dim) }
         : undefined;
-      return infoNce(q, p, n, dim, this.#s.lossOptions, grads, this.#nce);
+      return { loss: infoNce(q, p, shape, dim, this.#s.lossOptions, grads, this.#nce), seqs };
     }
     // The same loss with the float64 products in WebAssembly (cosines, combine).
     const { cos, dcos } = this.#nce;
-    w.fn.cosines(q.byteOffset, p.byteOffset, n, dim, cos.byteOffset, this.#pT.byteOffset);
-    if (!withGrad) return infoNceFromCosines(cos, n, this.#s.lossOptions);
-    const loss = infoNceFromCosines(cos, n, this.#s.lossOptions, dcos);
-    w.fn.combine(dcos.byteOffset, n, 1, n, p.byteOffset, dim, ge.byteOffset);
-    w.fn.combine(dcos.byteOffset, 1, n, n, q.byteOffset, dim, ge.byteOffset + 8 * n * dim);
-    return loss;
+    w.fn.cosines_mn(q.byteOffset, p.byteOffset, n, m, dim, cos.byteOffset, this.#pT.byteOffset);
+    if (!withGrad) return { loss: infoNceFromCosines(cos, shape, this.#s.lossOptions), seqs };
+    const loss = infoNceFromCosines(cos, shape, this.#s.lossOptions, dcos);
+    w.fn.combine_mn(dcos.byteOffset, m, 1, n, m, p.byteOffset, dim, ge.byteOffset);
+    w.fn.combine_mn(dcos.byteOffset, 1, m, m, n, q.byteOffset, dim, ge.byteOffset + 8 * n * dim);
+    return { loss, seqs };
   }
 
-  /** Backward from #ge to #gRows (touched rows) and #gW. */
-  #backward(batch: PairBatch): void {
-    const n = batch.queries.length;
+  /** Room for an `n × m` cosine matrix and (wasm) `m` transposed candidates. */
+  #ensureLoss(n: number, m: number): void {
+    if (n * m > this.#nce.cos.length) {
+      this.#free(this.#nce.cos);
+      this.#free(this.#nce.dcos);
+      this.#nce = { cos: this.#f64(n * m), dcos: this.#f64(n * m) };
+    }
+    if (this.#wasm && this.#s.dim * (m + 1) > this.#pT.length) {
+      this.#free(this.#pT);
+      this.#pT = this.#f64(this.#s.dim * (m + 1));
+    }
+  }
+
+  /** Backward from #ge to #gRows (touched rows) and #gW, over the batch's sequences in slot order. */
+  #backward(seqs: Int32Array[]): void {
+    const count = seqs.length;
     const d = this.#s.hiddenSize, p = this.#s.projectionSize, dim = this.#s.dim;
     const e = this.#e, ge = this.#ge, h = this.#h, gh = this.#gh, g = this.#gRows;
     const W = this.#W, gW = this.#gW;
     if (gW !== null) gW.fill(0);
-    for (let s = 0; s < 2 * n; s++) {
-      const len = s < n ? batch.queries[s].length : batch.passages[s - n].length;
+    for (let s = 0; s < count; s++) {
+      const len = seqs[s].length;
       // dL/dy in place of dL/de.
       l2NormalizeBackward(e, s * dim, dim, this.#norm[s], ge, s * dim, ge, s * dim);
       if (W !== null && gW !== null) {
@@ -426,14 +450,14 @@ export class StaticCompute {
         d,
         this.#tokOff.byteOffset,
         this.#offs.byteOffset,
-        2 * n,
+        count,
         gh.byteOffset,
       );
       return;
     }
     const slot = this.#touched!.slot;
-    for (let s = 0; s < 2 * n; s++) {
-      const ids = s < n ? batch.queries[s] : batch.passages[s - n];
+    for (let s = 0; s < count; s++) {
+      const ids = seqs[s];
       for (let t = 0; t < ids.length; t++) {
         const off = slot[ids[t]] * d;
         for (let k = 0; k < d; k++) g[off + k] += gh[s * d + k];
@@ -509,8 +533,8 @@ export class StaticCompute {
     this.#ensureOptimizer();
     const touched = this.#touched!;
     try {
-      const loss = this.#batchLoss(batch, true);
-      this.#backward(batch);
+      const { loss, seqs } = this.#batchLoss(batch, true);
+      this.#backward(seqs);
       const count = touched.count, d = this.#s.hiddenSize;
       return {
         loss,
@@ -535,9 +559,9 @@ export class StaticCompute {
     this.#ensureOptimizer();
     const touched = this.#touched!;
     try {
-      const loss = this.#batchLoss(batch, true);
+      const { loss, seqs } = this.#batchLoss(batch, true);
       if (!Number.isFinite(loss)) return loss;
-      this.#backward(batch);
+      this.#backward(seqs);
       const step = ++this.#step;
       const o = this.#s.optimizerOptions;
       this.#updateRows(step, options.lr);
@@ -552,7 +576,7 @@ export class StaticCompute {
 
   /** The loss on a batch, no update. */
   loss(batch: PairBatch): number {
-    return this.#batchLoss(batch, false);
+    return this.#batchLoss(batch, false).loss;
   }
 
   /**

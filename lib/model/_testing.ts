@@ -252,6 +252,9 @@ export function referenceLoss(
   const q = batch.queries.map((s) => referenceEmbed(c, w, s));
   const p = batch.passages.map((s) => referenceEmbed(c, w, s));
   const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+  if (batch.negatives) {
+    return _referenceTripletLoss(c, w, batch, q, p, temperature, symmetricWeight);
+  }
   const S = q.map((qi) => p.map((pj) => dot(qi, pj) / temperature));
   const nll = (row: number[], i: number) => {
     const m = Math.max(...row);
@@ -261,6 +264,43 @@ export function referenceLoss(
   if (symmetricWeight > 0) {
     const cols = p.map((_, j) => S.map((row) => row[j]));
     loss += symmetricWeight * cols.reduce((s, col, j) => s + nll(col, j), 0) / p.length;
+  }
+  return loss;
+}
+
+/**
+ * {@linkcode referenceLoss} of a batch with hard negatives: each query over the
+ * `2B` passages, the p → q term over the `B` positives, candidates whose ids
+ * equal those of the query's positive (other than the positive) left out.
+ */
+function _referenceTripletLoss(
+  c: ReferenceConfig,
+  w: Record<string, Float32Array>,
+  batch: PairBatch,
+  q: Float64Array[],
+  p: Float64Array[],
+  temperature: number,
+  symmetricWeight: number,
+): number {
+  const seqs = [...batch.passages, ...batch.negatives!];
+  const all = [...p, ...batch.negatives!.map((s) => referenceEmbed(c, w, s))];
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+  const S = q.map((qi) => all.map((pj) => dot(qi, pj) / temperature));
+  const key = (s: Int32Array) => s.join(",");
+  const kept = (i: number, j: number) => i === j || key(seqs[i]) !== key(seqs[j]);
+  const nll = (scores: number[], keep: boolean[], i: number) => {
+    const m = Math.max(...scores.filter((_, j) => keep[j]));
+    return Math.log(scores.reduce((s, x, j) => s + (keep[j] ? Math.exp(x - m) : 0), 0)) + m -
+      scores[i];
+  };
+  const n = q.length;
+  let loss = 0;
+  for (let i = 0; i < n; i++) loss += nll(S[i], all.map((_, j) => kept(i, j)), i) / n;
+  if (symmetricWeight > 0) {
+    for (let j = 0; j < n; j++) {
+      const col = S.map((row) => row[j]);
+      loss += symmetricWeight * nll(col, col.map((_, i) => kept(i, j)), j) / n;
+    }
   }
   return loss;
 }

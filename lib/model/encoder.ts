@@ -84,10 +84,18 @@ export interface Encoder {
   dispose(): void;
 }
 
-/** A batch of training pairs: query `i`'s positive is passage `i`; the other passages are its negatives. */
+/**
+ * A batch of training pairs: query `i`'s positive is passage `i`; the other
+ * passages are its negatives. With `negatives` (one per query, the paper's
+ * triplets `(q, d⁺, d⁻)`) every query is contrasted with all `2B` passages
+ * of the batch (`lib/model/triplets.ts`); without, the loss is the square
+ * `B × B` one, unchanged.
+ */
 export interface PairBatch {
   queries: Int32Array[];
   passages: Int32Array[];
+  /** Hard negatives: `negatives[i]` is a passage mined for query `i` (optional). */
+  negatives?: Int32Array[];
 }
 
 /** The optimizer's settings for one step. */

@@ -1,12 +1,21 @@
 /**
  * The contrastive loss of the paper: InfoNCE over in-batch negatives with
- * cosine similarity. For a batch of `n` pairs `(q_i, p_i)` with unit-norm
- * embeddings, `S_ij = cos(q_i, p_j) / τ` and
+ * cosine similarity. For `B` queries `q_i` and `M ≥ B` candidate passages
+ * `p_j` with unit-norm embeddings, query `i`'s positive being `p_i` (the first
+ * `B` candidates are the positives, any further ones hard negatives),
+ * `S_ij = cos(q_i, p_j) / τ` and
  *
  * ```
- * L = mean_i [ −S_ii + logsumexp_j S_ij ]                  (q → p)
- *   + w · mean_j [ −S_jj + logsumexp_i S_ij ]              (p → q, optional)
+ * L = mean_i [ −S_ii + logsumexp_{j < M} S_ij ]            (q → p)
+ *   + w · mean_{j < B} [ −S_jj + logsumexp_{i < B} S_ij ]  (p → q, optional)
  * ```
+ *
+ * With one hard negative per query (`M = 2B`) this is the paper's Eq. 1 over
+ * triplets `(q, d⁺, d⁻)`: query `i` is contrasted with every positive and
+ * every hard negative of the batch. The p → q term stays over the `B`
+ * positives. Entries of an optional `B × M` mask are left out of both
+ * softmaxes (a candidate that is a copy of the query's own positive is no
+ * negative of it).
  *
  * `τ` is the temperature (default 0.05, i.e. sentence-transformers'
  * `MultipleNegativesRankingLoss` with `scale = 1/τ = 20`); `w` the weight of
@@ -61,13 +70,74 @@ export function resolveInfoNce(options: InfoNceOptions = {}): Required<InfoNceOp
 }
 
 /**
+ * The layout of a cosine matrix: `queries` rows (`B`), `candidates` columns
+ * (`M ≥ B`; the first `B` are the queries' positives, the rest hard
+ * negatives), and optionally which entries are left out of the softmaxes.
+ */
+export interface InfoNceShape {
+  /** `B`, the queries (rows), at least 1. */
+  queries: number;
+  /** `M ≥ B`, the candidate passages (columns). */
+  candidates: number;
+  /**
+   * `B × M` row-major, non-zero where candidate `j` is left out of query `i`'s
+   * softmax (and, for `j < B`, query `i` out of passage `j`'s); never on the
+   * diagonal. Absent or null: nothing left out.
+   */
+  masked?: ArrayLike<number> | null;
+}
+
+/**
+ * A shape given as a number `n` (a square `n × n` batch) or an
+ * {@linkcode InfoNceShape}, checked.
+ *
+ * @param shape `n`, or the shape.
+ * @returns `n` (rows), `m` (columns) and the mask (or null).
+ * @throws {InputError} for fewer candidates than queries, a mask of the wrong
+ *   length or a masked positive.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveInfoNceShape } from "./infonce.ts";
+ * assert.deepEqual(resolveInfoNceShape(3), { n: 3, m: 3, masked: null });
+ * assert.throws(() => resolveInfoNceShape({ queries: 3, candidates: 2 }), /2 candidates for 3 queries/);
+ * ```
+ */
+export function resolveInfoNceShape(
+  shape: number | InfoNceShape,
+): { n: number; m: number; masked: ArrayLike<number> | null } {
+  if (typeof shape === "number") return { n: shape, m: shape, masked: null };
+  const n = shape.queries, m = shape.candidates, masked = shape.masked ?? null;
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(m) && m >= n)) {
+    throw new InputError(
+      `InfoNCE: ${m} candidates for ${n} queries, expected at least one query and a candidate per query`,
+    );
+  }
+  if (masked !== null) {
+    if (masked.length !== n * m) {
+      throw new InputError(
+        `InfoNCE: the mask has ${masked.length} entries, expected ${n} × ${m} = ${n * m}`,
+      );
+    }
+    for (let i = 0; i < n; i++) {
+      if (masked[i * m + i]) {
+        throw new InputError(`InfoNCE: the mask leaves out query ${i}'s own positive`);
+      }
+    }
+  }
+  return { n, m, masked };
+}
+
+/**
  * InfoNCE from the cosine matrix, with its gradient.
  *
- * @param cos `n × n` row-major, `cos[i * n + j] = cos(q_i, p_j)`.
- * @param n Number of pairs.
+ * @param cos `B × M` row-major, `cos[i * M + j] = cos(q_i, p_j)`.
+ * @param shape `n` for a square `n × n` matrix, or the {@linkcode InfoNceShape} (`B`, `M`, mask).
  * @param options Temperature and symmetric weight.
- * @param grad When given (`n × n`), receives dL/dcos (that is, dL/dS divided by τ).
+ * @param grad When given (`B × M`), receives dL/dcos (that is, dL/dS divided by τ); 0 where masked.
  * @returns The loss (NaN or ±Infinity when a score is not finite).
+ * @throws {InputError} for a bad shape or options.
  *
  * @example
  * ```ts
@@ -76,30 +146,41 @@ export function resolveInfoNce(options: InfoNceOptions = {}): Required<InfoNceOp
  * // Two pairs, each query exactly on its passage and orthogonal to the other.
  * const loss = infoNceFromCosines(new Float64Array([1, 0, 0, 1]), 2, { temperature: 1 });
  * assert(Math.abs(loss - Math.log(1 + Math.exp(-1))) < 1e-12);
+ * // One query, its positive and a hard negative.
+ * const triplet = infoNceFromCosines(new Float64Array([1, 0]), { queries: 1, candidates: 2 }, { temperature: 1 });
+ * assert(Math.abs(triplet - Math.log(1 + Math.exp(-1))) < 1e-12);
  * ```
  */
 export function infoNceFromCosines(
   cos: ArrayLike<number>,
-  n: number,
+  shape: number | InfoNceShape,
   options: InfoNceOptions = {},
   grad?: Float64Array,
 ): number {
   const { temperature, symmetricWeight: w } = resolveInfoNce(options);
+  const { n, m, masked: mask } = resolveInfoNceShape(shape);
   const scale = 1 / temperature;
   const inv = 1 / n;
-  if (grad) grad.fill(0, 0, n * n);
+  if (grad) grad.fill(0, 0, n * m);
   let loss = 0;
-  // q → p: softmax over each row.
+  // q → p: softmax over each row (its M candidates).
   for (let i = 0; i < n; i++) {
-    const row = i * n;
+    const row = i * m;
     let max = -Infinity;
-    for (let j = 0; j < n; j++) if (cos[row + j] > max) max = cos[row + j];
+    for (let j = 0; j < m; j++) {
+      if (mask !== null && mask[row + j]) continue;
+      if (cos[row + j] > max) max = cos[row + j];
+    }
     let sum = 0;
-    for (let j = 0; j < n; j++) sum += Math.exp(scale * (cos[row + j] - max));
+    for (let j = 0; j < m; j++) {
+      if (mask !== null && mask[row + j]) continue;
+      sum += Math.exp(scale * (cos[row + j] - max));
+    }
     loss += scale * (max - cos[row + i]) + Math.log(sum);
     if (grad) {
       const c = scale * inv;
-      for (let j = 0; j < n; j++) {
+      for (let j = 0; j < m; j++) {
+        if (mask !== null && mask[row + j]) continue;
         grad[row + j] += c * Math.exp(scale * (cos[row + j] - max)) / sum;
       }
       grad[row + i] -= c;
@@ -107,20 +188,27 @@ export function infoNceFromCosines(
   }
   loss *= inv;
   if (w === 0) return loss;
-  // p → q: softmax over each column.
+  // p → q: softmax over each of the B positives' columns (the B queries).
   let back = 0;
   for (let j = 0; j < n; j++) {
     let max = -Infinity;
-    for (let i = 0; i < n; i++) if (cos[i * n + j] > max) max = cos[i * n + j];
+    for (let i = 0; i < n; i++) {
+      if (mask !== null && mask[i * m + j]) continue;
+      if (cos[i * m + j] > max) max = cos[i * m + j];
+    }
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += Math.exp(scale * (cos[i * n + j] - max));
-    back += scale * (max - cos[j * n + j]) + Math.log(sum);
+    for (let i = 0; i < n; i++) {
+      if (mask !== null && mask[i * m + j]) continue;
+      sum += Math.exp(scale * (cos[i * m + j] - max));
+    }
+    back += scale * (max - cos[j * m + j]) + Math.log(sum);
     if (grad) {
       const c = w * scale * inv;
       for (let i = 0; i < n; i++) {
-        grad[i * n + j] += c * Math.exp(scale * (cos[i * n + j] - max)) / sum;
+        if (mask !== null && mask[i * m + j]) continue;
+        grad[i * m + j] += c * Math.exp(scale * (cos[i * m + j] - max)) / sum;
       }
-      grad[j * n + j] -= c;
+      grad[j * m + j] -= c;
     }
   }
   return loss + w * back * inv;
@@ -128,9 +216,9 @@ export function infoNceFromCosines(
 
 /** Reusable buffers for {@linkcode infoNce}, so a training step allocates nothing. */
 export interface InfoNceScratch {
-  /** At least `n × n`. */
+  /** At least `B × M`. */
   cos: Float64Array;
-  /** At least `n × n`. */
+  /** At least `B × M`. */
   dcos: Float64Array;
 }
 
@@ -139,12 +227,12 @@ export interface InfoNceScratch {
  * gradients w.r.t. the embeddings: `dL/dq = dC P`, `dL/dp = dCᵀ Q` where
  * `dC = dL/dcos`.
  *
- * @param q Queries, `n × dim` row-major, rows of unit norm.
- * @param p Passages, `n × dim`; passage `i` is query `i`'s positive.
- * @param n Number of pairs.
+ * @param q Queries, `B × dim` row-major, rows of unit norm.
+ * @param p Candidate passages, `M × dim`; passage `i < B` is query `i`'s positive, the rest hard negatives.
+ * @param shape `n` (`B = M = n`), or the {@linkcode InfoNceShape}.
  * @param dim Embedding width.
  * @param options Temperature and symmetric weight.
- * @param grads When given, `grads.q` / `grads.p` (`n × dim`) receive dL/dq and dL/dp.
+ * @param grads When given, `grads.q` (`B × dim`) / `grads.p` (`M × dim`) receive dL/dq and dL/dp.
  * @param scratch Buffers to reuse; allocated when absent.
  * @returns The loss.
  *
@@ -156,41 +244,48 @@ export interface InfoNceScratch {
  * const gq = new Float64Array(4), gp = new Float64Array(4);
  * const loss = infoNce(q, q, 2, 2, {}, { q: gq, p: gp });
  * assert(loss < 1e-8 && Math.abs(gq[0]) < 1e-6);
+ * // Triplets: B = 2 queries, their positives, then one hard negative each (M = 4).
+ * const q3 = new Float64Array([1, 0, 0, 0, 1, 0]);
+ * const p3 = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1]);
+ * const triplets = infoNce(q3, p3, { queries: 2, candidates: 4 }, 3, { temperature: 1 });
+ * assert(Math.abs(triplets - Math.log(1 + 3 * Math.exp(-1))) < 1e-12);
  * ```
  */
 export function infoNce(
   q: Float64Array | Float32Array,
   p: Float64Array | Float32Array,
-  n: number,
+  shape: number | InfoNceShape,
   dim: number,
   options: InfoNceOptions = {},
   grads?: { q: Float64Array; p: Float64Array },
   scratch?: InfoNceScratch,
 ): number {
-  const cos = scratch?.cos ?? new Float64Array(n * n);
-  cosines(q, p, n, dim, cos);
-  if (!grads) return infoNceFromCosines(cos, n, options);
-  const dc = scratch?.dcos ?? new Float64Array(n * n);
-  const loss = infoNceFromCosines(cos, n, options, dc);
+  const { n, m } = resolveInfoNceShape(shape);
+  const cos = scratch?.cos ?? new Float64Array(n * m);
+  cosines(q, p, n, m, dim, cos);
+  if (!grads) return infoNceFromCosines(cos, shape, options);
+  const dc = scratch?.dcos ?? new Float64Array(n * m);
+  const loss = infoNceFromCosines(cos, shape, options, dc);
   // dL/dq = dC P and dL/dp = dCᵀ Q, four rows of the right-hand side at a time.
-  combine(dc, n, 1, n, p, dim, grads.q);
-  combine(dc, 1, n, n, q, dim, grads.p);
+  combine(dc, m, 1, n, m, p, dim, grads.q);
+  combine(dc, 1, m, m, n, q, dim, grads.p);
   return loss;
 }
 
-/** `cos = Q Pᵀ` (`n × n`), two rows by two columns at a time. */
+/** `cos = Q Pᵀ` (`n × m`), two rows by two columns at a time. */
 function cosines(
   q: Float64Array | Float32Array,
   p: Float64Array | Float32Array,
   n: number,
+  m: number,
   dim: number,
   cos: Float64Array,
 ): void {
   const even = n - (n % 2);
   for (let i = 0; i < n; i += 2) {
     const a = i * dim, b = i + 1 < n ? a + dim : a;
-    for (let j = 0; j < n; j += 2) {
-      const c = j * dim, d = j + 1 < n ? c + dim : c;
+    for (let j = 0; j < m; j += 2) {
+      const c = j * dim, d = j + 1 < m ? c + dim : c;
       let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
       for (let k = 0; k < dim; k++) {
         const qa = q[a + k], qb = q[b + k], pc = p[c + k], pd = p[d + k];
@@ -199,36 +294,37 @@ function cosines(
         s10 += qb * pc;
         s11 += qb * pd;
       }
-      cos[i * n + j] = s00;
-      if (j + 1 < n) cos[i * n + j + 1] = s01;
+      cos[i * m + j] = s00;
+      if (j + 1 < m) cos[i * m + j + 1] = s01;
       if (i < even) {
-        cos[(i + 1) * n + j] = s10;
-        if (j + 1 < n) cos[(i + 1) * n + j + 1] = s11;
+        cos[(i + 1) * m + j] = s10;
+        if (j + 1 < m) cos[(i + 1) * m + j + 1] = s11;
       }
     }
   }
 }
 
 /**
- * `out[r] = Σ_j c[r·rs + j·cs] x[j]` for rows of `dim` (`out = C X` with
- * `rs = n, cs = 1`; `out = Cᵀ X` with `rs = 1, cs = n`). Every output element
- * is `Σ` over groups of four `j`, `acc += (c₀x₀ + c₁x₁) + (c₂x₂ + c₃x₃)`, then
- * the remaining `j` one at a time — the order of the `combine` WebAssembly
- * twin.
+ * `out[r] = Σ_{j < n} c[r·rs + j·cs] x[j]` for `rows` rows of `dim` (`out =
+ * C X` with `rs = m, cs = 1`; `out = Cᵀ X` with `rs = 1, cs = m`). Every
+ * output element is `Σ` over groups of four `j`, `acc += (c₀x₀ + c₁x₁) +
+ * (c₂x₂ + c₃x₃)`, then the remaining `j` one at a time — the order of the
+ * `combine_mn` WebAssembly twin.
  */
 function combine(
   c: Float64Array,
   rs: number,
   cs: number,
+  rows: number,
   n: number,
   x: Float64Array | Float32Array,
   dim: number,
   out: Float64Array,
 ): void {
-  out.fill(0, 0, n * dim);
+  out.fill(0, 0, rows * dim);
   let r = 0;
   // Two output rows by four input rows at a time: each load of x serves two rows.
-  for (; r + 1 < n; r += 2) {
+  for (; r + 1 < rows; r += 2) {
     const o = r * dim, cr = r * rs, o2 = o + dim, cr2 = cr + rs;
     let j = 0;
     for (; j + 3 < n; j += 4) {
@@ -251,7 +347,7 @@ function combine(
       }
     }
   }
-  if (r < n) {
+  if (r < rows) {
     const o = r * dim, cr = r * rs;
     let j = 0;
     for (; j + 3 < n; j += 4) {

@@ -12,13 +12,22 @@
  * symmetric weight `w > 0` the passage→query term is added:
  * `L = L_q→p + w · L_p→q` (as `infonce.ts` of the static encoder; `w = 1`
  * then halving is sentence-transformers' `MultipleNegativesSymmetricRankingLoss`).
+ * Given an {@linkcode InfoNceShape} (a batch with hard negatives, the
+ * paper's triplets), the passages are the `B` positives then the hard
+ * negatives, the passage→query term is over the `B` positives, and masked
+ * entries are left out of both softmaxes — the loss of `infonce.ts`.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs-core";
 import { InputError } from "../util/errors.ts";
-import { type InfoNceOptions, resolveInfoNce } from "./infonce.ts";
+import {
+  type InfoNceOptions,
+  type InfoNceShape,
+  resolveInfoNce,
+  resolveInfoNceShape,
+} from "./infonce.ts";
 import { mm } from "./_tf_ops.ts";
 
 function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
@@ -36,6 +45,8 @@ function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
  * @param q Query vectors, `B × d`, L2-normalised.
  * @param p Passage vectors, `B' × d` (`B' ≥ B`), L2-normalised; row `i < B` is query `i`'s positive.
  * @param options Temperature and symmetric weight.
+ * @param shape For a batch with hard negatives: `B`, `M = B'` and the mask
+ *   (`lib/model/triplets.ts`); the symmetric term is then over the `B` positives.
  * @returns The mean loss (a scalar tensor).
  * @throws {InputError} when shapes do not fit.
  *
@@ -50,12 +61,21 @@ function diagonalNll(logits: tf.Tensor2D): tf.Scalar {
  * const loss = infoNceLoss(eye as tf.Tensor2D, eye as tf.Tensor2D, { temperature: 1 });
  * // log(1 + e^-1): each query is closer to its own passage
  * assert(Math.abs(loss.dataSync()[0] - Math.log(1 + Math.exp(-1))) < 1e-6);
+ * // Triplets: two hard negatives orthogonal to both queries, symmetric term over the positives.
+ * const p = tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1]]);
+ * const q = tf.tensor2d([[1, 0, 0], [0, 1, 0]]);
+ * const shape = { queries: 2, candidates: 4 };
+ * const t = infoNceLoss(q, p, { temperature: 1, symmetricWeight: 1 }, shape);
+ * const want = Math.log(1 + 3 * Math.exp(-1)) + Math.log(1 + Math.exp(-1));
+ * assert(Math.abs(t.dataSync()[0] - want) < 1e-6);
+ * tf.dispose([eye, loss, p, q, t]);
  * ```
  */
 export function infoNceLoss(
   q: tf.Tensor2D,
   p: tf.Tensor2D,
   options: InfoNceOptions = {},
+  shape?: InfoNceShape,
 ): tf.Scalar {
   const { temperature: tau, symmetricWeight: w } = resolveInfoNce(options);
   const [bq, dq] = q.shape;
@@ -66,14 +86,30 @@ export function infoNceLoss(
         `expected at least one query, as many passages as queries, and equal dims`,
     );
   }
-  if (w > 0 && bp !== bq) {
+  let masked: ArrayLike<number> | null = null;
+  if (shape !== undefined) {
+    const layout = resolveInfoNceShape(shape);
+    if (layout.n !== bq || layout.m !== bp) {
+      throw new InputError(
+        `InfoNCE: the shape says ${layout.n} queries × ${layout.m} candidates, ` +
+          `the tensors hold ${bq} queries and ${bp} passages`,
+      );
+    }
+    masked = layout.masked;
+  } else if (w > 0 && bp !== bq) {
     throw new InputError(`symmetric InfoNCE needs as many passages (${bp}) as queries (${bq})`);
   }
   return tf.tidy(() => {
-    const logits = tf.div(mm(q, tf.transpose(p)), tau) as tf.Tensor2D;
+    let logits = tf.div(mm(q, tf.transpose(p)), tau) as tf.Tensor2D;
+    if (masked !== null) {
+      // Left out: a bias that makes their softmax weight exactly 0 (and keeps logSoftmax finite).
+      const bias = Float32Array.from(masked, (x) => (x ? -1e9 : 0));
+      logits = tf.add(logits, tf.tensor2d(bias, [bq, bp])) as tf.Tensor2D;
+    }
     const qp = diagonalNll(logits);
     if (w === 0) return qp;
-    const pq = diagonalNll(tf.transpose(logits) as tf.Tensor2D);
+    const positives = bp === bq ? logits : tf.slice(logits, [0, 0], [bq, bq]) as tf.Tensor2D;
+    const pq = diagonalNll(tf.transpose(positives) as tf.Tensor2D);
     return tf.add(qp, tf.mul(pq, w)) as tf.Scalar;
   });
 }

@@ -2,7 +2,8 @@
  * The CPU default encoder: a static embedding model. Token embeddings `E`
  * (`V × d`) → mean over all of a sequence's ids (special tokens included) →
  * optional bias-free projection `W` (`p × d`, PyTorch `nn.Linear` layout) →
- * L2 normalisation. Trained with in-batch InfoNCE ({@link ./infonce.ts}) and
+ * L2 normalisation. Trained with in-batch InfoNCE ({@link ./infonce.ts}; over
+ * triplets when a batch has hard negatives, {@link ./triplets.ts}) and
  * AdamW, lazy on the rows of `E` a batch touches ({@link ./sparse_adamw.ts}).
  * The loops run as WebAssembly SIMD kernels ({@link ../wasm/static_kernels.ts})
  * over a memory holding `E`, its moments and the scratch, or as their
@@ -221,7 +222,7 @@ export class StaticEncoder implements TrainableEncoder {
   /**
    * The loss and its gradients on a batch, without an update (for checks).
    *
-   * @param batch Query `i`'s positive is passage `i`.
+   * @param batch Query `i`'s positive is passage `i`; `negatives`, when given, are further candidates.
    */
   gradients(batch: PairBatch): StaticGradients {
     this.#alive();

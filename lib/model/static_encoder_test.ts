@@ -572,3 +572,164 @@ Deno.test("embedIds() on worker threads gives the same bits as on one thread and
   assert.deepEqual(bits(threaded), bits(b.embedIds(seqs)));
   assert.deepEqual(bits(threaded.subarray(0, 24)), bits(a.embedIds(seqs.slice(0, 1))));
 });
+
+// ---- hard negatives (triplets) ----------------------------------------------
+
+/** SMALL with one hard negative per query; query 1's negative is a copy of passage 0 (masked for query 0). */
+const TRIPLETS: PairBatch = {
+  ...SMALL,
+  negatives: [ids(2, 6, 7, 10, 19, 3), SMALL.passages[0].slice(), ids(2, 6, 7, 15, 20, 20, 3)],
+};
+
+/** The triplet loss in float64, written independently: 2B candidates, copies of a positive left out. */
+function referenceTripletLoss(
+  E: Float64Array,
+  W: Float64Array | null,
+  d: number,
+  p: number,
+  batch: PairBatch,
+  tau: number,
+  sym: number,
+): number {
+  const embed = (seq: Int32Array): number[] => {
+    const h = new Array(d).fill(0);
+    for (const id of seq) for (let k = 0; k < d; k++) h[k] += E[id * d + k] / seq.length;
+    const y = W
+      ? Array.from({ length: p }, (_, j) => h.reduce((s, x, k) => s + W[j * d + k] * x, 0))
+      : h;
+    const norm = Math.sqrt(y.reduce((s, x) => s + x * x, 0));
+    return y.map((x) => x / norm);
+  };
+  const cands = [...batch.passages, ...batch.negatives!];
+  const key = (s: Int32Array) => s.join(",");
+  const q = batch.queries.map(embed), c = cands.map(embed);
+  const n = q.length;
+  const S = q.map((qi) => c.map((cj) => qi.reduce((s, x, k) => s + x * cj[k], 0) / tau));
+  const kept = (i: number, j: number) => j === i || key(cands[j]) !== key(cands[i]);
+  let fwd = 0, back = 0;
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < c.length; j++) if (kept(i, j)) z += Math.exp(S[i][j]);
+    fwd += -S[i][i] + Math.log(z);
+    let y = 0;
+    for (let r = 0; r < n; r++) if (kept(r, i)) y += Math.exp(S[r][i]);
+    back += -S[i][i] + Math.log(y);
+  }
+  return fwd / n + sym * back / n;
+}
+
+for (const [projection, tau, sym] of [[0, 0.05, 0], [4, 0.1, 0.5]]) {
+  Deno.test(`gradients() with hard negatives match finite differences of a float64 triplet reference (projection ${projection}, symmetric ${sym})`, async () => {
+    const tokenizer = await tinyTokenizer();
+    const d = 6;
+    const enc = createStaticEncoder({
+      tokenizer,
+      dim: d,
+      projection,
+      seed: 5,
+      kernels: "js",
+      loss: { temperature: tau, symmetricWeight: sym },
+    });
+    const g = enc.gradients(TRIPLETS);
+    const E = Float64Array.from(enc.embeddings);
+    const W = enc.projection ? Float64Array.from(enc.projection) : null;
+    const f = () => referenceTripletLoss(E, W, d, projection, TRIPLETS, tau, sym);
+    assert.ok(Math.abs(g.loss - f()) < 1e-9 * Math.max(1, Math.abs(f())));
+    // Without the mask the copy of passage 0 would count as a negative of query 0.
+    const slotOf = new Map([...g.rows].map((r, s) => [r, s]));
+    let max = 0;
+    const h = 1e-6;
+    const fd = (arr: Float64Array, i: number) => {
+      const old = arr[i];
+      arr[i] = old + h;
+      const up = f();
+      arr[i] = old - h;
+      const down = f();
+      arr[i] = old;
+      return (up - down) / (2 * h);
+    };
+    const pairs: [number, number][] = [];
+    for (let r = 0; r < enc.vocabSize; r++) {
+      for (let k = 0; k < d; k++) {
+        const num = fd(E, r * d + k), s = slotOf.get(r);
+        pairs.push([s === undefined ? 0 : g.embeddings[s * d + k], num]);
+        max = Math.max(max, Math.abs(num));
+      }
+    }
+    for (const [ana, num] of pairs) {
+      assert.ok(Math.abs(ana - num) <= 1e-4 * max + 1e-7, `dE: analytic ${ana} vs numeric ${num}`);
+    }
+    assert.ok(max > 1e-3, "the check is not vacuous");
+    // Row 20 is only in a negative: it gets a gradient.
+    assert.ok(slotOf.has(20));
+    if (W && g.projection) {
+      for (let i = 0; i < W.length; i++) {
+        const num = fd(W, i);
+        assert.ok(Math.abs(g.projection[i] - num) <= 1e-4 * Math.abs(num) + 1e-6);
+      }
+    }
+    enc.dispose();
+  });
+}
+
+Deno.test("the wasm and js kernels train on hard negatives to bit-identical losses, weights and moments", async () => {
+  const tokenizer = await tinyTokenizer();
+  for (const [dim, projection, sym] of [[1, 0, 0], [8, 0, 1], [17, 4, 0.5], [37, 0, 0]]) {
+    const make = (kernels: "wasm" | "js") =>
+      createStaticEncoder({
+        tokenizer,
+        dim,
+        projection,
+        seed: dim,
+        kernels,
+        loss: { symmetricWeight: sym },
+      });
+    const a = make("wasm"), b = make("js");
+    // Growing batches (the cosine scratch grows to B × 2B), some with a negative that
+    // copies another query's positive (masked), mixed with batches without negatives.
+    for (const [step, n] of [[0, 1], [1, 3], [2, 9], [3, 4], [4, 17]]) {
+      const batch = randomBatch(n, WORDS.length, 11, 100 * dim + step);
+      const extra = randomBatch(n, WORDS.length, 11, 7 * dim + step).passages;
+      if (n > 2) extra[1] = batch.passages[0].slice();
+      const triplets = step === 3 ? batch : { ...batch, negatives: extra };
+      const la = a.trainStep(triplets, { lr: 0.05 }), lb = b.trainStep(triplets, { lr: 0.05 });
+      assert.equal(la, lb, `dim ${dim}, step ${step}: loss`);
+      assert.equal(a.loss(triplets), b.loss(triplets));
+    }
+    const sa = a.trainingState(), sb = b.trainingState();
+    for (const name of Object.keys(sb.arrays)) {
+      assert.deepEqual(bits(sa.arrays[name]), bits(sb.arrays[name]), `dim ${dim}: ${name}`);
+    }
+    const ga = a.gradients(TRIPLETS), gb = b.gradients(TRIPLETS);
+    assert.deepEqual(bits(ga.embeddings), bits(gb.embeddings));
+    assert.equal(ga.loss, gb.loss);
+    a.dispose();
+    b.dispose();
+  }
+});
+
+Deno.test("a hard negative close to its query raises the loss over the square batch", async () => {
+  const tokenizer = await tinyTokenizer();
+  const enc = createStaticEncoder({ tokenizer, dim: 16, seed: 2 });
+  const square = enc.loss(SMALL);
+  // Each query's negative is the query itself (as a passage): the hardest possible.
+  const hard = enc.loss({ ...SMALL, negatives: SMALL.queries.map((q) => q.slice()) });
+  assert.ok(hard > square, `${hard} vs ${square}`);
+  enc.dispose();
+});
+
+Deno.test("trainStep() rejects a batch without one negative per query, and stays usable", async () => {
+  const tokenizer = await tinyTokenizer();
+  const enc = createStaticEncoder({ tokenizer, dim: 8, seed: 1 });
+  assert.throws(
+    () => enc.trainStep({ ...SMALL, negatives: [SMALL.passages[0]] }, { lr: 0.1 }),
+    (e) => e instanceof InputError && /3 queries and 1 negatives/.test(e.message),
+  );
+  assert.throws(
+    () => enc.loss({ ...SMALL, negatives: [ids(2, 3), ids(2, 99), ids(2, 3)] }),
+    (e) => e instanceof InputError && /negative 1: token id 99/.test(e.message),
+  );
+  assert.equal(enc.step, 0);
+  assert.ok(Number.isFinite(enc.trainStep(TRIPLETS, { lr: 0.1 })));
+  enc.dispose();
+});

@@ -50,8 +50,9 @@ import {
   WORD_EMBEDDINGS,
 } from "./transformer_config.ts";
 import { adamWRows, type AdamWStep, adamWUpdate } from "./adamw_tf.ts";
-import { type InfoNceOptions, resolveInfoNce } from "./infonce.ts";
+import { type InfoNceOptions, type InfoNceShape, resolveInfoNce } from "./infonce.ts";
 import { infoNceLoss } from "./infonce_tf.ts";
+import { batchCandidates, tripletShape } from "./triplets.ts";
 import { type AdamWOptions, resolveAdamW } from "./sparse_adamw.ts";
 
 export {
@@ -449,7 +450,13 @@ export class TransformerEncoder implements TrainableEncoder {
     return runAsync(this.#embedGen(seqs, false));
   }
 
-  #checkBatch(batch: PairBatch): void {
+  /**
+   * Checks a batch; returns its candidates (passages, then hard negatives),
+   * how to name them in errors, and the loss layout when it has negatives.
+   */
+  #checkBatch(
+    batch: PairBatch,
+  ): { candidates: Int32Array[]; what: string; shape: InfoNceShape | undefined } {
     const { queries, passages } = batch;
     if (queries.length === 0 || passages.length < queries.length) {
       throw new InputError(
@@ -457,18 +464,34 @@ export class TransformerEncoder implements TrainableEncoder {
           `expected at least one query and a passage per query`,
       );
     }
+    if (batch.negatives === undefined) {
+      return { candidates: passages, what: "passages", shape: undefined };
+    }
+    if (passages.length !== queries.length) {
+      throw new InputError(
+        `training batch has ${queries.length} queries, ${passages.length} passages and hard ` +
+          `negatives, expected exactly one passage per query`,
+      );
+    }
+    const candidates = batchCandidates(batch);
+    return {
+      candidates,
+      what: `passages (0–${passages.length - 1}) and negatives`,
+      shape: tripletShape(batch, candidates),
+    };
   }
 
   *#lossGen(batch: PairBatch): Reads<number> {
     this.#check();
-    this.#checkBatch(batch);
+    const { candidates, what, shape } = this.#checkBatch(batch);
     const q = this.#prepare(batch.queries, "loss: queries");
-    const p = this.#prepare(batch.passages, "loss: passages");
+    const p = this.#prepare(candidates, `loss: ${what}`);
     const t = tf.tidy(() =>
       infoNceLoss(
         encode(this.config, this.#P, this.#x0(q), q, noDrop),
         encode(this.config, this.#P, this.#x0(p), p, noDrop),
         this.options,
+        shape,
       )
     );
     try {
@@ -503,10 +526,10 @@ export class TransformerEncoder implements TrainableEncoder {
 
   *#gradGen(batch: PairBatch, step: number, withDropout: boolean, what: string): Reads<Grads> {
     this.#check();
-    this.#checkBatch(batch);
+    const { candidates, what: named, shape } = this.#checkBatch(batch);
     const c = this.config, h = c.hiddenSize, o = this.options;
     const q = this.#prepare(batch.queries, `${what}: queries`);
-    const p = this.#prepare(batch.passages, `${what}: passages`);
+    const p = this.#prepare(candidates, `${what}: ${named}`);
     const names = this.#names;
     const outs = tf.tidy(() => {
       const f = (...args: tf.Tensor[]) => {
@@ -514,7 +537,7 @@ export class TransformerEncoder implements TrainableEncoder {
         const P: Params = (n) => map.get(n)!;
         const eq = encode(c, P, args[0], q, withDropout ? this.#dropper(step, "q") : noDrop);
         const ep = encode(c, P, args[1], p, withDropout ? this.#dropper(step, "p") : noDrop);
-        return infoNceLoss(eq, ep, o);
+        return infoNceLoss(eq, ep, o, shape);
       };
       const args = [this.#x0(q), this.#x0(p), ...names.map(this.#P)];
       const { value, grads } = tf.valueAndGrads(f)(args);

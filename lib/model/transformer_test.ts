@@ -9,6 +9,8 @@ import {
 } from "./transformer.ts";
 import { referenceEmbed, referenceLoss, tinyBatch, tinyTokenizer } from "./_testing.ts";
 import { InputError } from "../util/errors.ts";
+import { infoNceFromCosines } from "./infonce.ts";
+import { batchCandidates, tripletShape } from "./triplets.ts";
 import { skipUnless } from "../util/testing.ts";
 
 const tok = await tinyTokenizer("bert");
@@ -277,4 +279,94 @@ Deno.test({
     model.dispose();
     await initBackend("cpu");
   },
+});
+
+// ---- hard negatives (triplets) ----------------------------------------------
+
+/** tinyBatch(n) with one hard negative per query: the passages shifted by one, so query
+ * i's negative is passage i + 1 — a copy of another query's positive, left out of that
+ * query's softmax. */
+function tripletBatch(n: number, offset = 0) {
+  const batch = tinyBatch(tok, n, offset);
+  const negatives = tinyBatch(tok, n, offset + 1).passages;
+  return { ...batch, negatives };
+}
+
+Deno.test("lossAndGradients() with hard negatives matches central differences of the float64 triplet loss", async () => {
+  await initBackend();
+  const opts = { temperature: 0.05, symmetricWeight: 0.5 };
+  const model = await tiny(opts, { numLayers: 1 });
+  const batch = tripletBatch(3);
+  const { loss, grads } = model.lossAndGradients(batch);
+  const w = await weightsOf(model);
+  const ref = (x: Record<string, Float32Array>) =>
+    referenceLoss(model.config, x, batch, opts.temperature, opts.symmetricWeight);
+  assert.ok(Math.abs(loss - ref(w)) < 1e-4, `loss ${loss} vs ${ref(w)}`);
+  // A token that occurs only in the last negative (passage 3 of the tiny set) gets its gradient.
+  const inNegatives = new Set(batch.negatives.flatMap((s) => [...s]));
+  for (const s of [...batch.queries, ...batch.passages]) for (const id of s) inNegatives.delete(id);
+  const id = [...inNegatives][0];
+  assert.ok(id !== undefined, "some token occurs only in a negative");
+  const probes: [string, number][] = [
+    ["embeddings.word_embeddings.weight", id * 32 + 3],
+    ["embeddings.word_embeddings.weight", batch.queries[0][1] * 32 + 5],
+    ["encoder.layer.0.attention.self.query.weight", 37],
+    ["encoder.layer.0.output.dense.bias", 11],
+  ];
+  for (const [name, i] of probes) {
+    const plus = { ...w, [name]: w[name].slice() }, minus = { ...w, [name]: w[name].slice() };
+    plus[name][i] += 1e-3;
+    minus[name][i] -= 1e-3;
+    const fd = (ref(plus) - ref(minus)) / (plus[name][i] - minus[name][i]);
+    const g = grads[name][i];
+    assert.ok(Math.abs(g - fd) < 2e-3 * Math.max(1, Math.abs(fd)), `${name}[${i}]: ${g} vs ${fd}`);
+    assert.ok(Math.abs(fd) > 1e-6, `${name}[${i}]: the probe is not vacuous`);
+  }
+  model.dispose();
+});
+
+Deno.test("loss() with hard negatives equals infoNceFromCosines() over embedIds() and the triplet shape", async () => {
+  await initBackend();
+  const model = await tiny({ temperature: 0.1, symmetricWeight: 1 });
+  const batch = tripletBatch(4, 2);
+  const cands = batchCandidates(batch), shape = tripletShape(batch, cands);
+  assert.ok(shape.masked !== null, "the batch exercises the mask");
+  const q = model.embedIds(batch.queries), p = model.embedIds(cands);
+  const n = 4, m = cands.length, d = 32, cos = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      for (let k = 0; k < d; k++) cos[i * m + j] += q[i * d + k] * p[j * d + k];
+    }
+  }
+  const want = infoNceFromCosines(cos, shape, { temperature: 0.1, symmetricWeight: 1 });
+  const got = model.loss(batch);
+  assert.ok(Math.abs(got - want) < 1e-4, `${got} vs ${want}`);
+  model.dispose();
+});
+
+Deno.test("trainStep() and loss() with hard negatives leave tf.memory().numTensors unchanged", async () => {
+  await initBackend();
+  const model = await tiny({ symmetricWeight: 1 });
+  model.trainStep(tripletBatch(4), { lr: 1e-3 });
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) model.trainStep(tripletBatch(4, i), { lr: 1e-3 });
+  model.loss(tripletBatch(4));
+  model.lossAndGradients(tripletBatch(3));
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+});
+
+Deno.test("trainStep() rejects hard negatives that are not one per query, or beside extra passages", async () => {
+  await initBackend();
+  const model = await tiny();
+  const batch = tripletBatch(3);
+  const bad = (b: Parameters<typeof model.trainStep>[0], re: RegExp) =>
+    assert.throws(
+      () => model.trainStep(b, { lr: 1e-3 }),
+      (e) => e instanceof InputError && re.test(e.message),
+    );
+  bad({ ...batch, negatives: batch.negatives.slice(1) }, /3 queries and 2 negatives/);
+  bad({ ...batch, passages: tinyBatch(tok, 4).passages }, /expected exactly one passage per query/);
+  assert.equal(model.step, 0);
+  model.dispose();
 });

@@ -13,8 +13,14 @@
  * - **cross-lingual, X-Y** (`kind: "xy"`), with probability 1 − α: every
  *   example of the batch gets its own ordered pair (query language X, passage
  *   language Y), X ≠ Y, drawn uniformly among the ordered pairs of training
- *   languages the example has. The in-batch negatives mix languages, which
- *   trains cross-lingual retrieval and reduces language bias.
+ *   languages the example has (`crossPairs: "per-example"`, the default). The
+ *   in-batch negatives mix languages, which trains cross-lingual retrieval
+ *   and reduces language bias. With `crossPairs: "per-batch"` (the ablation)
+ *   one ordered pair (X, Y) is drawn per batch, uniformly among the ordered
+ *   pairs whose shared examples can fill a batch ({@linkcode BatchSampler.crossPairList}),
+ *   and the batch holds `batchSize` examples that have both X and Y, every
+ *   query in X and every passage in Y: the in-batch negatives are then all
+ *   in Y.
  *
  * α = 1 is the X-X baseline, α = 0 the X-Y baseline, α = 0.5 the paper's
  * hybrid.
@@ -26,15 +32,18 @@
  *   by the same sentence) would be false in-batch negatives of each other;
  * - X-X draws only examples that have the chosen language, X-Y only examples
  *   that have at least two training languages (partial coverage as in MLQA,
- *   where a question exists in 2–4 of 7 languages).
+ *   where a question exists in 2–4 of 7 languages), per-batch X-Y only
+ *   examples that have both languages of the batch's pair.
  *
  * Epochs. An epoch has exactly {@linkcode BatchSampler.length} batches:
  * `floor(usable / batchSize)`, where `usable` is the number of examples that
  * have at least one training language (when α > 0) or at least two (when
- * α = 0), i.e. as many batches as would use every usable example once. The
- * batch kinds and X-X languages are drawn independently per batch. The
+ * α = 0; per-batch: that are in some pair of `crossPairList`), i.e. as many
+ * batches as would use every usable example once. The batch kinds, X-X
+ * languages and per-batch X-Y pairs are drawn independently per batch. The
  * examples are drawn without replacement from per-epoch shuffled pools, one per
- * training language (for X-X) and one for X-Y, that share a per-epoch use
+ * training language (for X-X) and one for X-Y (per-batch: one per unordered
+ * pair of languages, shared by (X, Y) and (Y, X)), that share a per-epoch use
  * count: a pool in its round `r` only gives examples used at most `r` times
  * this epoch, so every example is used once before any is used twice, as far
  * as the pools allow. An example that cannot join the current batch (its group
@@ -74,6 +83,15 @@ export interface BatchItem {
   passageLang: string;
 }
 
+/**
+ * How an X-Y batch gets its language pairs: `"per-example"` (each item its own
+ * ordered pair, the default) or `"per-batch"` (one ordered pair for the batch).
+ */
+export type CrossPairs = "per-example" | "per-batch";
+
+/** The values of {@linkcode CrossPairs}. */
+export const CROSS_PAIRS: readonly CrossPairs[] = ["per-example", "per-batch"];
+
 /** One batch: its kind and its items (exactly `batchSize` of them). */
 export interface Batch {
   kind: BatchKind;
@@ -92,6 +110,8 @@ export interface BatchSamplerOptions {
   languages?: readonly string[];
   /** Never put two examples of one `group` in a batch (default `true`). */
   uniqueGroups?: boolean;
+  /** X-Y language pairs per example (default) or one per batch. */
+  crossPairs?: CrossPairs;
 }
 
 const STREAM_PLAN = 0;
@@ -152,6 +172,14 @@ export class BatchSampler {
   readonly seed: number;
   /** Whether batches hold at most one example per group. */
   readonly uniqueGroups: boolean;
+  /** How X-Y batches get their language pairs. */
+  readonly crossPairs: CrossPairs;
+  /**
+   * Per-batch X-Y (`crossPairs: "per-batch"`, α < 1): the ordered pairs
+   * (query language, passage language) a batch's pair is drawn from — those
+   * whose shared examples fill a batch — in language order; else empty.
+   */
+  readonly crossPairList: readonly (readonly [string, string])[];
 
   readonly #examples: readonly ParallelExample[];
   /** Per example, its training languages (indices into `languages`, ascending): CSR layout. */
@@ -159,8 +187,13 @@ export class BatchSampler {
   readonly #langIndex: Int32Array;
   readonly #group: Int32Array;
   readonly #numGroups: number;
-  /** Pool members (ascending example indices): one per language, then the X-Y pool. */
+  /**
+   * Pool members (ascending example indices): one per language, then the X-Y
+   * pool, then (per-batch) one per pair of `#pairPool`.
+   */
   readonly #pools: Int32Array[];
+  /** Per-batch X-Y: for each ordered pair of `crossPairList`, its languages' indices and pool. */
+  readonly #pairPool: { q: number; p: number; pool: number }[];
   #fingerprint: string | undefined;
 
   /**
@@ -174,6 +207,14 @@ export class BatchSampler {
   constructor(examples: readonly ParallelExample[], options: BatchSamplerOptions) {
     const { batchSize, alpha, seed } = options;
     const uniqueGroups = options.uniqueGroups ?? true;
+    const crossPairs = options.crossPairs ?? "per-example";
+    if (!(CROSS_PAIRS as readonly string[]).includes(crossPairs)) {
+      throw new InputError(
+        `Invalid BatchSamplerOptions.crossPairs: expected "per-example" or "per-batch", got ${
+          JSON.stringify(crossPairs)
+        }`,
+      );
+    }
     if (!Number.isInteger(batchSize) || batchSize < 2) {
       throw new InputError(
         `Invalid BatchSamplerOptions.batchSize: expected an integer ≥ 2, got ${batchSize}`,
@@ -253,14 +294,53 @@ export class BatchSampler {
       }
       langStart[i + 1] = langIndex.length;
       if (mine.length >= 2) xyList.push(i);
-      if (mine.length >= (alpha > 0 ? 1 : 2)) usable++;
     });
     const pools = [...poolLists, xyList].map((list) => Int32Array.from(list));
+    const units = (members: Int32Array) =>
+      uniqueGroups ? new Set(Array.from(members, (e) => group[e])).size : members.length;
+
+    // Per-batch X-Y: a pool per unordered pair of languages; the pairs that fill a batch.
+    const pairPool: { q: number; p: number; pool: number }[] = [];
+    const inPairs = new Uint8Array(examples.length);
+    if (crossPairs === "per-batch" && alpha < 1) {
+      const L = languages.length;
+      const pairPools = new Map<number, number>();
+      let largest = 0;
+      for (let a = 0; a < L; a++) {
+        for (let b = a + 1; b < L; b++) {
+          const inB = new Set(poolLists[b]);
+          const members = Int32Array.from(poolLists[a].filter((e) => inB.has(e)));
+          const have = units(members);
+          largest = Math.max(largest, have);
+          if (have < batchSize) continue;
+          pairPools.set(a * L + b, pools.length);
+          pools.push(members);
+          for (const e of members) inPairs[e] = 1;
+        }
+      }
+      for (let q = 0; q < L; q++) {
+        for (let p = 0; p < L; p++) {
+          const pool = pairPools.get(Math.min(q, p) * L + Math.max(q, p));
+          if (q !== p && pool !== undefined) pairPool.push({ q, p, pool });
+        }
+      }
+      if (pairPool.length === 0) {
+        const unit = uniqueGroups ? "distinct groups" : "examples";
+        throw new InputError(
+          `Cannot build batches: crossPairs "per-batch" needs a pair of training languages ` +
+            `whose shared examples fill a batch of ${batchSize}; the best pair has ${largest} ` +
+            `${unit}; lower batchSize or use crossPairs "per-example"`,
+        );
+      }
+    }
+    examples.forEach((_, i) => {
+      const mine = langStart[i + 1] - langStart[i];
+      if (alpha > 0 ? mine >= 1 : pairPool.length > 0 ? inPairs[i] === 1 : mine >= 2) usable++;
+    });
 
     // Every pool that can be drawn must fill a batch on its own.
     const check = (members: Int32Array, what: string) => {
-      const distinct = uniqueGroups ? new Set(Array.from(members, (e) => group[e])).size : 0;
-      const have = uniqueGroups ? distinct : members.length;
+      const have = units(members);
       if (have < batchSize) {
         const unit = uniqueGroups ? "distinct groups" : "examples";
         throw new InputError(
@@ -273,12 +353,19 @@ export class BatchSampler {
     if (alpha > 0) {
       languages.forEach((lang, l) => check(pools[l], `X-X language ${JSON.stringify(lang)}`));
     }
-    if (alpha < 1) check(pools[languages.length], "X-Y (examples with ≥ 2 training languages)");
+    if (alpha < 1 && crossPairs === "per-example") {
+      check(pools[languages.length], "X-Y (examples with ≥ 2 training languages)");
+    }
 
     this.batchSize = batchSize;
     this.alpha = alpha;
     this.seed = seed;
     this.uniqueGroups = uniqueGroups;
+    this.crossPairs = crossPairs;
+    this.crossPairList = Object.freeze(
+      pairPool.map(({ q, p }) => Object.freeze([languages[q], languages[p]] as const)),
+    );
+    this.#pairPool = pairPool;
     this.languages = Object.freeze(languages);
     this.usable = usable;
     this.length = Math.floor(usable / batchSize);
@@ -395,6 +482,13 @@ export class BatchSampler {
           kind: "xx",
           items: chosen.map((example) => ({ example, queryLang: lang, passageLang: lang })),
         };
+      } else if (this.#pairPool.length > 0) {
+        // Per-batch: one ordered pair, then examples that have both its languages.
+        const { q, p, pool } = this.#pairPool[pairs.int(this.#pairPool.length)];
+        fill(pools[pool], stamp);
+        if (b < start) continue;
+        const queryLang = this.languages[q], passageLang = this.languages[p];
+        yield { kind: "xy", items: chosen.map((example) => ({ example, queryLang, passageLang })) };
       } else {
         fill(pools[L], stamp);
         // Draw the language pairs even for skipped batches: the stream must match.
@@ -451,6 +545,8 @@ export class BatchSampler {
         seed: this.seed,
         languages: this.languages,
         uniqueGroups: this.uniqueGroups,
+        // Named only when not the default, so that existing fingerprints stay valid.
+        ...(this.crossPairs === "per-example" ? {} : { crossPairs: this.crossPairs }),
       })];
       this.#examples.forEach((ex, i) => {
         const langs = this.#langIndex.subarray(this.#langStart[i], this.#langStart[i + 1]);

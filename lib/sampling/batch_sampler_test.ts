@@ -465,3 +465,154 @@ Deno.test("X-Y pool too small: fewer examples with two languages than a batch", 
     /X-Y \(examples with ≥ 2 training languages\) has 2 distinct groups/,
   );
 });
+
+// ---------------------------------------------------------------- crossPairs: "per-batch"
+
+/** The ordered pairs per-batch X-Y can draw, computed independently of the sampler. */
+function eligiblePairs(config: Config): [string, string][] {
+  const { examples, options } = config;
+  const langs = options.languages!;
+  const out: [string, string][] = [];
+  for (const q of langs) {
+    for (const p of langs) {
+      if (q === p) continue;
+      const both = examples.filter((ex) => q in ex.texts && p in ex.texts);
+      const units = options.uniqueGroups === false
+        ? both.length
+        : new Set(both.map((e) => e.group)).size;
+      if (units >= options.batchSize) out.push([q, p]);
+    }
+  }
+  return out;
+}
+
+Deno.test('crossPairs "per-batch": random configurations: exact length, one pair per X-Y batch, determinism, resume (300 trials)', () => {
+  const rng = new Rng(20240821);
+  let built = 0, xyBatches = 0;
+  for (let trial = 0; trial < 300; trial++) {
+    const base = randomConfig(rng);
+    const config = { ...base, options: { ...base.options, crossPairs: "per-batch" as const } };
+    const { options, examples } = config;
+    const B = options.batchSize;
+    const expected = pools(config);
+    const pairs = options.alpha < 1 ? eligiblePairs(config) : [];
+    const needXX = options.alpha > 0 && expected.xx.some((u) => u < B);
+    if (needXX || (options.alpha < 1 && pairs.length === 0)) {
+      assert.throws(
+        () => new BatchSampler(examples, options),
+        (e: unknown) => e instanceof InputError && /Cannot build batches/.test(e.message),
+        `trial ${trial}: expected a validation error`,
+      );
+      continue;
+    }
+    built++;
+    const sampler = new BatchSampler(examples, options);
+    assert.deepEqual(sampler.crossPairList, pairs, `trial ${trial}: pairs`);
+    const inPair = (ex: ParallelExample) => pairs.some(([q, p]) => q in ex.texts && p in ex.texts);
+    const usable = options.alpha > 0 ? expected.usable : examples.filter(inPair).length;
+    assert.equal(sampler.usable, usable, `trial ${trial}: usable`);
+    assert.equal(sampler.length, Math.floor(usable / B), `trial ${trial}: length`);
+    const e0 = checkEpoch(sampler, config, 0);
+    const e1 = checkEpoch(sampler, config, 1);
+    for (const batch of [...e0, ...e1]) {
+      if (batch.kind !== "xy") continue;
+      xyBatches++;
+      const { queryLang, passageLang } = batch.items[0];
+      assert.ok(
+        pairs.some(([q, p]) => q === queryLang && p === passageLang),
+        `trial ${trial}: ${queryLang}>${passageLang} is not an eligible pair`,
+      );
+      for (const it of batch.items) {
+        assert.equal(it.queryLang, queryLang, `trial ${trial}: one query language per batch`);
+        assert.equal(it.passageLang, passageLang, `trial ${trial}: one passage language per batch`);
+      }
+    }
+    assert.deepEqual([...sampler.batches(0)], e0, `trial ${trial}: repeat`);
+    assert.deepEqual([...new BatchSampler(examples, options).batches(1)], e1, `trial ${trial}`);
+    for (const k of [rng.int(sampler.length + 1), sampler.length]) {
+      assert.deepEqual([...sampler.batches(1, k)], e1.slice(k), `trial ${trial}: resume at ${k}`);
+    }
+  }
+  console.log(`${built} valid of 300, ${xyBatches} per-batch X-Y batches checked`);
+  assert.ok(built >= 100, `only ${built} valid configurations`);
+  assert.ok(xyBatches >= 500, `only ${xyBatches} X-Y batches`);
+});
+
+Deno.test('crossPairs "per-batch": every example once per epoch on parallel data, pairs uniform, α mixing', () => {
+  const langs = ["ar", "de", "en", "zh"];
+  const examples = parallel(600, langs);
+  for (const alpha of [0, 0.5, 1]) {
+    const sampler = new BatchSampler(examples, {
+      batchSize: 20,
+      alpha,
+      seed: 11,
+      crossPairs: "per-batch",
+    });
+    assert.equal(sampler.length, 30);
+    assert.equal(sampler.crossPairList.length, alpha < 1 ? 12 : 0);
+    for (let epoch = 0; epoch < 3; epoch++) {
+      const used = [...sampler.batches(epoch)].flatMap((b) => b.items.map((it) => it.example));
+      assert.equal(new Set(used).size, 600, `α ${alpha} epoch ${epoch}`);
+    }
+  }
+  const sampler = new BatchSampler(examples, {
+    batchSize: 10,
+    alpha: 0.5,
+    seed: 5,
+    crossPairs: "per-batch",
+  });
+  const counts = new Map<string, number>();
+  let xx = 0, total = 0;
+  for (let epoch = 0; epoch < 60; epoch++) {
+    for (const b of sampler.batches(epoch)) {
+      total++;
+      if (b.kind === "xx") xx++;
+      else {
+        const key = `${b.items[0].queryLang}>${b.items[0].passageLang}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  assert.equal(total, 3600);
+  assert.ok(Math.abs(xx - total / 2) <= 4 * Math.sqrt(total / 4), `${xx} X-X of ${total}`);
+  const values = [...counts.values()];
+  assert.equal(values.length, 12);
+  const n = values.reduce((a, b) => a + b, 0);
+  const stat = chi2(values, values.map(() => n / 12));
+  assert.ok(stat < chi2Limit(11), `chi2 ${stat}, counts ${values}`);
+});
+
+Deno.test('crossPairs "per-batch" under partial coverage: only pairs that fill a batch, examples with both languages', () => {
+  // en in every example, de in 30, es in 7 (5 of them with de): batches of 8 only have
+  // en/de and de/en; batches of 6 also en/es and es/en, never de/es.
+  const examples = parallel(60, ["en"]);
+  for (let i = 0; i < 30; i++) examples[i].texts.de = { query: "q", passage: "p" };
+  for (let i = 25; i < 32; i++) examples[i].texts.es = { query: "q", passage: "p" };
+  const options = { batchSize: 8, alpha: 0, seed: 3, crossPairs: "per-batch" as const };
+  const sampler = new BatchSampler(examples, { ...options, batchSize: 6 });
+  assert.deepEqual(sampler.crossPairList, [["de", "en"], ["en", "de"], ["en", "es"], ["es", "en"]]);
+  const strict = new BatchSampler(examples, options);
+  assert.deepEqual(strict.crossPairList, [["de", "en"], ["en", "de"]]);
+  assert.equal(strict.usable, 30);
+  for (const b of strict.batches(0)) for (const it of b.items) assert.ok(it.example < 30);
+  assert.throws(
+    () => new BatchSampler(examples, { ...options, batchSize: 31 }),
+    /crossPairs "per-batch" needs a pair of training languages whose shared examples fill a batch of 31; the best pair has 30 distinct groups/,
+  );
+  assert.throws(
+    () => new BatchSampler(examples, { ...options, crossPairs: "per-item" as "per-batch" }),
+    /crossPairs: expected "per-example" or "per-batch", got "per-item"/,
+  );
+});
+
+Deno.test('crossPairs "per-example" is the default: same batches and fingerprint; "per-batch" changes both', () => {
+  const data = parallel(40, ["de", "en", "zh"]);
+  const options = { batchSize: 4, alpha: 0.5, seed: 1 };
+  const plain = new BatchSampler(data, options);
+  const explicit = new BatchSampler(data, { ...options, crossPairs: "per-example" });
+  const perBatch = new BatchSampler(data, { ...options, crossPairs: "per-batch" });
+  assert.deepEqual([...explicit.batches(0)], [...plain.batches(0)]);
+  assert.equal(explicit.fingerprint(), plain.fingerprint());
+  assert.notEqual(perBatch.fingerprint(), plain.fingerprint());
+  assert.notDeepEqual([...perBatch.batches(0)], [...plain.batches(0)]);
+});

@@ -9,6 +9,7 @@
 
 import { ICT_CORPORA } from "../data/ict.ts";
 import { PAIR_SOURCES } from "../data/translation_pairs.ts";
+import { CROSS_PAIRS, type CrossPairs } from "../sampling/batch_sampler.ts";
 import { InputError } from "../util/errors.ts";
 
 /** The encoder to train. */
@@ -119,6 +120,16 @@ export interface DataConfig {
    * string may have (drops "OK", "No", bare placeholders).
    */
   minLetters: number;
+  /**
+   * Hard negatives, the paper's triplets `(q, d⁺, d⁻)` (`lib/train/hard_negatives.ts`):
+   * `"none"` (default; in-batch negatives only) or `"bm25"`: for every example
+   * and language, the passage BM25 ranks first for the query in that language
+   * that is not a positive — `"qa"`: among the dataset's candidate sentences of
+   * that language; `"ict"`: among the other documents' passages of that
+   * language. A batch's query is then contrasted with its `2B` passages; an
+   * X-Y item (q_X, d⁺_Y) gets the negative in Y. Not for `"translation"`.
+   */
+  hardNegatives: "none" | "bm25";
 }
 
 /** The batches. */
@@ -128,6 +139,11 @@ export interface SamplingConfig {
   batchSize: number;
   /** Never two examples of one group in a batch. */
   uniqueGroups: boolean;
+  /**
+   * X-Y batches: `"per-example"` (default: every item its own ordered language
+   * pair) or `"per-batch"` (one pair (X, Y) drawn per batch; the ablation).
+   */
+  crossPairs: CrossPairs;
 }
 
 /** Loss and optimizer. */
@@ -217,8 +233,9 @@ export const DEFAULTS: TrainConfig = {
     sourceCaps: {},
     sourceWeights: {},
     minLetters: 3,
+    hardNegatives: "none",
   },
-  sampling: { alpha: 0.5, batchSize: 64, uniqueGroups: true },
+  sampling: { alpha: 0.5, batchSize: 64, uniqueGroups: true, crossPairs: "per-example" },
   optim: {
     lr: 0.05,
     weightDecay: 0.01,
@@ -356,8 +373,10 @@ const MAX = { dim: 16384, maxLength: 8192, layers: 128, heads: 256, intermediate
  * `layers` 1–128, `heads` 1–256, `intermediate` 1–65536, `projection`
  * 0–16384, `idfPower` 0–8, `svdRank` 1–(dim − 1), `svdWeight` [0, 1],
  * `svdEigenPower` [0, 2]; `data.window` 1–100, `validFraction` [0, 1),
- * `maxExamples` and `maxPairsPerSource` integers ≥ 0; `sampling.alpha`
- * [0, 1], `batchSize` 2–65536; `optim.lr` and `temperature` finite > 0,
+ * `maxExamples` and `maxPairsPerSource` integers ≥ 0, `hardNegatives`
+ * `"none"`, or `"bm25"` with protocol `"qa"` or `"ict"`; `sampling.alpha`
+ * [0, 1], `batchSize` 2–65536, `crossPairs` `"per-example"` or
+ * `"per-batch"`; `optim.lr` and `temperature` finite > 0,
  * `weightDecay` and `symmetric` finite ≥ 0, `warmup` [0, 1); `train.epochs`,
  * `evalEvery`, `logEvery` integers ≥ 1, `maxSteps`, `patience`, `valBatches`
  * integers ≥ 0.
@@ -458,10 +477,18 @@ export function resolveConfig(given: unknown, source = "config"): TrainConfig {
   _checkSourceMix(c.data, w);
   checkInt(d.maxExamples, w("data.maxExamples"), 0);
   checkInt(d.maxPairsPerSource, w("data.maxPairsPerSource"), 0);
+  checkOneOf(d.hardNegatives, w("data.hardNegatives"), ["none", "bm25"]);
+  check(
+    d.hardNegatives === "none" || d.protocol !== "translation",
+    w("data.hardNegatives"),
+    '"none" for protocol "translation" (BM25 negatives are mined for "qa" and "ict")',
+    d.hardNegatives,
+  );
 
   const s = c.sampling;
   checkNumber(s.alpha, w("sampling.alpha"), 0, 1, "a number in [0, 1]");
   checkInt(s.batchSize, w("sampling.batchSize"), 2, 65536);
+  checkOneOf(s.crossPairs, w("sampling.crossPairs"), CROSS_PAIRS);
 
   const o = c.optim;
   checkNumber(o.lr, w("optim.lr"), 0, Number.MAX_VALUE, "a finite positive number", true);

@@ -120,3 +120,38 @@ Deno.test("resolveConfig() accepts the defaults and every shipped config unchang
     await loadConfig(new URL(`../../configs/${e.name}`, import.meta.url).pathname);
   }
 });
+
+Deno.test("resolveConfig(): data.hardNegatives and sampling.crossPairs, defaults and errors", () => {
+  const c = resolveConfig({});
+  assert.equal(c.data.hardNegatives, "none");
+  assert.equal(c.sampling.crossPairs, "per-example");
+  const ok = resolveConfig({
+    data: { protocol: "qa", dataset: "xquad-r", hardNegatives: "bm25" },
+    sampling: { crossPairs: "per-batch" },
+  });
+  assert.equal(ok.data.hardNegatives, "bm25");
+  assert.equal(ok.sampling.crossPairs, "per-batch");
+  assert.equal(resolveConfig({ data: { hardNegatives: "bm25" } }).data.protocol, "ict");
+  const bad: [unknown, RegExp][] = [
+    [
+      { data: { hardNegatives: "dense" } },
+      /c\.json: data\.hardNegatives is "dense", expected "none" or "bm25"/,
+    ],
+    [
+      { data: { protocol: "translation", hardNegatives: "bm25" } },
+      /data\.hardNegatives is "bm25", expected "none" for protocol "translation"/,
+    ],
+    [
+      { sampling: { crossPairs: "per-pair" } },
+      /sampling\.crossPairs is "per-pair", expected "per-example" or "per-batch"/,
+    ],
+    [{ sampling: { crossPairs: 1 } }, /sampling\.crossPairs is 1, expected a string/],
+  ];
+  for (const [given, message] of bad) {
+    assert.throws(
+      () => resolveConfig(given, "c.json"),
+      (e) => e instanceof InputError && message.test(e.message),
+      JSON.stringify(given),
+    );
+  }
+});

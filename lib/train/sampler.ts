@@ -24,7 +24,7 @@ export interface SamplerOverrides {
  *
  * @param examples The parallel examples (a training or validation split).
  * @param languages The training languages.
- * @param sampling The config's `sampling` section (α, batch size, unique groups).
+ * @param sampling The config's `sampling` section (α, batch size, unique groups, X-Y pairs).
  * @param seed The sampler's seed.
  * @param overrides α or batch size instead of the config's.
  * @returns The sampler.
@@ -38,7 +38,7 @@ export interface SamplerOverrides {
  *   group: `${i}`,
  *   texts: { en: { query: "q", passage: "p" }, de: { query: "F", passage: "P" } },
  * }));
- * const sampling = { alpha: 0.5, batchSize: 4, uniqueGroups: true };
+ * const sampling = { alpha: 0.5, batchSize: 4, uniqueGroups: true, crossPairs: "per-example" as const };
  * const sampler = configSampler(examples, ["de", "en"], sampling, 1);
  * assert.equal(sampler.length, 2);
  * const xx = configSampler(examples, ["de", "en"], sampling, 1, { alpha: 1, batchSize: 2 });
@@ -58,5 +58,6 @@ export function configSampler(
     seed,
     languages,
     uniqueGroups: sampling.uniqueGroups,
+    crossPairs: sampling.crossPairs,
   });
 }

@@ -115,23 +115,39 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-/** Tokenizes (example, language, role) texts once and keeps them. */
+/**
+ * Tokenizes (example, language, role) texts once and keeps them. When the
+ * examples carry hard negatives (`texts[lang].negative`, `hard_negatives.ts`),
+ * every batch gets one per item: the negative of the item's passage language.
+ */
 class TokenCache {
   #cache = new Map<string, Int32Array>();
+  readonly #triplets: boolean;
   constructor(
     readonly model: TrainableEncoder,
     readonly examples: readonly ParallelExample[],
-  ) {}
+  ) {
+    this.#triplets = examples.some((e) =>
+      Object.values(e.texts).some((t) => t.negative !== undefined)
+    );
+  }
 
-  get(example: number, lang: string, role: "query" | "passage"): Int32Array {
+  get(example: number, lang: string, role: "query" | "passage" | "negative"): Int32Array {
     const key = `${example}\u0000${lang}\u0000${role}`;
     let ids = this.#cache.get(key);
     if (!ids) {
-      const t = this.examples[example].texts[lang];
+      const ex = this.examples[example], t = ex.texts[lang];
+      const text = role === "query" ? t.query : role === "passage" ? t.passage : t.negative;
+      if (text === undefined) {
+        throw new InputError(
+          `training example ${ex.id} has no hard negative in ${lang}, but others have; ` +
+            `every example and language needs one (data.hardNegatives)`,
+        );
+      }
       [ids] = tokenizeWithPrefix(
         this.model.tokenizer,
-        [role === "query" ? t.query : t.passage],
-        role,
+        [text],
+        role === "query" ? "query" : "passage",
         this.model.maxLength,
         promptsOf(this.model),
       );
@@ -141,20 +157,25 @@ class TokenCache {
   }
 
   batch(b: Batch): PairBatch {
-    return {
+    const pairs: PairBatch = {
       queries: b.items.map((it) => this.get(it.example, it.queryLang, "query")),
       passages: b.items.map((it) => this.get(it.example, it.passageLang, "passage")),
     };
+    if (this.#triplets) {
+      pairs.negatives = b.items.map((it) => this.get(it.example, it.passageLang, "negative"));
+    }
+    return pairs;
   }
 }
 
 /**
  * The largest batch every pool of the validation split can fill: with
  * `uniqueGroups`, the fewest distinct groups among the X-X pools (one per
- * language, when α > 0) and the X-Y pool (examples with ≥ 2 languages, when α < 1).
+ * language, when α > 0) and the X-Y pool (examples with ≥ 2 languages, when
+ * α < 1; with per-batch X-Y pairs, the best pair's shared examples).
  */
 function validationBatchSize(config: TrainConfig, data: TrainingSet): number {
-  const { alpha, uniqueGroups, batchSize } = config.sampling;
+  const { alpha, uniqueGroups, batchSize, crossPairs } = config.sampling;
   const count = (keep: (e: ParallelExample) => boolean) => {
     const kept = data.valid.filter(keep);
     return uniqueGroups ? new Set(kept.map((e) => e.group)).size : kept.length;
@@ -169,7 +190,15 @@ function validationBatchSize(config: TrainConfig, data: TrainingSet): number {
       );
     }
   }
-  if (alpha < 1) cap = Math.min(cap, count((e) => langsOf(e).length >= 2));
+  if (alpha < 1 && crossPairs === "per-batch") {
+    let best = 0;
+    for (const x of data.languages) {
+      for (const y of data.languages) {
+        if (x < y) best = Math.max(best, count((e) => x in e.texts && y in e.texts));
+      }
+    }
+    cap = Math.min(cap, best);
+  } else if (alpha < 1) cap = Math.min(cap, count((e) => langsOf(e).length >= 2));
   return cap;
 }
 

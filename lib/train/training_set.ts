@@ -12,7 +12,10 @@
  *   the same text, so an X-Y batch (α = 0) is a translation-ranking batch.
  *
  * Validation examples are whole groups (documents, answers, English sides)
- * held out by a seeded hash order.
+ * held out by a seeded hash order. With `data.hardNegatives: "bm25"` every
+ * example gets a BM25-mined negative per language (`hard_negatives.ts`),
+ * mined over the whole loaded set before the split and caps, so training and
+ * validation batches are triplets alike.
  *
  * @module
  */
@@ -20,6 +23,7 @@
 import { capPerKey, repeatByWeight } from "../data/cap.ts";
 import { ICT_CORPORA, type IctCorpus, loadIctExamples, splitByGroup } from "../data/ict.ts";
 import { loadMlqaR } from "../data/mlqa_r.ts";
+import { loadMbertTokenizer } from "../data/tokenizer.ts";
 import { buildQaPairs } from "../data/qa_pairs.ts";
 import {
   capPairsBySource,
@@ -33,6 +37,7 @@ import { loadXquadR } from "../data/xquad_r.ts";
 import { InputError } from "../util/errors.ts";
 import { sha256Hex } from "../util/hash.ts";
 import type { DataConfig } from "./config.ts";
+import { ictHardNegatives, qaHardNegatives } from "./hard_negatives.ts";
 import type { TrainingSet } from "./trainer.ts";
 
 /** A translation pair as a two-language example; its group is its English (or source) side, lower-cased. */
@@ -89,12 +94,17 @@ export async function buildTrainingSet(
       }
       return c as IctCorpus;
     });
-    const loaded = await loadIctExamples({
+    let loaded = await loadIctExamples({
       dataDir,
       corpora,
       languages: data.languages,
       window: data.window,
     });
+    if (data.hardNegatives === "bm25") {
+      const mined = ictHardNegatives(loaded, await loadMbertTokenizer(dataDir));
+      loaded = mined.examples;
+      description.hard_negatives = mined.stats;
+    }
     examples = capPerKey(
       loaded,
       (e) => sourceFamily(e.id),
@@ -122,7 +132,18 @@ export async function buildTrainingSet(
     }
     examples = buildQaPairs(ds, { languages });
     description.dataset = ds.name;
+    if (data.hardNegatives === "bm25") {
+      const mined = qaHardNegatives(examples, ds, await loadMbertTokenizer(dataDir));
+      examples = mined.examples;
+      description.hard_negatives = mined.stats;
+    }
   } else {
+    if (data.hardNegatives !== "none") {
+      throw new InputError(
+        `data.hardNegatives is "${data.hardNegatives}", but protocol "translation" has no ` +
+          `passages to mine from; use "none"`,
+      );
+    }
     for (const s of data.sources) {
       if (!(PAIR_SOURCES as readonly string[]).includes(s)) {
         throw new InputError(

@@ -9,8 +9,8 @@
  * | `pool_f64`    | mean of rows in float64, four rows per add (training forward)         | `meanPool` (pooling.ts)                      |
  * | `scatter_f64` | adds each sequence's gradient row to its tokens' rows (float32 store) | the loop in `StaticEncoder` backward         |
  * | `adamw_rows`  | lazy AdamW on the touched rows                                        | `sparseAdamWStep` (sparse_adamw.ts)          |
- * | `cosines`     | `Q Pᵀ` in float64                                                     | `cosines` (infonce.ts)                       |
- * | `combine`     | `C X` / `Cᵀ X` in float64, four terms per add                         | `combine` (infonce.ts)                       |
+ * | `cosines_mn`  | `Q Pᵀ` in float64 (`n × m`; `cosines`: `n × n`)                       | `cosines` (infonce.ts)                       |
+ * | `combine_mn`  | `C X` / `Cᵀ X` in float64, four terms per add (`combine`: square)     | `combine` (infonce.ts)                       |
  *
  * Bit-identical because SIMD lanes only ever hold independent outputs: every
  * output element gets the same float32/float64 operations, in the same order,
@@ -318,8 +318,8 @@ const ADAMW = (() => {
 })();
 
 const COSINES = (() => {
-  // pT (dim × nPad, zero column when n is odd), then for each row i of Q, blocks
-  // of 8 f64x2 columns: acc += q[i][k] · pT[k][j…j+1] in k order.
+  // pT (dim × mPad, zero column when m is odd), then for each of the n rows i of
+  // Q, blocks of 8 f64x2 columns: acc += q[i][k] · pT[k][j…j+1] in k order.
   const block = (n: number) => `
     ${range(n).map((v) => `f64.const 0 f64x2.splat local.set $a${v}`).join(" ")}
     i32.const 0 local.set $k
@@ -342,11 +342,11 @@ const COSINES = (() => {
        ${inc("$k", 1)}`,
     )
   }
-    local.get $cos local.get $i local.get $n i32.mul local.get $j i32.add i32.const 8 i32.mul i32.add local.set $o
+    local.get $cos local.get $i local.get $m i32.mul local.get $j i32.add i32.const 8 i32.mul i32.add local.set $o
     ${
     range(n).map((v) =>
       n === 1
-        ? `local.get $j i32.const 1 i32.add local.get $n i32.lt_u if
+        ? `local.get $j i32.const 1 i32.add local.get $m i32.lt_u if
              local.get $o local.get $a0 v128.store
            else local.get $o local.get $a0 v128.store64_lane 0 end`
         : `local.get $o local.get $a${v} v128.store offset=${16 * v}`
@@ -354,7 +354,7 @@ const COSINES = (() => {
   }
     ${inc("$j", 2 * n)}`;
   return `
-  local.get $n i32.const 1 i32.add i32.const -2 i32.and local.set $np
+  local.get $m i32.const 1 i32.add i32.const -2 i32.and local.set $np
   ;; transpose
   ${
     loop(
@@ -366,7 +366,7 @@ const COSINES = (() => {
           "tj",
           "local.get $j local.get $np i32.ge_u",
           `local.get $pT local.get $k local.get $np i32.mul local.get $j i32.add i32.const 8 i32.mul i32.add
-        local.get $j local.get $n i32.lt_u if (result f64)
+        local.get $j local.get $m i32.lt_u if (result f64)
           local.get $p local.get $j local.get $dim i32.mul local.get $k i32.add i32.const 8 i32.mul i32.add f64.load
         else f64.const 0 end
         f64.store
@@ -381,15 +381,15 @@ const COSINES = (() => {
       "i",
       "local.get $i local.get $n i32.ge_u",
       `i32.const 0 local.set $j
-    ${loop("j8", "local.get $j i32.const 16 i32.add local.get $n i32.gt_u", block(8))}
-    ${loop("j1", "local.get $j local.get $n i32.ge_u", block(1))}
+    ${loop("j8", "local.get $j i32.const 16 i32.add local.get $m i32.gt_u", block(8))}
+    ${loop("j1", "local.get $j local.get $m i32.ge_u", block(1))}
     ${inc("$i", 1)}`,
     )
   }`;
 })();
 
 const COMBINE = (() => {
-  // out[r][k] = Σ_j c[r·rs + j·cs]·x[j][k]: per group of four j,
+  // out[r][k] = Σ_{j < n} c[r·rs + j·cs]·x[j][k] for r < rows: per group of four j,
   // acc += (c0·x0 + c1·x1) + (c2·x2 + c3·x3); then acc += cj·xj.
   const chunk = (n: number, w: "f64x2" | "f64") => {
     const ld = (j: number, v: number) =>
@@ -466,7 +466,7 @@ const COMBINE = (() => {
   ${
     loop(
       "r",
-      "local.get $r local.get $n i32.ge_u",
+      "local.get $r local.get $rows i32.ge_u",
       `local.get $c local.get $r local.get $rs i32.mul i32.const 8 i32.mul i32.add local.set $cr
     local.get $out local.get $r local.get $row8 i32.mul i32.add local.set $or
     i32.const 0 local.set $kb
@@ -570,8 +570,8 @@ export function staticModuleBytes(options: { shared?: boolean } = {}): Uint8Arra
     ],
     body: ADAMW,
   });
-  mod.func("cosines", {
-    params: i32("$q", "$p", "$n", "$dim", "$cos", "$pT"),
+  mod.func("cosines_mn", {
+    params: i32("$q", "$p", "$n", "$m", "$dim", "$cos", "$pT"),
     locals: [
       ...i32("$np", "$i", "$j", "$k", "$qi", "$o"),
       ["$b", "v128"],
@@ -579,14 +579,24 @@ export function staticModuleBytes(options: { shared?: boolean } = {}): Uint8Arra
     ],
     body: COSINES,
   });
-  mod.func("combine", {
-    params: i32("$c", "$rs", "$cs", "$n", "$x", "$dim", "$out"),
+  mod.func("cosines", {
+    params: i32("$q", "$p", "$n", "$dim", "$cos", "$pT"),
+    body: `local.get $q local.get $p local.get $n local.get $n local.get $dim local.get $cos
+      local.get $pT call $cosines_mn`,
+  });
+  mod.func("combine_mn", {
+    params: i32("$c", "$rs", "$cs", "$rows", "$n", "$x", "$dim", "$out"),
     locals: [
       ...i32("$r", "$j", "$kb", "$row8", "$cs8", "$cr", "$cp", "$or", "$x0", "$x1", "$x2", "$x3"),
       ...(["$c0", "$c1", "$c2", "$c3", "$s"].map((n) => [n, "f64"]) as Local[]),
       ...v128("$a0", "$a1", "$a2", "$a3"),
     ],
     body: COMBINE,
+  });
+  mod.func("combine", {
+    params: i32("$c", "$rs", "$cs", "$n", "$x", "$dim", "$out"),
+    body: `local.get $c local.get $rs local.get $cs local.get $n local.get $n local.get $x
+      local.get $dim local.get $out call $combine_mn`,
   });
   mod.func("embed_part", {
     params: i32("$rows", "$offs", "$count", "$dim", "$out", "$per", "$chunk", "$thread"),
@@ -656,10 +666,34 @@ export interface StaticExports {
     invSqrtBc2: number,
     eps: number,
   ): void;
-  /** `cos = Q Pᵀ` (`n × n` f64), using `pT` (`dim × (n + 1)` f64) as scratch. */
+  /** `cos = Q Pᵀ` (`n × n` f64), using `pT` (`dim × (n + 1)` f64) as scratch: `cosines_mn` with `m = n`. */
   cosines(q: number, p: number, n: number, dim: number, cos: number, pT: number): void;
-  /** `out[r] = Σ_j c[r·rs + j·cs] x[j]` (f64 rows of `dim`). */
+  /**
+   * `cos = Q Pᵀ` for `n` rows of `Q` and `m` of `P` (`n × m` f64, row-major),
+   * using `pT` (`dim × (m + 1)` f64) as scratch.
+   */
+  cosines_mn(
+    q: number,
+    p: number,
+    n: number,
+    m: number,
+    dim: number,
+    cos: number,
+    pT: number,
+  ): void;
+  /** `out[r] = Σ_{j < n} c[r·rs + j·cs] x[j]` for `r < n` (f64 rows of `dim`): `combine_mn` with `rows = n`. */
   combine(c: number, rs: number, cs: number, n: number, x: number, dim: number, out: number): void;
+  /** `out[r] = Σ_{j < n} c[r·rs + j·cs] x[j]` for `r < rows` (f64 rows of `dim`). */
+  combine_mn(
+    c: number,
+    rs: number,
+    cs: number,
+    rows: number,
+    n: number,
+    x: number,
+    dim: number,
+    out: number,
+  ): void;
 }
 
 const compiled = new Map<boolean, WebAssembly.Module>();

@@ -92,6 +92,32 @@ Deno.test("cosines and combine give infoNce()'s loss and float64 gradients bit f
   }
 });
 
+Deno.test("cosines_mn and combine_mn give the rectangular infoNce()'s loss and gradients bit for bit", () => {
+  // B queries × M candidates (positives, then hard negatives), odd and even, below and
+  // above the 16-column block, with and without a mask.
+  const shapes = [[1, 2, 3], [2, 4, 8], [5, 10, 17], [9, 18, 40], [16, 32, 256], [3, 7, 5]];
+  for (const [n, m, dim] of shapes) {
+    const w = new StaticWasm(), r = rng(n * 1000 + m * 10 + dim);
+    const f64 = (len: number) => w.arena.f64(w.arena.alloc(8 * len), len);
+    const q = f64(n * dim), p = f64(m * dim);
+    for (const x of [q, p]) for (let i = 0; i < x.length; i++) x[i] = r() - 0.5;
+    const masked = new Uint8Array(n * m);
+    for (let i = 0; i < n; i++) if (i + 1 < m && (i % 3) === 1) masked[i * m + i + 1] = 1;
+    const shape = { queries: n, candidates: m, masked };
+    const opts = { temperature: 0.07, symmetricWeight: n % 2 };
+    const gq = new Float64Array(n * dim), gp = new Float64Array(m * dim);
+    const loss = infoNce(q, p, shape, dim, opts, { q: gq, p: gp });
+    const cos = f64(n * m), dcos = f64(n * m), pT = f64(dim * (m + 1)), g = f64((n + m) * dim);
+    w.fn.cosines_mn(q.byteOffset, p.byteOffset, n, m, dim, cos.byteOffset, pT.byteOffset);
+    const where = `n ${n}, m ${m}, dim ${dim}`;
+    assert.equal(infoNceFromCosines(cos, shape, opts, dcos), loss, `${where}: loss`);
+    w.fn.combine_mn(dcos.byteOffset, m, 1, n, m, p.byteOffset, dim, g.byteOffset);
+    w.fn.combine_mn(dcos.byteOffset, 1, m, m, n, q.byteOffset, dim, g.byteOffset + 8 * n * dim);
+    assert.equal(bits64(g.subarray(0, n * dim)), bits64(gq), `${where}: dL/dq`);
+    assert.equal(bits64(g.subarray(n * dim)), bits64(gp), `${where}: dL/dp`);
+  }
+});
+
 Deno.test("scatter_f64 adds each sequence's row to its tokens' rows in order, as the loop does", () => {
   const d = 5, rowsN = 4, w = new StaticWasm(), r = rng(3);
   const g = w.arena.f32(w.arena.alloc(4 * rowsN * d), rowsN * d);

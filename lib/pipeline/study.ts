@@ -48,6 +48,10 @@ export interface StudyVariant {
   patch?: Record<string, unknown>;
   /** Evaluate the initialisation, without the config's training. */
   initOnly?: boolean;
+  /** Start from the model of this (earlier) variant: its `model.initFrom`. */
+  from?: string;
+  /** Datasets to evaluate on (default both; a P2 model only on the one it was not trained on). */
+  evaluate?: ("xquad-r" | "mlqa-r")[];
 }
 
 /** The study's config. */
@@ -100,7 +104,6 @@ export async function loadStudy(path: string): Promise<StudyConfig> {
       throw new InputError(`${where}.name must be a non-empty string`);
     }
     if (names.has(name)) throw new InputError(`${where}.name "${name}" is given twice`);
-    names.add(name);
     if (typeof config !== "string") throw new InputError(`${where}.config must be a path`);
     if (patch !== undefined && (typeof patch !== "object" || patch === null)) {
       throw new InputError(`${where}.patch must be an object`);
@@ -108,21 +111,36 @@ export async function loadStudy(path: string): Promise<StudyConfig> {
     if (initOnly !== undefined && typeof initOnly !== "boolean") {
       throw new InputError(`${where}.initOnly must be true or false`);
     }
+    const { from, evaluate } = v as Json;
+    if (from !== undefined && (typeof from !== "string" || !names.has(from))) {
+      throw new InputError(
+        `${where}.from must name an earlier variant, got ${JSON.stringify(from)}`,
+      );
+    }
+    if (
+      evaluate !== undefined &&
+      (!Array.isArray(evaluate) || evaluate.length === 0 ||
+        evaluate.some((d) => d !== "xquad-r" && d !== "mlqa-r"))
+    ) {
+      throw new InputError(`${where}.evaluate must list "xquad-r" and/or "mlqa-r"`);
+    }
+    names.add(name);
   });
   const ev = (raw.eval ?? { maxQueries: 0, mlqaSource: "lareqa" }) as EvalSettings;
   return { variants: variants as StudyVariant[], eval: ev, source: path };
 }
 
-/** The resolved training config of a variant. */
-export async function variantConfig(v: StudyVariant): Promise<TrainConfig> {
+/** The resolved training config of a variant (`initFrom`: the model `from` names, when given). */
+export async function variantConfig(v: StudyVariant, fromDir?: string): Promise<TrainConfig> {
   const base = await loadConfig(fromRoot(v.config));
-  return resolveConfig(deepMerge(base as unknown as Json, v.patch ?? {}), v.config);
+  const patch = fromDir ? deepMerge(v.patch ?? {}, { model: { initFrom: fromDir } }) : v.patch;
+  return resolveConfig(deepMerge(base as unknown as Json, patch ?? {}), v.config);
 }
 
 /** One evaluated row of the study. */
 export interface StudyResult {
   name: string;
-  /** `"init"`, `"trained"` or `"lexical"`. */
+  /** `"init"`, `"trained"`, `"fine-tuned"` (from another variant) or `"lexical"`. */
   kind: string;
   model: TrainedModel | null;
   evals: Record<string, EvalRecord>;
@@ -148,15 +166,20 @@ export async function runStudy(
     }
     out.push({ name, kind: "lexical", model: null, evals });
   }
+  const models = new Map<string, TrainedModel>();
   for (const v of study.variants) {
     say(`study: ${v.name}`);
-    const config = await variantConfig(v);
+    const config = await variantConfig(v, v.from ? models.get(v.from)!.modelDir : undefined);
     const model = v.initOnly
       ? await initCached(config, dataDir)
       : await trainCached(config, dataDir);
+    models.set(v.name, model);
     const evals: Record<string, EvalRecord> = {};
-    for (const d of DATASETS) evals[d] = await evaluateCached(model, d, study.eval, dataDir);
-    out.push({ name: v.name, kind: v.initOnly ? "init" : "trained", model, evals });
+    for (const d of v.evaluate ?? DATASETS) {
+      evals[d] = await evaluateCached(model, d, study.eval, dataDir);
+    }
+    const kind = v.initOnly ? "init" : v.from ? "fine-tuned" : "trained";
+    out.push({ name: v.name, kind, model, evals });
   }
   return out;
 }
@@ -181,11 +204,11 @@ export function studyTable(results: readonly StudyResult[]): Row[] {
   return results.map((r) => {
     const row: Row = { model: r.name, kind: r.kind };
     for (const d of DATASETS) {
-      const s = r.evals[d].summary;
-      row[`${d} mono`] = r3(s.mono.map);
-      row[`${d} cross`] = r3(s.cross.map);
-      row[`${d} multi`] = r3(s.multi.map);
-      row[`${d} bias`] = Math.round(s.multi.languageBias);
+      const s = r.evals[d]?.summary;
+      row[`${d} mono`] = s ? r3(s.mono.map) : null;
+      row[`${d} cross`] = s ? r3(s.cross.map) : null;
+      row[`${d} multi`] = s ? r3(s.multi.map) : null;
+      row[`${d} bias`] = s ? Math.round(s.multi.languageBias) : null;
     }
     const seconds = r.model?.run.result.seconds;
     row.seconds = seconds === undefined ? null : Math.round(seconds);

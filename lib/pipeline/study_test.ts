@@ -44,3 +44,18 @@ Deno.test("variantConfig() merges the patch deeply over the config file and vali
     /model\.svdRank/,
   );
 });
+
+Deno.test("loadStudy() checks from and evaluate; variantConfig() starts a variant from another's model", async () => {
+  const bad: [unknown, RegExp][] = [
+    [{ variants: [{ name: "a", config: "c", from: "b" }] }, /from must name an earlier variant/],
+    [{ variants: [{ name: "a", config: "c", evaluate: ["beir"] }] }, /evaluate must list/],
+  ];
+  for (const [content, message] of bad) {
+    await assert.rejects(async () => loadStudy(await studyFile(content)), message);
+  }
+  const study = await loadStudy("configs/study.json");
+  const ft = study.variants.find((v) => v.from)!;
+  const c = await variantConfig(ft, "/models/base");
+  assert.equal(c.model.initFrom, "/models/base");
+  assert.equal(c.data.protocol, "qa");
+});

@@ -258,3 +258,20 @@ Deno.test({
     }
   },
 });
+
+Deno.test("evaluateBeirWithRun() compares with the published BM25 only when every judged query was evaluated", async () => {
+  const dataset = { ...toyBeir(), name: "scifact" };
+  const opts = {
+    dataset,
+    model: "bm25" as const,
+    tokenizer: await tinyTokenizer(),
+    progress: false,
+    warmupQueries: 0,
+  };
+  const all = (await evaluateBeirWithRun(opts)).result.reference!;
+  assert.equal(typeof all.delta_ndcg_cut_10, "number");
+  const some = (await evaluateBeirWithRun({ ...opts, maxQueries: 2 })).result.reference!;
+  assert.equal(some.bm25_ndcg_cut_10, 0.665);
+  assert.equal(some.delta_ndcg_cut_10, null);
+  assert.equal(some.note, "evaluated on 2 of 4 queries: not comparable with the published value");
+});

@@ -16,7 +16,8 @@ import { gitRevision } from "../util/git.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { readJsonObject } from "../util/json.ts";
 import { fromRoot } from "../util/root.ts";
-import { svgToPng } from "./render.ts";
+import { Buffer } from "node:buffer";
+import { svgTitle, svgToPng } from "./render.ts";
 import type { Row } from "../util/row.ts";
 import { toMarkdown, writeTable } from "./tables.ts";
 
@@ -186,7 +187,12 @@ export class NotebookContext {
     return displayable({ "text/markdown": md, "text/plain": md });
   }
 
-  /** Writes `figures/<name>.svg` and `.png` and returns the figure for display. */
+  /**
+   * Writes `figures/<name>.svg` and `.png` and returns the figure for
+   * display as the PNG (what every front end shows: nbconvert's HTML drops
+   * inline SVG and Jupyter hides it in an untrusted notebook), with its title
+   * as the text alternative.
+   */
   async figure(name: string, svg: string): Promise<Displayable> {
     const svgPath = join(this.config.out, "figures", `${name}.svg`);
     const pngPath = join(this.config.out, "figures", `${name}.png`);
@@ -195,7 +201,10 @@ export class NotebookContext {
     await writeFileAtomic(pngPath, png);
     this.#record(svgPath, svg, "figure");
     this.#record(pngPath, png, "figure");
-    return displayable({ "image/svg+xml": svg, "text/plain": `figure ${name}` });
+    return displayable({
+      "image/png": Buffer.from(png).toString("base64"),
+      "text/plain": `Figure: ${svgTitle(svg) ?? name}`,
+    });
   }
 
   /**

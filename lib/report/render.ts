@@ -26,11 +26,10 @@ interface SvgNode {
 export type PlotOptions = Omit<Plot.PlotOptions, "document">;
 
 /**
- * Renders Observable Plot options to a standalone SVG string.
- *
- * A figure with a legend (`color.legend`) renders as a `<figure>` in HTML; here
- * the legend is dropped and only the SVG is kept — put keys in the title or
- * facets instead, or pass `legend: false`.
+ * Renders Observable Plot options to a standalone SVG string (one panel:
+ * titles, legends and captions are drawn by `figure_layout.ts`, not by Plot,
+ * whose `<figure>` wrapper holds HTML that SVG→PNG cannot draw; only the
+ * `<svg>` is kept).
  *
  * @example
  * ```ts
@@ -55,6 +54,23 @@ export function renderSvg(options: PlotOptions): string {
   if (!svg) throw new Error("Plot.plot() returned no <svg> element");
   svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
   return svg.outerHTML;
+}
+
+/**
+ * The text of an SVG's first `<title>` element (entities decoded), or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { svgTitle } from "./render.ts";
+ * assert.equal(svgTitle("<svg><title>mAP &amp; bias</title></svg>"), "mAP & bias");
+ * assert.equal(svgTitle("<svg/>"), null);
+ * ```
+ */
+export function svgTitle(svg: string): string | null {
+  const m = /<title>([^<]*)<\/title>/.exec(svg);
+  if (!m) return null;
+  return m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
 /**

@@ -10,7 +10,8 @@ import {
   STRATEGY_ORDER,
   tableReferences,
 } from "./figures.ts";
-import { normalizeSvg, svgTitle } from "./render.ts";
+import { normalizeSvg } from "./render.ts";
+import { svgTitle } from "./svg_title.ts";
 import { textWidth } from "./text_width.ts";
 import { syntheticResults } from "../pipeline/_synthetic.ts";
 import {

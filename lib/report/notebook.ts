@@ -18,7 +18,8 @@ import { sha256Hex } from "../util/hash.ts";
 import { readJsonObject } from "../util/json.ts";
 import { fromRoot } from "../util/root.ts";
 import { Buffer } from "node:buffer";
-import { svgTitle, svgToPng } from "./render.ts";
+import { svgTitle } from "./svg_title.ts";
+import { svgToPng } from "./render.ts";
 import type { Row } from "../util/row.ts";
 import { toMarkdown, writeTable } from "./tables.ts";
 

@@ -10,7 +10,7 @@
 
 import { Buffer } from "node:buffer";
 import { basename, join } from "node:path";
-import { svgTitle } from "./render.ts";
+import { svgTitle } from "./svg_title.ts";
 import { sha256Hex } from "../util/hash.ts";
 
 /** Debian's Chromium, where the setup installs it. */

@@ -57,23 +57,6 @@ export function renderSvg(options: PlotOptions): string {
 }
 
 /**
- * The text of an SVG's first `<title>` element (entities decoded), or null.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { svgTitle } from "./render.ts";
- * assert.equal(svgTitle("<svg><title>mAP &amp; bias</title></svg>"), "mAP & bias");
- * assert.equal(svgTitle("<svg/>"), null);
- * ```
- */
-export function svgTitle(svg: string): string | null {
-  const m = /<title>([^<]*)<\/title>/.exec(svg);
-  if (!m) return null;
-  return m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-
-/**
  * Rasterises an SVG string to PNG (resvg, system fonts), at `scale` × size.
  *
  * @example

@@ -63,7 +63,9 @@ export const NOTEBOOKS: readonly NotebookSpec[] = [
       ...finding("table2_language_bias"),
       ...table("table2_effects"),
       ...figure("language_bias_xquad_r"),
+      ...finding("language_bias_xquad_r"),
       ...figure("language_bias_mlqa_r"),
+      ...finding("language_bias_mlqa_r"),
     ],
   },
   {

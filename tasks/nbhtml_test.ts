@@ -79,7 +79,7 @@ Deno.test({
     const [output] = cell.outputs;
     assert.ok("image/png" in output.data && !("image/svg+xml" in output.data), "PNG only");
     assert.equal(
-      output.data["text/plain"],
+      [output.data["text/plain"]].flat().join(""), // nbformat may store text as a list of lines
       "Figure: BEIR SciFact: quality and single-query latency per model",
     );
     const html = await exportHtml(executed, join(out, "html"));

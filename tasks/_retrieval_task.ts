@@ -16,7 +16,11 @@
 import { resolve } from "node:path";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
 import type { RetrievalEvalOptions, RetrievalResult } from "../lib/eval/collection_eval.ts";
-import { EXPORT_DEPTH, summaryTsv, writeRetrievalOutputs } from "../lib/eval/retrieval_output.ts";
+import {
+  EXPORT_DEPTH,
+  retrievalSummaryTsv,
+  writeRetrievalOutputs,
+} from "../lib/eval/retrieval_output.ts";
 import type { Run } from "../lib/metrics/types.ts";
 import { checkOutputDir, writeDirAtomic } from "../lib/util/atomic_dir.ts";
 import { verifyChecksums } from "../lib/util/checksums.ts";
@@ -177,6 +181,6 @@ export async function writeRetrievalTask(
   );
   await opts.lock.release();
   if (loaded.model !== "bm25") loaded.model.dispose();
-  console.log(summaryTsv(output.result).trimEnd());
+  console.log(retrievalSummaryTsv(output.result).trimEnd());
   return seconds;
 }

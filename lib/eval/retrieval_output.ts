@@ -59,20 +59,20 @@ export function summaryRows(result: RetrievalResult): [string, number][] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { summaryTsv } from "./retrieval_output.ts";
+ * import { retrievalSummaryTsv } from "./retrieval_output.ts";
  * const result = { quality: { ndcg_cut_10: 0.44000000000000006 }, efficiency: {
  *   corpus: { docs_per_s: 2303.5 }, index: { size_bytes: 8000 }, latency: { p50_ms: 0.23, p95_ms: 0.346 },
  *   batched: { queries_per_s: 1824 }, memory: { peak_rss_sampled_bytes: 1000, vm_hwm_bytes: null } } };
- * const lines = summaryTsv(result as never).trimEnd().split("\n");
+ * const lines = retrievalSummaryTsv(result as never).trimEnd().split("\n");
  * assert.deepEqual(lines.slice(0, 3), ["metric\tvalue", "ndcg_cut_10\t0.4400", "corpus_docs_per_s\t2303.5000"]);
  * ```
  */
-export function summaryTsv(result: RetrievalResult): string {
+export function retrievalSummaryTsv(result: RetrievalResult): string {
   return "metric\tvalue\n" + summaryRows(result).map(([m, v]) => `${m}\t${tsvValue(v)}\n`).join("");
 }
 
 /** `per_query.tsv`: a header, then `measure<TAB>qid<TAB>value` per query and measure (trec_eval `-q`). */
-export function perQueryTsv(result: RetrievalResult): string {
+export function retrievalPerQueryTsv(result: RetrievalResult): string {
   const lines = ["measure\tqid\tvalue"];
   const measures = [...new Set(Object.values(result.per_query).flatMap((m) => Object.keys(m)))];
   for (const measure of measures) {
@@ -125,7 +125,7 @@ export async function writeRetrievalOutputs(
 ): Promise<void> {
   const runid = result.model.name.replace(/\s+/g, "_") || "xlir";
   await writeRun(join(dir, "run.trec"), run, runid, { depth: EXPORT_DEPTH });
-  await writeTextFileAtomic(join(dir, "summary.tsv"), summaryTsv(result));
-  await writeTextFileAtomic(join(dir, "per_query.tsv"), perQueryTsv(result));
+  await writeTextFileAtomic(join(dir, "summary.tsv"), retrievalSummaryTsv(result));
+  await writeTextFileAtomic(join(dir, "per_query.tsv"), retrievalPerQueryTsv(result));
   await writeJsonAtomic(join(dir, "metrics.json"), { ...meta, ...result });
 }

@@ -64,7 +64,9 @@ export function distributionFinding(rows: readonly Row[], label: string): string
     } — ${
       alike
         ? `median and mean order the strategies alike (${order("mean")})`
-        : `the median orders them ${order("median")}, the mean ${order("mean")}: the tail decides`
+        : `median and mean order the strategies differently (median ${order("median")}, mean ${
+          order("mean")
+        }): the ranking depends on the statistic`
     }`;
   });
   return `**Per query (${label}, all seeds pooled)**: ${

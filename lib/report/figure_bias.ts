@@ -87,10 +87,12 @@ export function biasDistributionFigure(
     ...data.map((d) => d.d1),
     ...bases.flatMap(refsOf).map((r) => r.value),
   );
-  const top = Math.ceil(Math.log10(maxValue) - 1e-9);
-  const ticks = Array.from({ length: top + 1 }, (_, i) => 10 ** i);
+  // The scale ends at the first 1, 2 or 5 × 10^k above the data; ticks at the powers of ten.
+  const k = Math.floor(Math.log10(maxValue));
+  const end = [1, 2, 5, 10].map((m) => m * 10 ** k).find((v) => v >= maxValue)!;
+  const ticks = Array.from({ length: Math.floor(Math.log10(end) + 1e-9) + 1 }, (_, i) => 10 ** i);
   const labelWidth = Math.max(...STRATEGY_ORDER.map((s) => textWidth(s, o.fontSize))) + 12;
-  const lastTick = textWidth(formatTick(10 ** top, 0), o.fontSize);
+  const lastTick = textWidth(formatTick(ticks.at(-1)!, 0), o.fontSize);
   const allRefs: Reference[] = [];
   const grid = bases.map((base) => {
     const inBase = data.filter((d) => d.base === base);
@@ -110,7 +112,7 @@ export function biasDistributionFigure(
         marginBottom: o.plot.marginBottom,
         x: {
           type: "log",
-          domain: [1, 10 ** top],
+          domain: [1, end],
           ticks,
           tickFormat: (d: number) => formatTick(d, 0),
           label: "rank distance + 1 →",
@@ -120,8 +122,8 @@ export function biasDistributionFigure(
         y: { domain: STRATEGY_ORDER, label: null, tickSize: 0 },
         color: { domain: STRATEGY_ORDER, range: STRATEGY_COLORS },
         marks: [
-          ...referenceMarks(refs, "x"),
           Plot.boxX(inBase, { x: "d1", y: "strategy", fill: "strategy", r: o.plot.boxRadius }),
+          ...referenceMarks(refs, "x"),
           Plot.dot(means, { x: "mean", y: "strategy", fill: "white", stroke: "black", r: 3.5 }),
         ],
       }, { title: base === "aligned" || base === "unaligned" ? `${base} base` : base })],

@@ -117,7 +117,13 @@ async function main(): Promise<void> {
     `jupyter: starting Jupyter Notebook in ${join(ROOT, "notebooks")} (Ctrl-C twice to stop)`,
   );
   const child = new Deno.Command("jupyter", {
-    args: ["notebook", `--notebook-dir=${join(ROOT, "notebooks")}`, ...jupyterArgs],
+    // Jupyter refuses to run as root (containers, CI) unless told to.
+    args: [
+      "notebook",
+      `--notebook-dir=${join(ROOT, "notebooks")}`,
+      ...(Deno.uid() === 0 ? ["--allow-root"] : []),
+      ...jupyterArgs,
+    ],
     env: { PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? ""}` },
     stdin: "inherit",
     stdout: "inherit",

@@ -19,7 +19,9 @@ Deno.test("kernelSpec() runs Deno by the path it is given, with the settings in 
 
 async function install(args: string[], dataDir: string) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", fromRoot("tasks/jupyter.ts"), "--install-only", ...args],
+    // through deno.json's task, so that its permissions are what is tested
+    args: ["task", "--quiet", "jupyter", "--install-only", ...args],
+    cwd: fromRoot("."),
     env: { JUPYTER_DATA_DIR: dataDir, XLIR_DATA: "/nonexistent/data" },
     stdout: "piped",
     stderr: "piped",

@@ -88,6 +88,7 @@ export * from "./eval/significance.ts";
 export * from "./eval/chance.ts";
 export * from "./eval/hierarchical_bootstrap.ts";
 export * from "./eval/holm.ts";
+export * from "./eval/lareqa_beir.ts";
 // pipeline and report
 export * from "./pipeline/experiment.ts";
 export * from "./pipeline/summarize.ts";
@@ -104,6 +105,10 @@ export * from "./report/paper_columns.ts";
 export * from "./report/regime.ts";
 export * from "./report/claims.ts";
 export * from "./report/findings.ts";
+export * from "./report/data_findings.ts";
+export * from "./report/per_language.ts";
+export * from "./report/efficiency_finding.ts";
+export * from "./report/distribution_finding.ts";
 // utilities
 export { InputError } from "./util/errors.ts";
 export { fromRoot } from "./util/root.ts";

@@ -16,7 +16,11 @@
 import { resolve } from "node:path";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
 import type { RetrievalEvalOptions, RetrievalResult } from "../lib/eval/collection_eval.ts";
-import { EXPORT_DEPTH, summaryRows, writeRetrievalOutputs } from "../lib/eval/retrieval_output.ts";
+import {
+  EXPORT_DEPTH,
+  retrievalSummaryTsv,
+  writeRetrievalOutputs,
+} from "../lib/eval/retrieval_output.ts";
 import type { Run } from "../lib/metrics/types.ts";
 import { checkOutputDir, writeDirAtomic } from "../lib/util/atomic_dir.ts";
 import { verifyChecksums } from "../lib/util/checksums.ts";
@@ -42,7 +46,7 @@ export const RETRIEVAL_FLAGS = {
 
 /** Usage lines of {@linkcode RETRIEVAL_FLAGS} after `--model` and `--data`. */
 export const RETRIEVAL_USAGE =
-  `  --out              output directory: run.trec (top ${EXPORT_DEPTH}), summary.tsv, metrics.json
+  `  --out              output directory: run.trec (top ${EXPORT_DEPTH}), summary.tsv, per_query.tsv, metrics.json
                      (replaced whole once every file is written; locked while this runs)
   --max-queries      evaluate the first N judged queries (default, or 0: all)
   --batch            texts per encoder batch (default 256)
@@ -177,6 +181,6 @@ export async function writeRetrievalTask(
   );
   await opts.lock.release();
   if (loaded.model !== "bm25") loaded.model.dispose();
-  for (const [m, v] of summaryRows(output.result)) console.log(`${m}\t${v}`);
+  console.log(retrievalSummaryTsv(output.result).trimEnd());
   return seconds;
 }

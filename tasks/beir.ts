@@ -65,12 +65,13 @@ async function main(): Promise<void> {
     t0,
   );
   const { result } = output;
-  if (result.reference) {
-    console.log(
-      `reference\tBEIR BM25 nDCG@10 ${result.reference.bm25_ndcg_cut_10} (ours ${
-        result.quality.ndcg_cut_10.toFixed(4)
-      }, delta ${result.reference.delta_ndcg_cut_10.toFixed(4)})`,
-    );
+  const ref = result.reference;
+  if (ref) {
+    const ours = result.quality.ndcg_cut_10.toFixed(4);
+    const delta = ref.delta_ndcg_cut_10 === null
+      ? ref.note
+      : `delta ${ref.delta_ndcg_cut_10.toFixed(4)}`;
+    console.log(`reference\tBEIR BM25 nDCG@10 ${ref.bm25_ndcg_cut_10} (ours ${ours}, ${delta})`);
   }
   console.error(`beir: wrote ${opts.out} in ${seconds.toFixed(1)}s`);
 }

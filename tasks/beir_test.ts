@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { tsvValue } from "../lib/eval/lareqa_export.ts";
 import { runTask } from "./_run_task.ts";
 import { join } from "node:path";
 import { evaluate } from "../lib/metrics/evaluate.ts";
@@ -90,9 +91,13 @@ Deno.test("deno task beir with BM25 writes run.trec, summary.tsv and metrics.jso
   const ev = evaluate(qrels, run, ["ndcg_cut_10", "recall_100"]);
   assert.equal(metrics.quality.ndcg_cut_10, ev.aggregate.ndcg_cut_10);
   assert.equal(metrics.quality.recall_100, ev.aggregate.recall_100);
-  assert.match(r.stdout, new RegExp(`^ndcg_cut_10\t${ev.aggregate.ndcg_cut_10}$`, "m"));
+  assert.match(r.stdout, new RegExp(`^ndcg_cut_10\t${tsvValue(ev.aggregate.ndcg_cut_10)}$`, "m"));
   const tsv = await Deno.readTextFile(join(out, "summary.tsv"));
+  assert.match(tsv, /^metric\tvalue\nndcg_cut_10\t/);
   assert.match(tsv, /^recall_100\t1$/m);
+  const perQuery = (await Deno.readTextFile(join(out, "per_query.tsv"))).trim().split("\n");
+  assert.equal(perQuery[0], "measure\tqid\tvalue");
+  assert.ok(perQuery.includes("ndcg_cut_10\tq1\t1"), perQuery.join("\n"));
 });
 
 Deno.test("deno task beir evaluates a saved model directory", async () => {

@@ -44,17 +44,21 @@ import { gitRevision } from "../lib/util/git.ts";
 import { lockOutput } from "../lib/util/lock.ts";
 
 const USAGE = `Usage: deno task eval --dataset xquad-r|mlqa-r --model bm25|<model dir> --out DIR
-         [--langs a,b,c] [--max-queries N] [--depth D] [--data DIR] [--mlqa-source lareqa|rebuild]
+         [--langs a,b,c] [--max-queries N] [--depth D] [--name NAME] [--data DIR]
+         [--mlqa-source lareqa|rebuild]
 
   --dataset      xquad-r (11 languages) or mlqa-r (7 languages)
   --model        bm25 (Lucene BM25 over mBERT WordPiece tokens) or a model directory
                  (config.json + model.safetensors + tokenizer.json)
-  --out          output directory: runs/, qrels/, summary.tsv, metrics.json, per_query.json
+  --out          output directory: runs/, qrels/, summary.tsv, per_query.tsv, per_query.json,
+                 metrics.json
                  (replaced whole once every file is written; locked while this runs)
   --langs        languages to evaluate, each once (default: all of the dataset)
   --max-queries  the first N questions of each language (default, or 0: all)
   --depth        candidates per query in the exported runs; 0 = the full ranking (default 100).
                  Metrics are always computed on the full ranking.
+  --name         the run tag of the TREC runs (default: bm25, or the model directory's last two
+                 path parts, e.g. hybrid/model)
   --data         data directory (default: $XLIR_DATA or data/)
   --mlqa-source  MLQA-R from LAReQA's files (default) or rebuilt from the MLQA dev split`;
 
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
     depth: { type: "string" },
     data: { type: "string" },
     "mlqa-source": { type: "string" },
+    name: { type: "string" },
   }, USAGE);
   for (const f of ["dataset", "model", "out"] as const) {
     if (!values[f]) throw new InputError(`--${f} is required\n\n${USAGE}`);
@@ -168,7 +173,7 @@ async function main(): Promise<void> {
   const result = evaluateLareqa(ds, guarded, { langs, maxQueries, runDepth: depth });
   const seconds = (performance.now() - t0) / 1000;
   const meta = {
-    runid: values.model === "bm25" ? "bm25" : "xlir",
+    runid: values.name ?? scorer.name,
     config: {
       dataset: values.dataset,
       langs: langs ?? ds.languages,

@@ -63,13 +63,13 @@ async function resultsBlock(dir: string): Promise<string> {
   const beir = await readJson<Row[]>(join(dir, "tables/beir_efficiency.json"));
   const bias = new Map(t2.map((r) => [`${r.finetune}|${r.dataset}|${r.base}|${r.strategy}`, r]));
   const lines = [
-    `## Results (${manifest.command}, ${String(manifest.created).slice(0, 10)}, revision ${
-      String(manifest.git_revision).slice(0, 10)
-    })`,
+    `## Results (${String(manifest.command).replace(/^deno task/, "npx deno task")}, ${
+      String(manifest.created).slice(0, 10)
+    }, revision ${String(manifest.git_revision).slice(0, 10)})`,
     "",
     "mAP per setting, mean over seeds ± 95% interval, and language bias (mean rank distance in the",
     "multilingual pool, tie-aware ranks, lower is better) — generated from `results/tables/` by",
-    "`deno task readme` — with the paper's values for the counterpart base (unaligned → XLM-R,",
+    "`npx deno task readme` — with the paper's values for the counterpart base (unaligned → XLM-R,",
     "aligned → LaBSE; `data/paper/elmahdy2024.json`). The stand-in models and training data differ from",
     "the paper's (see below), so absolute numbers are not comparable with it; the effect sizes between",
     "strategies are the point, and they are only interpretable where the premise holds (next table).",
@@ -226,11 +226,11 @@ async function perfBlock(path: string): Promise<string> {
     check: { passed: boolean };
   }[];
   const lines = [
-    `\`deno task bench\` on ${machine?.cpu ?? "?"} (${machine?.cores ?? "?"} cores), ${
+    `\`npx deno task bench\` on ${machine?.cpu ?? "?"} (${machine?.cores ?? "?"} cores), ${
       String(b.date ?? "").slice(0, 10)
     }, revision ${
       String(b.revision ?? "").slice(0, 10)
-    }; ratio = xlir throughput / the fastest peer's (higher is better), medians of alternating rounds, results checked against the peer. Generated from \`results/bench/bench.json\` by \`deno task readme\`; method and per-change history in \`bench/README.md\`.`,
+    }; ratio = xlir throughput / the fastest peer's (higher is better), medians of alternating rounds, results checked against the peer. Generated from \`results/bench/bench.json\` by \`npx deno task readme\`; method and per-change history in \`bench/README.md\`.`,
     "",
     "| comparison | ratio | goal | xlir | fastest peer | all peers | check |",
     "| --- | --- | --- | --- | --- | --- | --- |",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets xlir up on a fresh Debian machine that has Node.js 20 and npm:
 #   1. Debian packages (FreeDict lexicons, Mesa's Vulkan driver, a CJK font,
-#      Jupyter's client) — skipped for those already installed;
+#      Jupyter, Chromium) — skipped for those already installed;
 #   2. npm ci (Deno itself comes from the npm package `deno`, pinned);
 #   3. deno install --frozen (the npm: imports of deno.json, from deno.lock).
 # Idempotent: a second run does nothing but check. XLIR_SKIP_APT=1 skips step 1.
@@ -26,8 +26,11 @@ APT_PACKAGES=(
   mesa-vulkan-drivers
   # glyphs for figures in all 11 languages (CJK, Devanagari, Thai); rsvg-convert as a PNG fallback
   fonts-wqy-microhei fonts-lohit-deva fonts-tlwg-loma-ttf librsvg2-bin
-  # Jupyter's client for executing the notebooks headless
-  jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel
+  # Jupyter's client for executing the notebooks headless, nbconvert for their HTML (deno task
+  # nbhtml), Jupyter Notebook for interactive runs (deno task jupyter)
+  jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel jupyter-notebook
+  # a real browser for the HTML check of the executed notebooks (deno task nbhtml --browser)
+  chromium
   # the benchmark's peers (deno task bench): PyTorch and faiss on OpenBLAS
   python3-torch python3-faiss libopenblas0-pthread python3-threadpoolctl
   # the independent reference of the XLM-R tokenizer tests (SentencePiece's own library)

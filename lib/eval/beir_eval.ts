@@ -32,8 +32,32 @@ export interface BeirEvalOptions extends RetrievalEvalOptions {
 
 /** Result of {@linkcode evaluateBeir}: the retrieval result and the published BM25 reference. */
 export interface BeirResult extends RetrievalResult {
-  /** BEIR's published BM25 nDCG@10 and our nDCG@10 minus it; null when none is known. */
-  reference: { source: string; bm25_ndcg_cut_10: number; delta_ndcg_cut_10: number } | null;
+  /**
+   * BEIR's published BM25 nDCG@10 and our nDCG@10 minus it — the difference
+   * is null when only some of the queries were evaluated (the published value
+   * is over all of them); null when none is known.
+   */
+  reference: {
+    source: string;
+    bm25_ndcg_cut_10: number;
+    delta_ndcg_cut_10: number | null;
+    note?: string;
+  } | null;
+}
+
+/** The published reference, compared only when every judged query was evaluated. */
+function _reference(ref: number, result: RetrievalResult): NonNullable<BeirResult["reference"]> {
+  const { queries, queries_available: all } = result.collection;
+  const source = "BEIR (Thakur et al., 2021), BM25 nDCG@10";
+  if (queries < all) {
+    return {
+      source,
+      bm25_ndcg_cut_10: ref,
+      delta_ndcg_cut_10: null,
+      note: `evaluated on ${queries} of ${all} queries: not comparable with the published value`,
+    };
+  }
+  return { source, bm25_ndcg_cut_10: ref, delta_ndcg_cut_10: result.quality.ndcg_cut_10 - ref };
 }
 
 /**
@@ -91,11 +115,7 @@ export async function evaluateBeirWithRun(
   return {
     result: {
       ...result,
-      reference: ref === undefined ? null : {
-        source: "BEIR (Thakur et al., 2021), BM25 nDCG@10",
-        bm25_ndcg_cut_10: ref,
-        delta_ndcg_cut_10: result.quality.ndcg_cut_10 - ref,
-      },
+      reference: ref === undefined ? null : _reference(ref, result),
     },
     run,
   };

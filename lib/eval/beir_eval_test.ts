@@ -14,6 +14,7 @@ import { exists, skipUnless } from "../util/testing.ts";
 import { beirCollection, evaluateBeir, evaluateBeirWithRun } from "./beir_eval.ts";
 import { evaluateCollection, evaluatedQueries } from "./collection_eval.ts";
 import { summaryRows, writeRetrievalOutputs } from "./retrieval_output.ts";
+import { tsvValue } from "./lareqa_export.ts";
 
 /** A tiny BEIR dataset in the tiny tokenizer's words. */
 function toyBeir(): BeirDataset {
@@ -102,7 +103,7 @@ Deno.test("evaluateBeir() with BM25: metrics equal lib/metrics on the written ru
   assert.deepEqual(json.config, { x: 1 });
   assert.deepEqual(json.quality, result.quality);
   const tsv = await Deno.readTextFile(join(dir, "summary.tsv"));
-  assert.match(tsv, new RegExp(`^ndcg_cut_10\t${result.quality.ndcg_cut_10}$`, "m"));
+  assert.match(tsv, new RegExp(`^ndcg_cut_10\t${tsvValue(result.quality.ndcg_cut_10)}$`, "m"));
   assert.match(tsv, /^latency_p95_ms\t[\d.]+$/m);
 });
 
@@ -257,4 +258,21 @@ Deno.test({
       assert.ok(names.includes(m), m);
     }
   },
+});
+
+Deno.test("evaluateBeirWithRun() compares with the published BM25 only when every judged query was evaluated", async () => {
+  const dataset = { ...toyBeir(), name: "scifact" };
+  const opts = {
+    dataset,
+    model: "bm25" as const,
+    tokenizer: await tinyTokenizer(),
+    progress: false,
+    warmupQueries: 0,
+  };
+  const all = (await evaluateBeirWithRun(opts)).result.reference!;
+  assert.equal(typeof all.delta_ndcg_cut_10, "number");
+  const some = (await evaluateBeirWithRun({ ...opts, maxQueries: 2 })).result.reference!;
+  assert.equal(some.bm25_ndcg_cut_10, 0.665);
+  assert.equal(some.delta_ndcg_cut_10, null);
+  assert.equal(some.note, "evaluated on 2 of 4 queries: not comparable with the published value");
 });

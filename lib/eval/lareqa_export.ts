@@ -10,8 +10,16 @@
  *   run's queries (only the collection's candidates), so that
  *   `trec_eval -m map -m recall.1 qrels/X-Y.qrels runs/X-Y.trec` reproduces
  *   the pair's values (with `--depth 0`);
- * - `summary.tsv` — `setting<TAB>metric<TAB>value` for (mono|cross) ×
- *   (map|r1) and multi × (map|r10|language_bias);
+ * - `summary.tsv` — a header line, then `setting<TAB>metric<TAB>value` for
+ *   (mono|cross) × (map|r1) and multi × (map|r10|language_bias), values to
+ *   4 decimals as trec_eval prints them (`metrics.json` has them exact);
+ * - `per_query.tsv` — the per-query values in trec_eval `-q`'s tidy form, a
+ *   header, then `run<TAB>measure<TAB>qid<TAB>value`: `map` (average
+ *   precision) of each query in each run (`{X}-{Y}`, `{X}-all`), and its
+ *   `language_bias` (rank distance) in the `{X}-all` run; queries the
+ *   evaluation skips (no answer in that language) have no line;
+ * - `per_query.json` — the same values as arrays aligned with each
+ *   language's question ids (what the pipeline caches);
  * - `metrics.json` — everything, per language and per pair, with the config,
  *   model and git revision.
  *
@@ -60,8 +68,15 @@ export function formatKeptQrels(run: KeptRun): string {
   return lines.length ? lines.join("\n") + "\n" : "";
 }
 
+/** A value as the TSV files print it: 4 decimals, as trec_eval (integers as they are). */
+export function tsvValue(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  return Number.isInteger(v) ? String(v) : v.toFixed(4);
+}
+
 /**
- * The summary lines: `setting<TAB>metric<TAB>value`.
+ * The summary: a header, then `setting<TAB>metric<TAB>value` lines (values
+ * to 4 decimals).
  *
  * @example
  * ```ts
@@ -73,11 +88,13 @@ export function formatKeptQrels(run: KeptRun): string {
  * import { tinyTokenizer, writeTinyDataDir } from "../data/_testing.ts";
  * const ds = await loadXquadR({ dataDir: await writeTinyDataDir(), langs: ["de", "en"] });
  * const result = evaluateLareqa(ds, new Bm25Scorer(await tinyTokenizer()), { progress: false });
- * const lines = summaryTsv(result).trimEnd().split("\n");
- * assert.deepEqual(lines[0], "mono\tmap\t1");
+ * const [header, ...lines] = summaryTsv(result).trimEnd().split("\n");
+ * assert.equal(header, "setting\tmetric\tvalue");
+ * assert.equal(lines[0], "mono\tmap\t1");
  * assert.deepEqual(lines.map((l) => l.split("\t").slice(0, 2).join(" ")), [
  *   "mono map", "mono r1", "cross map", "cross r1", "multi map", "multi r10", "multi language_bias",
  * ]);
+ * assert.ok(lines.every((l) => /\t(\d+|\d+\.\d{4})$/.test(l)));
  * ```
  */
 export function summaryTsv(r: LareqaResult): string {
@@ -90,7 +107,48 @@ export function summaryTsv(r: LareqaResult): string {
     ["multi", "r10", r.multi.r10],
     ["multi", "language_bias", r.multi.languageBias],
   ];
-  return rows.map(([s, m, v]) => `${s}\t${m}\t${v}`).join("\n") + "\n";
+  return "setting\tmetric\tvalue\n" +
+    rows.map(([s, m, v]) => `${s}\t${m}\t${tsvValue(v)}\n`).join("");
+}
+
+/**
+ * The per-query values in trec_eval `-q`'s tidy form: a header, then
+ * `run<TAB>measure<TAB>qid<TAB>value` (`map` per run, `language_bias` in the
+ * `{X}-all` runs), skipped queries left out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { perQueryTsv } from "./lareqa_export.ts";
+ * import { evaluateLareqa } from "./lareqa.ts";
+ * import { Bm25Scorer } from "./scorers.ts";
+ * import { loadXquadR } from "../data/xquad_r.ts";
+ * import { tinyTokenizer, writeTinyDataDir } from "../data/_testing.ts";
+ * const ds = await loadXquadR({ dataDir: await writeTinyDataDir(), langs: ["de", "en"] });
+ * const result = evaluateLareqa(ds, new Bm25Scorer(await tinyTokenizer()), { progress: false });
+ * const [header, first, ...rest] = perQueryTsv(result).trimEnd().split("\n");
+ * assert.equal(header, "run\tmeasure\tqid\tvalue");
+ * assert.equal(first, "de-de\tmap\tde:q1\t1");
+ * assert.ok(rest.some((l) => l.startsWith("en-all\tlanguage_bias\ten:")));
+ * ```
+ */
+export function perQueryTsv(r: LareqaResult): string {
+  const lines = ["run\tmeasure\tqid\tvalue"];
+  const add = (run: string, measure: string, lang: string, values: Float64Array) => {
+    const qids = r.perQuery.qids[lang];
+    values.forEach((v, i) => {
+      if (!Number.isNaN(v)) lines.push(`${run}\t${measure}\t${lang}:${qids[i]}\t${tsvValue(v)}`);
+    });
+  };
+  for (const x of r.langs) {
+    for (const y of r.langs) {
+      const values = x === y ? r.perQuery.mono[x] : r.perQuery.cross[`${x}-${y}`];
+      if (values) add(`${x}-${y}`, "map", x, values);
+    }
+    if (r.perQuery.multi[x]) add(`${x}-all`, "map", x, r.perQuery.multi[x]);
+    if (r.perQuery.bias[x]) add(`${x}-all`, "language_bias", x, r.perQuery.bias[x]);
+  }
+  return lines.join("\n") + "\n";
 }
 
 /** The JSON-able summary of a result (no per-query arrays, no runs). */
@@ -137,8 +195,9 @@ export function perQueryJson(r: LareqaResult): PerQueryValues {
 }
 
 /**
- * Writes runs, qrels, `summary.tsv`, `metrics.json` and `per_query.json` into
- * `dir` (each file atomically). Returns the paths written.
+ * Writes runs, qrels, `summary.tsv`, `metrics.json`, `per_query.tsv` and
+ * `per_query.json` into `dir` (each file atomically). Returns the paths
+ * written.
  */
 export async function writeLareqaOutputs(
   dir: string,
@@ -160,6 +219,8 @@ export async function writeLareqaOutputs(
   await writeJsonAtomic(metrics, { ...meta, ...resultSummary(r) });
   const perQuery = join(dir, "per_query.json");
   await writeJsonAtomic(perQuery, perQueryJson(r));
-  written.push(summary, metrics, perQuery);
+  const perQueryTable = join(dir, "per_query.tsv");
+  await writeTextFileAtomic(perQueryTable, perQueryTsv(r));
+  written.push(summary, metrics, perQuery, perQueryTable);
   return written;
 }

@@ -137,12 +137,26 @@ Deno.test({
     const r = evaluateLareqa(ds, scorer, { maxQueries: 12, runDepth: 0, progress: false });
     const dir = await Deno.makeTempDir();
     await writeLareqaOutputs(dir, r, { runid: "bm25" });
-    const summary = new Map(
-      (await Deno.readTextFile(join(dir, "summary.tsv"))).trim().split("\n").map((l) => {
-        const [s, m, v] = l.split("\t");
-        return [`${s}.${m}`, Number(v)];
-      }),
+    // metrics.json holds the exact values; summary.tsv the same to 4 decimals (after its header)
+    const metrics = JSON.parse(await Deno.readTextFile(join(dir, "metrics.json")));
+    const exact: Record<string, number> = {
+      "mono.map": metrics.mono.map,
+      "mono.r1": metrics.mono.r1,
+      "cross.map": metrics.cross.map,
+      "cross.r1": metrics.cross.r1,
+      "multi.map": metrics.multi.map,
+      "multi.r10": metrics.multi.r10,
+      "multi.language_bias": metrics.multi.languageBias,
+    };
+    const summary = new Map(Object.entries(exact));
+    const [header, ...lines] = (await Deno.readTextFile(join(dir, "summary.tsv"))).trim().split(
+      "\n",
     );
+    assert.equal(header, "setting\tmetric\tvalue");
+    for (const l of lines) {
+      const [s, m, v] = l.split("\t");
+      assert.ok(Math.abs(Number(v) - exact[`${s}.${m}`]) <= 5e-5, `${s}.${m}: ${v}`);
+    }
     const langs = ["de", "en", "zh"];
     const monoMap: number[] = [],
       monoR1: number[] = [],

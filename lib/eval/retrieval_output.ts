@@ -1,7 +1,9 @@
 /**
  * The files a retrieval evaluation leaves: `run.trec` (top 100 per query),
- * `summary.tsv` (the headline numbers) and `metrics.json` (the full result
- * with its provenance).
+ * `summary.tsv` (a header, then the headline numbers, 4 decimals as
+ * trec_eval prints them), `per_query.tsv` (trec_eval `-q`'s tidy form: a
+ * header, then `measure<TAB>qid<TAB>value`) and `metrics.json` (the full
+ * result, exact, with its provenance).
  *
  * @module
  */
@@ -11,6 +13,7 @@ import { writeRun } from "../metrics/trec_io.ts";
 import type { Run } from "../metrics/types.ts";
 import { writeJsonAtomic, writeTextFileAtomic } from "../util/atomic.ts";
 import type { RetrievalResult } from "./collection_eval.ts";
+import { tsvValue } from "./lareqa_export.ts";
 
 /**
  * The headline numbers as `metric<TAB>value` rows (quality, then efficiency).
@@ -49,13 +52,44 @@ export function summaryRows(result: RetrievalResult): [string, number][] {
   return rows;
 }
 
+/**
+ * `summary.tsv`: a header (`metric<TAB>value`), then {@linkcode summaryRows}
+ * with values to 4 decimals (integers as they are).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { retrievalSummaryTsv } from "./retrieval_output.ts";
+ * const result = { quality: { ndcg_cut_10: 0.44000000000000006 }, efficiency: {
+ *   corpus: { docs_per_s: 2303.5 }, index: { size_bytes: 8000 }, latency: { p50_ms: 0.23, p95_ms: 0.346 },
+ *   batched: { queries_per_s: 1824 }, memory: { peak_rss_sampled_bytes: 1000, vm_hwm_bytes: null } } };
+ * const lines = retrievalSummaryTsv(result as never).trimEnd().split("\n");
+ * assert.deepEqual(lines.slice(0, 3), ["metric\tvalue", "ndcg_cut_10\t0.4400", "corpus_docs_per_s\t2303.5000"]);
+ * ```
+ */
+export function retrievalSummaryTsv(result: RetrievalResult): string {
+  return "metric\tvalue\n" + summaryRows(result).map(([m, v]) => `${m}\t${tsvValue(v)}\n`).join("");
+}
+
+/** `per_query.tsv`: a header, then `measure<TAB>qid<TAB>value` per query and measure (trec_eval `-q`). */
+export function retrievalPerQueryTsv(result: RetrievalResult): string {
+  const lines = ["measure\tqid\tvalue"];
+  const measures = [...new Set(Object.values(result.per_query).flatMap((m) => Object.keys(m)))];
+  for (const measure of measures) {
+    for (const [qid, values] of Object.entries(result.per_query)) {
+      if (measure in values) lines.push(`${measure}\t${qid}\t${tsvValue(values[measure])}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
 /** Depth of the exported `run.trec`. */
 export const EXPORT_DEPTH = 100;
 
 /**
  * Writes `run.trec` (top 100 per query, TREC format, exact scores),
- * `summary.tsv` (`metric<TAB>value`) and `metrics.json` (the result and
- * `meta`: config, model, git revision …), each atomically, `metrics.json` last.
+ * `summary.tsv`, `per_query.tsv` and `metrics.json` (the result and `meta`:
+ * config, model, git revision …), each atomically, `metrics.json` last.
  *
  * @param dir Output directory (created).
  * @param result The evaluation result.
@@ -91,7 +125,7 @@ export async function writeRetrievalOutputs(
 ): Promise<void> {
   const runid = result.model.name.replace(/\s+/g, "_") || "xlir";
   await writeRun(join(dir, "run.trec"), run, runid, { depth: EXPORT_DEPTH });
-  const tsv = summaryRows(result).map(([m, v]) => `${m}\t${v}`).join("\n") + "\n";
-  await writeTextFileAtomic(join(dir, "summary.tsv"), tsv);
+  await writeTextFileAtomic(join(dir, "summary.tsv"), retrievalSummaryTsv(result));
+  await writeTextFileAtomic(join(dir, "per_query.tsv"), retrievalPerQueryTsv(result));
   await writeJsonAtomic(join(dir, "metrics.json"), { ...meta, ...result });
 }

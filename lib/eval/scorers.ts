@@ -192,7 +192,9 @@ export class DenseScorer implements Scorer {
     if (missing.length) {
       const vecs = encodeTexts(this.encoder, missing.map((i) => texts[i]), role, {
         batchSize: this.#options.encodeBatch,
-        label: this.#options.progress ? `encode ${this.name} ${role}s` : undefined,
+        label: this.#options.progress
+          ? `encode ${this.name} ${role === "query" ? "queries" : "passages"}`
+          : undefined,
       });
       missing.forEach((i, k) =>
         this.#cache.set(`${role}\u0000${ids[i]}`, vecs.subarray(k * dim, (k + 1) * dim))

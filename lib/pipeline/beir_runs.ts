@@ -90,6 +90,8 @@ export function efficiencyRows(runs: { model: string; result: BeirResult }[]): R
     const e = result.efficiency;
     return {
       model,
+      queries: result.collection.queries,
+      queries_available: result.collection.queries_available,
       ndcg_cut_10: r4(q.ndcg_cut_10),
       recall_100: r4(q.recall_100),
       corpus_docs_per_s: r4(e.corpus.docs_per_s, 0),

@@ -447,9 +447,11 @@ export async function evaluateCached(
       const encoder = await loadEvalEncoder(model.modelDir);
       try {
         const kernel = await loadKernel();
+        // The run's name (e.g. P1/aligned/hybrid/seed1) labels the progress line, not its hash.
+        const name = typeof model.run.name === "string" ? model.run.name : modelKey.slice(0, 8);
         const scorer = variant === "mean-centered"
-          ? meanCenteredScorer(modelKey.slice(0, 8), encoder, kernel, { progress: false })
-          : new DenseScorer(modelKey.slice(0, 8), encoder, kernel, { progress: false });
+          ? meanCenteredScorer(name, encoder, kernel, { progress: false })
+          : new DenseScorer(name, encoder, kernel, { progress: false });
         result = evaluateLareqa(ds, scorer, { maxQueries: settings.maxQueries });
       } finally {
         encoder.dispose();

@@ -1,6 +1,7 @@
 /**
  * What a notebook needs besides its prose: its configuration (a JSON file
  * named by `XLIR_NB_CONFIG`, else the full run's {@linkcode notebookDefaults}
+ * into a scratch directory
  * — papermill cannot inject parameters into a Deno kernel), and writers that put each table
  * (CSV + JSON + Markdown) and figure (SVG + PNG) under the output directory,
  * record it for the manifest, and return something the Deno kernel displays
@@ -16,6 +17,8 @@ import { gitRevision } from "../util/git.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { readJsonObject } from "../util/json.ts";
 import { fromRoot } from "../util/root.ts";
+import { Buffer } from "node:buffer";
+import { svgTitle } from "./svg_title.ts";
 import { svgToPng } from "./render.ts";
 import type { Row } from "../util/row.ts";
 import { toMarkdown, writeTable } from "./tables.ts";
@@ -71,11 +74,17 @@ export function notebookDefaults(quick: boolean, out?: string): NotebookConfig {
   };
 }
 
+/** Where a notebook opened without settings writes: a scratch directory, never `results/`. */
+export const INTERACTIVE_OUT = "out/interactive";
+
 /**
  * Reads the notebook configuration: the file `path` (default: the one
  * `XLIR_NB_CONFIG` names), the fields it leaves out taken from
  * {@linkcode notebookDefaults} of its `quick`; without a file, the full run's
- * defaults. Relative paths are taken from the checkout root.
+ * settings writing into {@linkcode INTERACTIVE_OUT} (a notebook opened by hand
+ * does not overwrite the committed `results/`; `deno task reproduce` and
+ * `deno task jupyter --update-results` name `results/` in their file).
+ * Relative paths are taken from the checkout root.
  *
  * @throws {InputError} naming the file when it cannot be read or a path field is not a string.
  *
@@ -91,14 +100,14 @@ export function notebookDefaults(quick: boolean, out?: string): NotebookConfig {
  * assert.equal(config.experiment, join(ROOT, "configs/experiment.quick.json"));
  * assert.equal(config.out, dir);
  * assert.equal(config.beirMaxQueries, 60);
- * assert.equal((await loadNotebookConfig(undefined)).out, join(ROOT, "results"));
+ * assert.equal((await loadNotebookConfig(undefined)).out, join(ROOT, "out/interactive"));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadNotebookConfig(
   path: string | undefined = Deno.env.get("XLIR_NB_CONFIG"),
 ): Promise<NotebookConfig> {
-  let config = notebookDefaults(false);
+  let config = notebookDefaults(false, INTERACTIVE_OUT);
   if (path !== undefined) {
     const raw = await readJsonObject(fromRoot(path), "the notebook config");
     config = { ...notebookDefaults(raw.quick === true), ...raw } as NotebookConfig;
@@ -186,7 +195,12 @@ export class NotebookContext {
     return displayable({ "text/markdown": md, "text/plain": md });
   }
 
-  /** Writes `figures/<name>.svg` and `.png` and returns the figure for display. */
+  /**
+   * Writes `figures/<name>.svg` and `.png` and returns the figure for
+   * display as the PNG (what every front end shows: nbconvert's HTML drops
+   * inline SVG and Jupyter hides it in an untrusted notebook), with its title
+   * as the text alternative.
+   */
   async figure(name: string, svg: string): Promise<Displayable> {
     const svgPath = join(this.config.out, "figures", `${name}.svg`);
     const pngPath = join(this.config.out, "figures", `${name}.png`);
@@ -195,7 +209,10 @@ export class NotebookContext {
     await writeFileAtomic(pngPath, png);
     this.#record(svgPath, svg, "figure");
     this.#record(pngPath, png, "figure");
-    return displayable({ "image/svg+xml": svg, "text/plain": `figure ${name}` });
+    return displayable({
+      "image/png": Buffer.from(png).toString("base64"),
+      "text/plain": `Figure: ${svgTitle(svg) ?? name}`,
+    });
   }
 
   /**

@@ -26,9 +26,13 @@ export const NOTEBOOKS: readonly NotebookSpec[] = [
       "dataset statistics against LAReQA's table; MLQA-R rebuild; training sets; training-data sources, caps and counts",
     artifacts: [
       ...table("data_xquad_r"),
+      ...finding("data_xquad_r"),
       ...table("data_mlqa_r"),
+      ...finding("data_mlqa_r"),
       ...table("data_mlqa_r_rebuild"),
+      ...finding("data_mlqa_r_rebuild"),
       ...table("data_training_sets"),
+      ...finding("data_training_sets"),
       ...table("data_pair_sources"),
       ...finding("data_pair_sources"),
       ...table("data_ict_sources"),
@@ -59,16 +63,24 @@ export const NOTEBOOKS: readonly NotebookSpec[] = [
       ...finding("table2_language_bias"),
       ...table("table2_effects"),
       ...figure("language_bias_xquad_r"),
+      ...finding("language_bias_xquad_r"),
       ...figure("language_bias_mlqa_r"),
+      ...finding("language_bias_mlqa_r"),
     ],
   },
   {
     name: "03_per_language",
     title:
-      "Tables 3–6: per-language mAP, R@1, R@10 (el, vi unseen in P1); means beside the paper's Table 3",
+      "Tables 3–6: per-language mAP, R@1, R@10 pivoted language × setting (el, vi unseen in P1) with findings; means beside the paper's Table 3",
     artifacts: [
       ...table("per_language_means"),
+      ...table("per_language_xquad_r_map"),
+      ...table("per_language_xquad_r_recall"),
+      ...finding("per_language_xquad_r"),
       ...table("per_language_xquad_r"),
+      ...table("per_language_mlqa_r_map"),
+      ...table("per_language_mlqa_r_recall"),
+      ...finding("per_language_mlqa_r"),
       ...table("per_language_mlqa_r"),
     ],
   },
@@ -76,7 +88,11 @@ export const NOTEBOOKS: readonly NotebookSpec[] = [
     name: "04_beir_efficiency",
     title:
       "BEIR SciFact: latency, throughput, index size, memory and nDCG@10 per strategy and BM25",
-    artifacts: [...table("beir_efficiency"), ...figure("beir_latency_quality")],
+    artifacts: [
+      ...table("beir_efficiency"),
+      ...finding("beir_efficiency"),
+      ...figure("beir_latency_quality"),
+    ],
   },
   {
     name: "05_alpha_sweep",

@@ -10,7 +10,7 @@
 
 import type { Effect } from "../pipeline/effects.ts";
 import { PAPER, paperBaseOf, paperEffect, paperValue } from "./paper.ts";
-import type { Row } from "./tables.ts";
+import { roundSignificant, type Row } from "./tables.ts";
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -120,7 +120,7 @@ export function effectsTable(effects: readonly Effect[]): Row[] {
     diff: round(e.diff, e.setting === "bias" ? 1 : 5),
     ci_lo: round(e.ciLo, e.setting === "bias" ? 1 : 5),
     ci_hi: round(e.ciHi, e.setting === "bias" ? 1 : 5),
-    p: round(e.p, 5),
+    p: roundSignificant(e.p),
     df: Number.isFinite(e.df) ? round(e.df, 1) : null,
     mde: round(e.mde, e.setting === "bias" ? 1 : 5),
     seeds: `${e.seedsA}/${e.seedsB}${e.paired ? " paired" : ""}`,

@@ -25,7 +25,7 @@ import { type Cell, cellKey, type Effect, type Statistics } from "../pipeline/ef
 import { paperScale } from "./margins.ts";
 import { paperEffect } from "./paper.ts";
 import type { Row } from "../util/row.ts";
-import { signed } from "./tables.ts";
+import { roundSignificant, signed } from "./tables.ts";
 
 /** Seeds per strategy a verdict needs in a cell. */
 export const MIN_SEEDS = 5;
@@ -184,7 +184,7 @@ export function regimeTable(
     best_move: r.bestMove ? `${r.bestMove.effect.a} ${r.bestMove.effect.setting}` : null,
     best_move_diff: r5(r.bestMove?.effect.diff),
     best_move_lo: r5(r.bestMove?.effect.ciLo),
-    best_move_p_holm: r5(r.bestMove?.pHolm),
+    best_move_p_holm: r.bestMove ? roundSignificant(r.bestMove.pHolm) : null,
     fine_tuning_ok: r.fineTuningOk,
     passes: r.passes,
   }));

@@ -26,11 +26,10 @@ interface SvgNode {
 export type PlotOptions = Omit<Plot.PlotOptions, "document">;
 
 /**
- * Renders Observable Plot options to a standalone SVG string.
- *
- * A figure with a legend (`color.legend`) renders as a `<figure>` in HTML; here
- * the legend is dropped and only the SVG is kept — put keys in the title or
- * facets instead, or pass `legend: false`.
+ * Renders Observable Plot options to a standalone SVG string (one panel:
+ * titles, legends and captions are drawn by `figure_layout.ts`, not by Plot,
+ * whose `<figure>` wrapper holds HTML that SVG→PNG cannot draw; only the
+ * `<svg>` is kept).
  *
  * @example
  * ```ts

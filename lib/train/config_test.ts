@@ -116,7 +116,7 @@ for (const [what, patch, message] of BAD) {
 Deno.test("resolveConfig() accepts the defaults and every shipped config unchanged", async () => {
   assert.deepEqual(resolveConfig({}), DEFAULTS);
   for (const e of Deno.readDirSync(new URL("../../configs", import.meta.url))) {
-    if (!e.name.endsWith(".json") || /^(experiment|notebooks)/.test(e.name)) continue;
+    if (!e.name.endsWith(".json") || /^(experiment|notebooks|study)/.test(e.name)) continue;
     await loadConfig(new URL(`../../configs/${e.name}`, import.meta.url).pathname);
   }
 });

@@ -2,36 +2,19 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { main } from "./encode.ts";
-import { datasetPath } from "../lib/data/data_dir.ts";
-import { MBERT_VOCAB } from "../lib/data/tokenizer.ts";
 import { decodeNpyF32 } from "../lib/util/npy.ts";
 import { exists, skipUnless } from "../lib/util/testing.ts";
+import { buildSpmModel, floresLines } from "../lib/data/testdata/_spm.ts";
 import {
-  buildSpmModel,
-  FLORES_FILES,
-  floresLines,
-  sentencepieceAvailable,
-  SPM_PYTHON,
-} from "../lib/data/testdata/_spm.ts";
+  makeLabseFolder,
+  makeXlmrFolder,
+  ST_FOLDERS_NEED,
+  stFoldersAvailable,
+  stReference,
+} from "../lib/model/testdata/_st_folders.ts";
 
-const REFERENCE = new URL("../lib/model/testdata/st_reference.py", import.meta.url).pathname;
-
-async function torchAvailable(): Promise<boolean> {
-  try {
-    const r = await new Deno.Command(SPM_PYTHON, {
-      args: ["-c", "import torch, numpy, sentencepiece"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return r.success;
-  } catch {
-    return false;
-  }
-}
-
-const ready = await torchAvailable() && await sentencepieceAvailable() &&
-  exists(datasetPath(FLORES_FILES.de)) && exists(join(datasetPath(MBERT_VOCAB), "tokenizer.json"));
-const WHY = "python3-torch, python3-sentencepiece, FLORES-200 and the mBERT vocabulary (XLIR_DATA)";
+const ready = await stFoldersAvailable();
+const WHY = ST_FOLDERS_NEED;
 
 /**
  * A sentence-transformers 2.2.2 source checkout (`XLIR_ST_SRC`): when set, the reference runs
@@ -40,14 +23,6 @@ const WHY = "python3-torch, python3-sentencepiece, FLORES-200 and the mBERT voca
 const ST_SRC = Deno.env.get("XLIR_ST_SRC") ?? "";
 const stCode = ST_SRC !== "" &&
   exists(join(ST_SRC, "sentence_transformers", "models", "Pooling.py"));
-
-async function reference(stSrc: string, ...args: string[]): Promise<void> {
-  const r = await new Deno.Command(SPM_PYTHON, {
-    args: [REFERENCE, ...args],
-    env: { XLIR_ST_SRC: stSrc },
-  }).output();
-  if (!r.success) throw new Error(new TextDecoder().decode(r.stderr));
-}
 
 /** Texts of several languages, some longer than max_seq_length (truncated). */
 async function texts(): Promise<string[]> {
@@ -80,7 +55,7 @@ async function encodeBoth(
     await Deno.writeTextFile(join(dir, "ids.json"), JSON.stringify(ids));
     args.push(join(dir, "ids.json"));
   }
-  await reference(stSrc, "embed", ...args);
+  await stReference(stSrc, "embed", ...args);
   await main([
     "--model",
     dir,
@@ -106,10 +81,7 @@ async function labseCase(stSrc: string, engine = "ort"): Promise<void> {
   {
     const dir = await Deno.makeTempDir({ prefix: "xlir-labse-" });
     try {
-      const vocab = datasetPath(MBERT_VOCAB);
-      await Deno.copyFile(join(vocab, "tokenizer.json"), join(dir, "tokenizer.json"));
-      await Deno.copyFile(join(vocab, "tokenizer_config.json"), join(dir, "tokenizer_config.json"));
-      await reference("", "make", dir, "labse");
+      await makeLabseFolder(dir);
       // WordPiece ids from the tokenizer library itself (truncated to max_seq_length 24,
       // [SEP] kept); xlir's own WordPiece path is tested against it in lib/data/tokenizer_test.ts.
       const lib = new Tokenizer(
@@ -136,7 +108,7 @@ async function xlmrCase(stSrc: string, engine = "ort"): Promise<void> {
     const spm = await buildSpmModel();
     const dir = await Deno.makeTempDir({ prefix: "xlir-xlmr-" });
     try {
-      await reference("", "make", dir, "xlmr", spm);
+      await makeXlmrFolder(dir, spm);
       const { want, got } = await encodeBoth(dir, "query", stSrc, engine);
       assert.deepEqual(got.shape, want.shape);
       assert.equal(got.shape[1], 24);

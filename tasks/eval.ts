@@ -34,7 +34,7 @@ import {
   type RowScorer,
   type Scorer,
 } from "../lib/eval/scorers.ts";
-import { loadEncoder } from "../lib/model/load_encoder.ts";
+import { loadEvalEncoder } from "../lib/pipeline/eval_encoder.ts";
 import { loadKernel } from "../lib/retrieval/kernels.ts";
 import { checkOutputDir, writeDirAtomic } from "../lib/util/atomic_dir.ts";
 import { verifyChecksums } from "../lib/util/checksums.ts";
@@ -74,7 +74,7 @@ async function modelScorer(
     );
   }
   await verifyChecksums(dir, "model");
-  const encoder = await loadEncoder(dir);
+  const encoder = await loadEvalEncoder(dir);
   const kernel = await loadKernel();
   let run: unknown = null;
   try {

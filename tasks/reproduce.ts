@@ -1,5 +1,5 @@
 /**
- * `deno task reproduce [--quick] [--out DIR] [--only a,b] [--data DIR]`
+ * `deno task reproduce [--quick] [--experiment FILE] [--out DIR] [--only a,b] [--data DIR]`
  *
  * Executes every notebook through the real Deno Jupyter kernel (Debian's
  * jupyter-client, driven by `tasks/nbrun.py`, which keeps reading until each
@@ -26,6 +26,11 @@
  *
  * `--quick` is the CI configuration (configs/experiment.quick.json, into
  * `out/quick` by default); the default writes the full results into `results/`.
+ * `--experiment FILE` runs the notebooks on another grid (e.g.
+ * `configs/experiment.real.json`, the paper's grid on XLM-R and LaBSE folders
+ * given by path), into `out/<file's name>` by default — never `results/`,
+ * which holds the stand-ins' committed run. The file is loaded and its bases
+ * checked (they exist and load) before any notebook starts.
  *
  * Test hook: `XLIR_REPRODUCE_NOTEBOOKS=<file.json>` (`{"dir": DIR, "notebooks":
  * [{"name", "title", "artifacts"}]}`) runs those notebooks (`DIR/<name>.ipynb`)
@@ -35,8 +40,10 @@
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
+import { loadExperiment, planGrid } from "../lib/pipeline/experiment.ts";
+import { givenModel } from "../lib/pipeline/given_model.ts";
 import {
   buildManifest,
   checkNotebookRecord,
@@ -56,10 +63,14 @@ import { lockOutput } from "../lib/util/lock.ts";
 import { processGroupAlive } from "../lib/util/processes.ts";
 import { fromRoot, ROOT } from "../lib/util/root.ts";
 
-const USAGE = `Usage: deno task reproduce [--quick] [--out DIR] [--only NAME,NAME] [--data DIR]
+const USAGE =
+  `Usage: deno task reproduce [--quick] [--experiment FILE] [--out DIR] [--only NAME,NAME] [--data DIR]
 
-  --quick  the CI configuration: every notebook end to end on small settings
-  --out    output directory (default: results/, or out/quick with --quick); locked while
+  --quick       the CI configuration: every notebook end to end on small settings
+  --experiment  the grid the notebooks run (default: configs/experiment.json, or
+                configs/experiment.quick.json with --quick), e.g. configs/experiment.real.json
+  --out    output directory (default: results/, out/quick with --quick, out/NAME with
+           --experiment NAME.json); locked while
            this runs; a notebook's outputs reach it only when the notebook succeeded
   --only   run only these notebooks (e.g. 00_data,01_map_table); the manifest keeps
            the other notebooks' entries
@@ -118,6 +129,20 @@ async function moveInto(staging: string, out: string, rel: string): Promise<void
   }
 }
 
+/**
+ * The `--experiment` file, resolved, after loading it (a bad field is an
+ * error naming it) and checking the bases it gives as model folders (they
+ * exist and load), so that a wrong path stops the run before any notebook.
+ */
+async function checkedExperiment(path: string): Promise<string> {
+  const file = resolve(path);
+  const exp = await loadExperiment(file);
+  for (const { base, model } of planGrid(exp).given) {
+    await givenModel(model, `${path}: bases.${base}.model`);
+  }
+  return file;
+}
+
 /** The notebooks to run and where they are (the test hook, else the real ones). */
 async function notebookSet(): Promise<{ dir: string; notebooks: readonly NotebookSpec[] }> {
   const hook = Deno.env.get("XLIR_REPRODUCE_NOTEBOOKS");
@@ -133,10 +158,17 @@ async function main(): Promise<void> {
     out: { type: "string" },
     only: { type: "string" },
     data: { type: "string" },
+    experiment: { type: "string" },
   }, USAGE);
   const quick = values.quick ?? false;
-  const out = resolve(values.out ?? fromRoot(notebookDefaults(quick).out));
   const dataDir = resolveDataDir(values.data);
+  const chosen = values.experiment === undefined
+    ? undefined
+    : await checkedExperiment(values.experiment);
+  const out = resolve(
+    values.out ??
+      fromRoot(chosen ? join("out", basename(chosen, ".json")) : notebookDefaults(quick).out),
+  );
   const only = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
   const specs = only ? NOTEBOOKS.filter((n) => only.includes(n.name)) : NOTEBOOKS;
   if (only && specs.length !== only.length) {
@@ -156,7 +188,8 @@ async function main(): Promise<void> {
   await using lock = await lockOutput(out, `deno task reproduce --out ${out}`);
   for (const note of lock.notes) console.error(`reproduce: ${note}`);
 
-  const { out: _defaultOut, ...nbSettings } = notebookDefaults(quick);
+  const { out: _defaultOut, ...defaults } = notebookDefaults(quick);
+  const nbSettings = chosen ? { ...defaults, experiment: relative(ROOT, chosen) } : defaults;
   const { experiment } = nbSettings;
   // The kernel is the real deno binary (not node_modules/.bin's Node wrapper),
   // so that it dies with the runner (PR_SET_PDEATHSIG in nbrun.py).
@@ -170,7 +203,9 @@ async function main(): Promise<void> {
     NO_COLOR: "1",
   };
   const meta = async () => ({
-    command: `deno task reproduce${quick ? " --quick" : ""}`,
+    command: `deno task reproduce${quick ? " --quick" : ""}${
+      chosen ? ` --experiment ${experiment}` : ""
+    }`,
     experiment,
     experiment_sha256: await sha256File(join(ROOT, experiment)),
     git_revision: await gitRevision(),

@@ -289,3 +289,53 @@ Deno.test({
     assert.deepEqual(listDir(out), []);
   },
 });
+
+Deno.test({
+  name:
+    "reproduce --experiment FILE: a base folder that does not exist stops the run before any notebook, naming the field",
+  ignore: IGNORE,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const exp = join(dir, "mine.json");
+    const real = JSON.parse(await Deno.readTextFile(join(ROOT, "configs/experiment.real.json")));
+    await Deno.writeTextFile(
+      exp,
+      JSON.stringify({ ...real, bases: { LaBSE: { model: join(dir, "nope") } } }),
+    );
+    const out = join(dir, "out");
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(ROOT, "tasks/reproduce.ts"), "--experiment", exp, "--out", out],
+      cwd: ROOT,
+      env: { XLIR_QUIET: "1", XLIR_REPRODUCE_NOTEBOOKS: await setup("x") },
+    }).output();
+    const stderr = new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 2, stderr);
+    assert.match(stderr, /mine\.json: bases\.LaBSE\.model: .*nope is not a model folder/);
+    assert.doesNotMatch(stderr, /\n\s+at /);
+    assert.equal(exists(out), false);
+  },
+});
+
+Deno.test({
+  name:
+    "reproduce --experiment FILE runs the notebooks on that grid: the notebook config and the manifest name it",
+  ignore: IGNORE,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const exp = join(dir, "mine.json");
+    const quick = JSON.parse(await Deno.readTextFile(join(ROOT, "configs/experiment.quick.json")));
+    await Deno.writeTextFile(exp, JSON.stringify({ ...quick, name: "mine" }));
+    const out = join(dir, "out");
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(ROOT, "tasks/reproduce.ts"), "--experiment", exp, "--out", out],
+      cwd: ROOT,
+      env: { XLIR_QUIET: "1", XLIR_REPRODUCE_NOTEBOOKS: await setup("x") },
+    }).output();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    const nb = JSON.parse(await Deno.readTextFile(join(out, "notebook_config.json")));
+    assert.equal(join(ROOT, nb.experiment), exp);
+    const manifest = JSON.parse(await Deno.readTextFile(join(out, "manifest.json")));
+    assert.equal(join(ROOT, manifest.experiment), exp);
+    assert.equal(manifest.experiment_sha256, await sha256File(exp));
+  },
+});

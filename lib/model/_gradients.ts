@@ -1,5 +1,7 @@
 /**
- * Gradients of the kernels the transformer differentiates through.
+ * Gradients of the kernels the transformer differentiates through (the
+ * sentence-transformers head included: concatenated and max pooling, Dense
+ * activations).
  *
  * `@tensorflow/tfjs-core`'s Node bundle registers no gradients (the
  * `@tensorflow/tfjs` union package does, from ESM files Deno cannot load: their
@@ -97,8 +99,36 @@ const batchMatMulGrad: tf.GradConfig = {
   },
 };
 
+/** Concat's gradient: `dy` split back into the inputs' widths along the axis. */
+const concatGrad: tf.GradConfig = {
+  kernelName: tf.Concat,
+  saveAllInputs: true,
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: Saved, attrs: Attrs) => {
+    const axis = tf.util.parseAxisParam(attrs.axis as number, saved[0].shape)[0];
+    const parts = tf.split(dy as tf.Tensor, saved.map((t) => t.shape[axis]), axis);
+    // One gradient per input, by position (tfjs-core takes an array here too).
+    return parts.map((t) => () => t) as unknown as Record<string, () => tf.Tensor>;
+  },
+};
+
+/** Max's gradient (a reduction): `dy` at the positions that equal the maximum. */
+const maxGrad: tf.GradConfig = {
+  kernelName: tf.Max,
+  inputsToSave: ["x"],
+  outputsToSave: [true],
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: Saved, attrs: Attrs) => {
+    const [x, y] = saved;
+    const axes = tf.util.parseAxisParam(attrs.reductionIndices as number | number[], x.shape);
+    const keep = (t: tf.Tensor) =>
+      t.rank < x.rank ? tf.reshape(t, tf.backend_util.expandShapeToKeepDim(t.shape, axes)) : t;
+    return { x: () => tf.mul(keep(dy as tf.Tensor), f32(tf.equal(x, keep(y)))) };
+  },
+};
+
 const CONFIGS: tf.GradConfig[] = [
   batchMatMulGrad,
+  concatGrad,
+  maxGrad,
   binary(tf.Add, (dy) => dy, (dy) => dy),
   binary(tf.Sub, (dy) => dy, (dy) => tf.neg(dy)),
   binary(tf.Multiply, (dy, _a, b) => tf.mul(dy, f32(b)), (dy, a) => tf.mul(dy, f32(a))),
@@ -144,6 +174,7 @@ const CONFIGS: tf.GradConfig[] = [
   unary(tf.Log, (dy, x) => tf.div(dy, f32(x))),
   unary(tf.Tanh, (dy, y) => tf.mul(tf.sub(tf.scalar(1), tf.square(y)), dy), "output"),
   unary(tf.Relu, (dy, x) => tf.mul(dy, f32(tf.step(x)))),
+  unary(tf.Sigmoid, (dy, y) => tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y))), "output"),
   unary(
     tf.Erf,
     (dy, x) => tf.mul(dy, tf.mul(tf.exp(tf.neg(tf.square(x))), 2 / Math.sqrt(Math.PI))),

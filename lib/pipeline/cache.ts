@@ -39,7 +39,9 @@ async function hashTree(root: string, keep: (rel: string) => boolean): Promise<s
   for (const f of files) {
     h.update(relative(root, f));
     h.update("\u0000");
-    h.update(await Deno.readFile(f));
+    // Streamed: a model folder's weights can be gigabytes.
+    using file = await Deno.open(f, { read: true });
+    for await (const chunk of file.readable) h.update(chunk);
     h.update("\u0000");
   }
   return h.digest("hex");

@@ -14,7 +14,8 @@
  *   "strategies": { "X-X": 1, "X-Y": 0, "hybrid": 0.5 },
  *   "bases": {
  *     "unaligned": null,
- *     "aligned": { "config": "configs/base_aligned.json", "pretrainSeeds": [1, 2] }
+ *     "aligned": { "config": "configs/base_aligned.json", "pretrainSeeds": [1, 2] },
+ *     "LaBSE": { "model": "models/labse" }
  *   },
  *   "finetune": {
  *     "P1": { "protocol": "P1", "config": "configs/p1_ict.json", "evaluate": ["xquad-r", "mlqa-r"] },
@@ -37,7 +38,12 @@
  * (default: once, with the config's own seed; a bare path is that default),
  * and fine-tuning seed `s` starts from pre-training number `(s − 1) mod n`
  * (round-robin; {@linkcode pretrainSeedFor}), so that seeds replicate the
- * pre-training as well as the fine-tuning.
+ * pre-training as well as the fine-tuning. A base `{ "model": path }` is a
+ * model folder used as it is (e.g. XLM-R or LaBSE from Hugging Face;
+ * `given_model.ts`): checked before anything runs (it exists and loads),
+ * evaluated without fine-tuning once (seed 0), and the start of every
+ * fine-tuning seed; its cache key is the hash of the folder's files.
+ * `configs/experiment.real.json` is the paper's grid on the two real bases.
  *
  * `dictionaryBm25` (optional, default false) adds BM25 with dictionary query
  * translation (`lib/eval/bm25_translated.ts`) as an extra baseline row.
@@ -55,6 +61,7 @@ import { loadConfig, resolveConfig, type TrainConfig } from "../train/config.ts"
 import { InputError } from "../util/errors.ts";
 import { fromRoot } from "../util/root.ts";
 import { progressLine } from "../util/progress.ts";
+import { givenModel } from "./given_model.ts";
 import {
   BM25_DICT,
   type EvalRecord,
@@ -73,11 +80,16 @@ export interface FinetuneSpec {
   evaluate: ("xquad-r" | "mlqa-r")[];
 }
 
-/** A base model: a fresh initialisation (`config: null`) or a pre-training config and its seeds. */
+/**
+ * A base model: a fresh initialisation (`config: null`), a pre-training
+ * config and its seeds, or a model folder used as it is (`model`).
+ */
 export interface BaseSpec {
   config: string | null;
   /** Seeds of the independent pre-trainings; null = once, with the config's own seed. */
   pretrainSeeds: number[] | null;
+  /** A model folder used as it is, no pre-training (relative paths from the checkout root). */
+  model?: string;
 }
 
 /** The experiment grid. */
@@ -206,6 +218,17 @@ function seedList(value: unknown, where: string): number[] {
 function baseSpec(value: unknown, where: string): BaseSpec {
   if (value === null) return { config: null, pretrainSeeds: null };
   if (typeof value === "string") return { config: value, pretrainSeeds: null };
+  if (value && typeof value === "object" && "model" in value) {
+    const v = value as Json;
+    const extra = Object.keys(v).filter((k) => k !== "model");
+    if (typeof v.model !== "string" || v.model === "" || extra.length > 0) {
+      throw new InputError(
+        `${where} is ${JSON.stringify(value)}, expected { "model": path } (a model folder` +
+          ` used as it is, nothing else beside it)`,
+      );
+    }
+    return { config: null, pretrainSeeds: null, model: v.model };
+  }
   if (value && typeof value === "object" && typeof (value as Json).config === "string") {
     const v = value as Json;
     return {
@@ -218,7 +241,7 @@ function baseSpec(value: unknown, where: string): BaseSpec {
   throw new InputError(
     `${where} is ${
       JSON.stringify(value)
-    }, expected null, a config path or { "config": path, "pretrainSeeds": [...] }`,
+    }, expected null, a config path, { "config": path, "pretrainSeeds": [...] } or { "model": path }`,
   );
 }
 
@@ -351,6 +374,8 @@ export interface GridPoint {
 
 /** What the grid trains and evaluates, before anything runs. */
 export interface GridPlan {
+  /** Bases given as model folders (used as they are), and their paths as the config gives them. */
+  given: { base: string; model: string }[];
   /** Pre-trainings per base with a config: its seeds (null = the config's own seed, once). */
   pretrainings: { base: string; seeds: number[] | null }[];
   /** Null bases and the initialisation seeds at which each is evaluated without fine-tuning. */
@@ -376,12 +401,14 @@ export interface GridPlan {
  * assert.equal(plan.points.length, 12);
  * assert.deepEqual(plan.points.filter((p) => p.base === "aligned" && p.strategy === "X-X").map((p) => p.baseSeed), [7, 8, 7]);
  * assert.deepEqual(plan.inits, [{ base: "unaligned", seeds: [1, 2, 3] }]);
+ * assert.deepEqual(plan.given, []);
  * ```
  */
 export function planGrid(exp: ExperimentConfig): GridPlan {
   const baseSeedOf = (base: string, seed: number) => {
     const spec = exp.bases[base];
     if (!spec) throw new InputError(`${exp.source}: unknown base "${base}"`);
+    if (spec.model !== undefined) return GIVEN_SEED;
     if (spec.config === null) return seed;
     return spec.pretrainSeeds ? pretrainSeedFor(spec.pretrainSeeds, seed) : BASE_OWN_SEED;
   };
@@ -417,14 +444,21 @@ export function planGrid(exp: ExperimentConfig): GridPlan {
   }
   const pretrainings = Object.entries(exp.bases).filter(([, s]) => s.config !== null)
     .map(([base, s]) => ({ base, seeds: s.pretrainSeeds }));
-  const inits = Object.entries(exp.bases).filter(([, s]) => s.config === null).map(([base]) => ({
+  const given = Object.entries(exp.bases).filter(([, s]) => s.model !== undefined)
+    .map(([base, s]) => ({ base, model: s.model! }));
+  const inits = Object.entries(exp.bases).filter(([, s]) => s.config === null && !s.model).map((
+    [base],
+  ) => ({
     base,
     seeds: [...new Set(points.filter((p) => p.base === base).map((p) => p.seed))].sort((a, b) =>
       a - b
     ),
   }));
-  return { pretrainings, inits, points };
+  return { given, pretrainings, inits, points };
 }
+
+/** `baseSeed` (and base record seed) of a base given as a model folder: it has no seed. */
+export const GIVEN_SEED = 0;
 
 /** `baseSeed` of runs whose base is pre-trained once with its config's own seed. */
 const BASE_OWN_SEED = 0;
@@ -477,6 +511,16 @@ export async function runExperiment(
 ): Promise<ExperimentResults> {
   const results: ExperimentResults = { config: exp, runs: [], bases: [], bm25: [], extra: [] };
   const plan = planGrid(exp);
+  // Bases given as model folders: checked before anything runs (they exist and load).
+  const baseModels = new Map<string, { model: TrainedModel; seed: number }>();
+  for (const { base, model } of plan.given) {
+    say(`experiment ${exp.name}: base ${base} (${model}, used as it is)`);
+    const where = `${exp.source}: bases.${base}.model`;
+    baseModels.set(`${base}|${GIVEN_SEED}`, {
+      model: await givenModel(model, where),
+      seed: GIVEN_SEED,
+    });
+  }
   const datasets = datasetsOf(exp);
   const finetunes = Object.keys(exp.finetune);
   const centred = new Set(exp.meanCentering);
@@ -514,8 +558,10 @@ export async function runExperiment(
       });
     }
   }
+  for (const { base } of plan.given) {
+    await evalBase(base, GIVEN_SEED, finetunes, baseModels.get(`${base}|${GIVEN_SEED}`)!.model);
+  }
   // Pre-trained bases, one model per (base, pre-training seed).
-  const baseModels = new Map<string, { model: TrainedModel; seed: number }>();
   for (const { base, seeds } of plan.pretrainings) {
     const path = exp.bases[base].config!;
     for (const seed of seeds ?? [BASE_OWN_SEED]) {
@@ -547,11 +593,9 @@ export async function runExperiment(
   let i = 0;
   for (const p of plan.points) {
     i++;
-    const spec = exp.bases[p.base];
-    const base = spec.config === null ? null : baseModels.get(`${p.base}|${p.baseSeed}`)!.model;
-    const baseSeed = spec.config === null
-      ? p.seed
-      : baseModels.get(`${p.base}|${p.baseSeed}`)!.seed;
+    const fresh = exp.bases[p.base].config === null && exp.bases[p.base].model === undefined;
+    const base = fresh ? null : baseModels.get(`${p.base}|${p.baseSeed}`)!.model;
+    const baseSeed = fresh ? p.seed : baseModels.get(`${p.base}|${p.baseSeed}`)!.seed;
     const name = `${p.finetune}/${p.base}/${p.strategy}/seed${p.seed}`;
     say(`experiment ${exp.name}: [${i}/${plan.points.length}] ${name}`);
     const config = await finetuneConfig(
@@ -598,8 +642,12 @@ export async function trainingLanguages(exp: ExperimentConfig): Promise<Record<s
   return out;
 }
 
-/** The backends the grid's models were trained on (from their run.json), e.g. `"js"`. */
+/**
+ * The backends the grid's models were trained on (from their run.json), e.g.
+ * `"js"`; bases given as model folders were not trained here.
+ */
 export function backendsOf(results: ExperimentResults): string {
-  const all = [...results.runs.map((r) => r.model), ...results.bases.map((b) => b.model)];
+  const all = [...results.runs.map((r) => r.model), ...results.bases.map((b) => b.model)]
+    .filter((m) => m.run.result.status !== "given");
   return [...new Set(all.map((m) => m.run.backend))].sort().join(", ");
 }

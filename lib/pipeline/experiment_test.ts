@@ -285,13 +285,70 @@ Deno.test("parseExperiment() names the field of a malformed grid", () => {
   );
 });
 
+Deno.test("parseExperiment() takes a model folder used as it is, alone in its spec", () => {
+  const exp = parseExperiment(
+    grid({ bases: { labse: { model: "models/labse" }, unaligned: null }, alphaSweep: null }),
+    "t.json",
+  );
+  assert.deepEqual(exp.bases.labse, { config: null, pretrainSeeds: null, model: "models/labse" });
+  const plan = planGrid(exp);
+  assert.deepEqual(plan.given, [{ base: "labse", model: "models/labse" }]);
+  assert.deepEqual(plan.pretrainings, []);
+  assert.deepEqual(plan.inits.map((i) => i.base), ["unaligned"]);
+  // Every seed starts from the folder (base seed 0), the null base from its own seed.
+  assert.ok(plan.points.filter((p) => p.base === "labse").every((p) => p.baseSeed === 0));
+  assert.ok(plan.points.filter((p) => p.base === "unaligned").every((p) => p.baseSeed === p.seed));
+  for (const spec of [{ model: "" }, { model: 3 }, { model: "m", pretrainSeeds: [1] }]) {
+    assert.throws(
+      () => parseExperiment(grid({ bases: { labse: spec }, alphaSweep: null }), "t.json"),
+      (e) =>
+        e instanceof InputError &&
+        /t\.json: bases\.labse is .*expected \{ "model": path \}/.test(e.message),
+    );
+  }
+});
+
+Deno.test("runExperiment() names the field of a base folder that is missing or does not load", async () => {
+  Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+  Deno.env.set("XLIR_QUIET", "1");
+  const dataDir = await writeTinyDataDir();
+  const p1 = join(dataDir, "p1.json");
+  await Deno.writeTextFile(p1, JSON.stringify(TINY_TRAIN));
+  const broken = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(broken, "config.json"), JSON.stringify({ model_type: "gpt2" }));
+  for (
+    const [folder, re] of [[join(broken, "nope"), /is not a model folder/], [broken, /cannot load/]]
+  ) {
+    const path = await writeExperiment({
+      name: "t",
+      seeds: [1],
+      strategies: { "X-X": 1 },
+      bases: { labse: { model: folder } },
+      finetune: { P1: { protocol: "P1", config: p1, evaluate: ["xquad-r"] } },
+      eval: { maxQueries: 0, mlqaSource: "lareqa" },
+    });
+    await assert.rejects(
+      runExperiment(await loadExperiment(path), dataDir),
+      (e) =>
+        e instanceof InputError && e.message.startsWith(`${path}: bases.labse.model: `) &&
+        (re as RegExp).test(e.message),
+    );
+  }
+});
+
 Deno.test("pretrainSeedFor() cycles through the pre-trainings from the first seed", () => {
   assert.deepEqual([1, 2, 3].map((s) => pretrainSeedFor([5], s)), [5, 5, 5]);
   assert.deepEqual([1, 2, 3, 4].map((s) => pretrainSeedFor([1, 2, 3], s)), [1, 2, 3, 1]);
 });
 
 Deno.test("the committed experiment configs parse", async () => {
-  for (const path of ["configs/experiment.json", "configs/experiment.quick.json"]) {
+  for (
+    const path of [
+      "configs/experiment.json",
+      "configs/experiment.quick.json",
+      "configs/experiment.real.json",
+    ]
+  ) {
     const exp = await loadExperiment(path);
     assert.ok(planGrid(exp).points.length > 0, path);
   }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { DICTD_DIR } from "../data/freedict.ts";
 import { LOCALE_DIR } from "../data/gettext.ts";
 import { LIBREOFFICE_HELP_DIR } from "../data/libreoffice_help.ts";
@@ -28,7 +28,6 @@ import { meanCenteredScorer } from "../eval/mean_centered.ts";
 import { TranslatedBm25Scorer } from "../eval/bm25_translated.ts";
 import { loadLexicon } from "../eval/query_translation.ts";
 import { Bm25Scorer, DenseScorer } from "../eval/scorers.ts";
-import { loadEncoder } from "../model/load_encoder.ts";
 import { loadKernel } from "../retrieval/kernels.ts";
 import type { TrainConfig } from "../train/config.ts";
 import { buildModel } from "../train/model_factory.ts";
@@ -36,7 +35,8 @@ import { train, type TrainResult } from "../train/trainer.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
-import { cached, cacheKey, folderHash } from "./cache.ts";
+import { cached, cacheKey, cacheRoot, folderHash } from "./cache.ts";
+import { loadEvalEncoder } from "./eval_encoder.ts";
 
 /**
  * The entry modules of a training run and of an evaluation: the cache key
@@ -62,6 +62,7 @@ export const EVAL_ENTRIES: readonly URL[] = [
   "../eval/bm25_translated.ts",
   "../eval/query_translation.ts",
   "../model/load_encoder.ts",
+  "./eval_encoder.ts",
   "../retrieval/kernels.ts",
 ].map((p) => new URL(p, import.meta.url));
 
@@ -119,9 +120,13 @@ function dataFolders(names: readonly string[], dataDir: string): string[] {
   return names.map((n) => (n.startsWith("/") ? n : join(dataDir, n)));
 }
 
-/** What a model's `run.json` reports of its training (an initialisation: status `"initialised"`, 0 steps). */
+/**
+ * What a model's `run.json` reports of its training (an initialisation:
+ * status `"initialised"`, 0 steps; a model folder used as it is, a base of
+ * the grid given by path: `"given"`, 0 steps).
+ */
 export type RunResult = Omit<TrainResult, "status"> & {
-  status: TrainResult["status"] | "initialised";
+  status: TrainResult["status"] | "initialised" | "given";
 };
 
 /** A trained (or only initialised) model in the cache. */
@@ -142,12 +147,40 @@ export interface StepCode {
   root?: string;
 }
 
-/** What a training run's cache key covers besides the code: the config and its data. */
+/** True when `dir` lies in the cache (an entry's model: its key already covers it). */
+function inCache(dir: string): boolean {
+  return resolve(dir).startsWith(resolve(cacheRoot()) + sep);
+}
+
+/**
+ * What a training run's cache key covers besides the code: the config and its
+ * data, and for a run started from a model folder outside the cache (a
+ * checkpoint given by path) the hash of that folder's files, `initFrom` (a
+ * cache entry's model is covered by its key, part of the config's path).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trainInputs } from "./runs.ts";
+ * import { resolveConfig } from "../train/config.ts";
+ * import { writeTinyDataDir } from "../data/_testing.ts";
+ * const dataDir = await writeTinyDataDir();
+ * const plain = await trainInputs(resolveConfig({}), dataDir);
+ * assert.deepEqual(Object.keys(plain), ["config", "data"]);
+ * const folder = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${folder}/config.json`, "{}");
+ * const given = await trainInputs(resolveConfig({ model: { initFrom: folder } }), dataDir);
+ * assert.equal(given.initFrom?.length, 64);
+ * ```
+ */
 export async function trainInputs(
   config: TrainConfig,
   dataDir: string = resolveDataDir(),
-): Promise<{ config: TrainConfig; data: string }> {
-  return { config, data: await folderHash(trainDataFolders(config, dataDir)) };
+): Promise<{ config: TrainConfig; data: string; initFrom?: string }> {
+  const inputs = { config, data: await folderHash(trainDataFolders(config, dataDir)) };
+  const from = config.model.initFrom;
+  if (from === null || inCache(from)) return inputs;
+  return { ...inputs, initFrom: await folderHash([from]) };
 }
 
 /**
@@ -375,6 +408,8 @@ export async function evalKey(
  * Evaluates a trained model (by its cache key and directory) or BM25 (`model =
  * "bm25"`) on `dataset` (or loads the cached result, whose key is {@linkcode evalKey}),
  * with the model's embeddings as they are or mean-centred per language (`variant`).
+ * Transformer checkpoints encode on ONNX Runtime (`eval_encoder.ts`), static
+ * models on their own kernels.
  *
  * @example
  * ```ts
@@ -409,7 +444,7 @@ export async function evaluateCached(
       const scorer = new TranslatedBm25Scorer(await loadMbertTokenizer(dataDir), lexicon);
       result = evaluateLareqa(ds, scorer, { maxQueries: settings.maxQueries });
     } else {
-      const encoder = await loadEncoder(model.modelDir);
+      const encoder = await loadEvalEncoder(model.modelDir);
       try {
         const kernel = await loadKernel();
         // The run's name (e.g. P1/aligned/hybrid/seed1) labels the progress line, not its hash.

@@ -427,6 +427,9 @@ export function alphaSweepTable(results: ExperimentResults): Row[] {
   return rows;
 }
 
+/** How a base model came about, as the timing table names it (default: pre-training). */
+const BASE_ORIGIN: Record<string, string> = { initialised: "init seed", given: "given" };
+
 /** How long each model of the grid took to train (from its run.json), for the README's timing table. */
 export function trainingRunsTable(results: ExperimentResults): Row[] {
   const rows: Row[] = [];
@@ -448,9 +451,9 @@ export function trainingRunsTable(results: ExperimentResults): Row[] {
   for (const b of results.bases) {
     add(
       {
-        model: `base ${b.base} (${
-          b.model.run.result.status === "initialised" ? "init" : "pre-training"
-        } seed ${b.seed})`,
+        model: `base ${b.base} (${BASE_ORIGIN[b.model.run.result.status] ?? "pre-training seed"} ${
+          b.model.run.result.status === "given" ? "folder" : b.seed
+        })`,
         finetune: "—",
         base: b.base,
         strategy: NO_FINE_TUNING,

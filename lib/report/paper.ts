@@ -21,10 +21,15 @@ export const PAPER_PATH = "data/paper/elmahdy2024.json";
 /** The paper's base models. */
 export type PaperBase = "XLM-R" | "LaBSE";
 
-/** The paper's base each stand-in replaces. */
+/**
+ * The paper's base each stand-in replaces; the real checkpoints
+ * (`configs/experiment.real.json`) are named as the paper names them.
+ */
 export const STAND_IN: Readonly<Record<string, PaperBase>> = {
   unaligned: "XLM-R",
   aligned: "LaBSE",
+  "XLM-R": "XLM-R",
+  LaBSE: "LaBSE",
 };
 
 /** The settings and the bias, as the paper's tables name them here. */

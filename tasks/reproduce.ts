@@ -99,6 +99,46 @@ function dropNotebook(manifest: Manifest | undefined, name: string): Manifest | 
   };
 }
 
+/**
+ * The files `manifest` lists for notebook `name` that its new run (`written`)
+ * did not write and no other notebook lists (`rest`: the manifest without it).
+ */
+function staleFiles(
+  manifest: Manifest | undefined,
+  rest: Manifest | undefined,
+  name: string,
+  written: { path: string }[],
+): string[] {
+  const listed = (m: Manifest | undefined) => (m?.artifacts as ManifestEntry[] | undefined) ?? [];
+  const keep = new Set([...written.map((a) => a.path), ...listed(rest).map((a) => a.path)]);
+  return [
+    ...new Set(
+      listed(manifest).filter((a) => a.notebook === name).map((a) => String(a.path)),
+    ),
+  ].filter((p) => !keep.has(p) && !p.split(/[\\/]/).includes(".."));
+}
+
+/** Removes `paths` (relative to `out`) and the folders they leave empty below `out`. */
+async function removeStale(out: string, paths: string[]): Promise<void> {
+  for (const rel of paths) {
+    const file = join(out, rel);
+    try {
+      await Deno.remove(file);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw writeError(err, file);
+      continue;
+    }
+    console.error(`reproduce: removed ${rel} (no longer written)`);
+    for (let dir = dirname(file); dir.startsWith(out + "/"); dir = dirname(dir)) {
+      try {
+        await Deno.remove(dir); // only succeeds while the folder is empty
+      } catch {
+        break;
+      }
+    }
+  }
+}
+
 /** Kills what is left of the kernel's process group (the runner records it). */
 async function killKernelGroup(pgidFile: string): Promise<void> {
   let pgid: number;
@@ -284,6 +324,9 @@ async function main(): Promise<void> {
       const without = dropNotebook(current, spec.name);
       if (without !== current) await writeJsonAtomic(manifestPath, without);
       for (const a of record.artifacts) await moveInto(staging, out, a.path);
+      // Files this notebook wrote last time and no longer writes are removed, so that OUT
+      // holds no table or figure that nothing regenerates (the manifest already forgot them).
+      await removeStale(out, staleFiles(current, without, spec.name, record.artifacts));
       await writeJsonAtomic(join(out, "artifacts", `${spec.name}.json`), record);
       await moveInto(staging, out, entry.path);
       const nbConfig = JSON.stringify({ ...nbSettings, out }, null, 2) + "\n";

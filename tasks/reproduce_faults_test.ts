@@ -339,3 +339,34 @@ Deno.test({
     assert.equal(manifest.experiment_sha256, await sha256File(exp));
   },
 });
+
+Deno.test({
+  name:
+    "reproduce: a file a notebook wrote last time and no longer writes is removed, with the folder it leaves empty",
+  ignore: IGNORE,
+  async fn() {
+    const out = join(await Deno.makeTempDir(), "out");
+    const extra = `await nb.table("a_old_t", [{ value: 1 }]);
+await nb.recordFiles(await (async () => {
+  const d = nb.config.out + "/beir/a-old";
+  await Deno.mkdir(d, { recursive: true });
+  await Deno.writeTextFile(d + "/run.trec", "q 0 d 1 1.0 x\\n");
+  return nb.config.out + "/beir";
+})())`;
+    const hook = await setup("x");
+    const { dir } = JSON.parse(await Deno.readTextFile(hook));
+    await Deno.writeTextFile(join(dir, "a.ipynb"), notebook("a", "x", extra));
+    let r = await run(hook, out);
+    assert.equal(r.code, 0, r.stderr);
+    for (const f of [...table("a_old"), "beir/a-old/run.trec"]) assert.ok(exists(join(out, f)), f);
+
+    await Deno.writeTextFile(join(dir, "a.ipynb"), notebook("a", "y"));
+    r = await run(hook, out);
+    assert.equal(r.code, 0, r.stderr);
+    for (const f of [...table("a_old"), "beir/a-old/run.trec", "beir"]) {
+      assert.equal(exists(join(out, f)), false, f);
+    }
+    for (const f of [...table("a"), ...table("b")]) assert.ok(exists(join(out, f)), f);
+    await assertManifestTrue(out);
+  },
+});

@@ -41,7 +41,7 @@ import { docidRanks } from "../retrieval/docid_order.ts";
 import { InputError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
 import { meanDefined, ownAndOtherRanks, rankDistance } from "./language_bias.ts";
-import { ranksInRow, ranksWithTies, topOfRow, topShare } from "./rank_row.ts";
+import { rankRow, ranksInRow, topOfRow } from "./rank_row.ts";
 import type { Collection, RowScorer } from "./scorers.ts";
 
 /** Options of {@linkcode evaluateLareqa}. */
@@ -265,37 +265,36 @@ export function evaluateLareqa(
       relPool.push(Int32Array.from(all));
     }
 
-    const evalBlock = (
-      y: string,
-      q0: number,
-      rows: Float32Array,
-      stride: number,
-      colStart: number,
-      rowsN: number,
-    ) => {
-      const blockQ = rows.length / stride;
-      const k = keys.subarray(offset[y], offset[y] + size[y]);
-      for (let j = 0; j < blockQ; j++) {
+    // The pool's language segments; `keep` records a ranking for export.
+    const bounds = Int32Array.from([...langs.map((l) => offset[l]), poolIds.length]);
+    const keep = (y: string, qi: number, row: Float32Array, lo: number, n: number) => {
+      const top = topOfRow(row, keys.subarray(lo, lo + n), n, depth!);
+      const kr = kept[y];
+      kr.queries.push({
+        id: qs[qi].id,
+        docs: Array.from(top, (c) => poolIds[lo + c]),
+        scores: Array.from(top, (c) => row[c]),
+      });
+      kr.qrels.set(qs[qi].id, Array.from(relLocal[y][qi], (c) => poolIds[lo + c]));
+    };
+    // A scorer that depends on the collection scores each language on its own.
+    const evalBlock = (y: string, q0: number, rows: Float32Array) => {
+      const n = size[y];
+      const k = keys.subarray(offset[y], offset[y] + n);
+      for (let j = 0; j < rows.length / n; j++) {
         const qi = q0 + j;
         const targets = relLocal[y][qi];
         if (targets.length === 0) continue;
-        const row = rows.subarray(j * stride + colStart, j * stride + colStart + rowsN);
-        const ranks = ranksInRow(row, k, rowsN, targets);
+        const row = rows.subarray(j * n, (j + 1) * n);
+        const ranks = ranksInRow(row, k, n, targets);
         ap[y][qi] = averagePrecisionFromRanks(ranks, targets.length);
         r1[y][qi] = (ranks[0] <= 1 ? 1 : 0) / targets.length;
-        if (depth !== undefined) {
-          const top = topOfRow(row, k, rowsN, depth);
-          const kr = kept[y];
-          kr.queries.push({
-            id: qs[qi].id,
-            docs: Array.from(top, (c) => poolIds[offset[y] + c]),
-            scores: Array.from(top, (c) => row[c]),
-          });
-          kr.qrels.set(qs[qi].id, Array.from(targets, (c) => poolIds[offset[y] + c]));
-        }
+        if (depth !== undefined) keep(y, qi, row, offset[y], n);
       }
     };
-    const evalPoolBlock = (q0: number, rows: Float32Array) => {
+    // The pool's row gives the multi setting and, when the scorer does not
+    // depend on the collection (`perLanguage`), every language's own ranks.
+    const evalPoolBlock = (q0: number, rows: Float32Array, perLanguage: boolean) => {
       const n = poolIds.length;
       const blockQ = rows.length / n;
       for (let j = 0; j < blockQ; j++) {
@@ -303,19 +302,38 @@ export function evaluateLareqa(
         const targets = relPool[qi];
         if (targets.length === 0) continue;
         const row = rows.subarray(j * n, (j + 1) * n);
-        const { trec: perTarget, mid } = ranksWithTies(row, keys, n, targets);
-        const ranks = perTarget.slice().sort();
+        const r = rankRow(row, keys, n, targets, {
+          bounds: perLanguage ? bounds : undefined,
+          k: 10,
+          inGroup: inX,
+        });
+        const ranks = r.trec.slice().sort();
         multiAp[qi] = averagePrecisionFromRanks(ranks, targets.length);
         let hit = 0;
-        for (const r of ranks) if (r <= 10) hit++;
+        for (const rank of ranks) if (rank <= 10) hit++;
         multiR10[qi] = hit / targets.length;
         multiHit1[qi] = ranks[0] <= 1 ? 1 : 0;
         const targetLangs = Array.from(targets, (c) => poolLang[c]);
-        bias[qi] = rankDistance(mid, targetLangs);
-        const sides = ownAndOtherRanks(mid, targetLangs, x);
+        bias[qi] = rankDistance(r.mid, targetLangs);
+        const sides = ownAndOtherRanks(r.mid, targetLangs, x);
         ownRank[qi] = sides.own;
         otherRank[qi] = sides.other;
-        top10Own[qi] = topShare(row, n, 10, inX);
+        top10Own[qi] = r.topShare;
+        if (perLanguage) {
+          // relPool is relLocal's languages concatenated in order.
+          let at = 0;
+          for (const y of langs) {
+            const m = relLocal[y][qi].length;
+            if (m === 0) continue;
+            const local = r.local.slice(at, at + m).sort();
+            at += m;
+            ap[y][qi] = averagePrecisionFromRanks(local, m);
+            r1[y][qi] = (local[0] <= 1 ? 1 : 0) / m;
+            if (depth !== undefined) {
+              keep(y, qi, row.subarray(offset[y], offset[y] + size[y]), offset[y], size[y]);
+            }
+          }
+        }
         if (keptMulti) {
           const top = topOfRow(row, keys, n, depth!);
           keptMulti.queries.push({
@@ -329,19 +347,16 @@ export function evaluateLareqa(
     };
 
     if (scorer.collectionIndependent) {
-      scorer.scoreQueries(querySet, pool, (q0, _n, rows) => {
-        for (const y of langs) evalBlock(y, q0, rows, poolIds.length, offset[y], size[y]);
-        evalPoolBlock(q0, rows);
-      });
+      scorer.scoreQueries(querySet, pool, (q0, _n, rows) => evalPoolBlock(q0, rows, true));
     } else {
       for (const y of langs) {
         scorer.scoreQueries(
           querySet,
           collections[y],
-          (q0, _n, rows) => evalBlock(y, q0, rows, size[y], 0, size[y]),
+          (q0, _n, rows) => evalBlock(y, q0, rows),
         );
       }
-      scorer.scoreQueries(querySet, pool, (q0, _n, rows) => evalPoolBlock(q0, rows));
+      scorer.scoreQueries(querySet, pool, (q0, _n, rows) => evalPoolBlock(q0, rows, false));
     }
 
     // Aggregate this query language.

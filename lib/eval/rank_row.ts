@@ -8,6 +8,7 @@
  */
 
 import { TopK } from "../retrieval/topk.ts";
+import { CountPass } from "../wasm/row_count.ts";
 
 /**
  * The 1-based ranks of `targets` (column indices) among `scores[0 … n)`,
@@ -69,57 +70,21 @@ function rankTargets(
     if (mid) mid[0] = greater + (equal + 1) / 2;
     return Float64Array.of(greater + before + 1);
   }
-  // Several targets (multi setting): a histogram of the row's scores over
-  // BUCKETS equal-width buckets (floor((s − min)·scale) is monotone in s, so a
-  // column in a higher bucket than a target has a higher score); columns in a
-  // target's own bucket are compared exactly. Three linear passes instead of a
-  // search per column.
-  let lo = Infinity, hi = -Infinity;
-  for (let j = 0; j < n; j++) {
-    const v = scores[j];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const scale = hi > lo ? (BUCKETS - 1) / (hi - lo) : 0;
-  const hist = new Float64Array(BUCKETS);
-  for (let j = 0; j < n; j++) hist[Math.floor((scores[j] - lo) * scale)]++;
-  // above[b]: columns in buckets above b.
-  const above = new Float64Array(BUCKETS);
-  for (let b = BUCKETS - 2; b >= 0; b--) above[b] = above[b + 1] + hist[b + 1];
-  const tb = new Int32Array(m);
-  const inTargetBucket = new Uint8Array(BUCKETS);
-  const ranksAligned = new Float64Array(m);
-  const equal = mid ? new Float64Array(m) : null;
-  for (let i = 0; i < m; i++) {
-    tb[i] = Math.floor((scores[targets[i]] - lo) * scale);
-    inTargetBucket[tb[i]] = 1;
-    ranksAligned[i] = above[tb[i]] + 1;
-    if (mid) mid[i] = above[tb[i]];
-  }
-  for (let j = 0; j < n; j++) {
-    const s = scores[j];
-    const b = Math.floor((s - lo) * scale);
-    if (inTargetBucket[b] === 0) continue;
-    const k = keys[j];
-    for (let i = 0; i < m; i++) {
-      if (tb[i] !== b) continue;
-      const t = targets[i];
-      const st = scores[t];
-      if (s > st) {
-        ranksAligned[i]++;
-        if (mid) mid[i]++;
-      } else if (s === st) {
-        if (k > keys[t]) ranksAligned[i]++;
-        if (equal) equal[i]++;
-      }
-    }
-  }
-  if (mid && equal) { for (let i = 0; i < m; i++) mid[i] += (equal[i] + 1) / 2; }
-  return ranksAligned;
+  // Several targets (multi setting): one pass of rankRow().
+  const r = rankRow(scores, keys, n, targets);
+  if (mid) mid.set(r.mid);
+  return r.trec;
 }
 
-/** Histogram buckets of {@linkcode ranksInRow}'s multi-target path. */
-const BUCKETS = 4096;
+/** Buckets between the lowest and the highest target score in {@linkcode rankRow}. */
+const TABLE = 512;
+
+/** The k-th best score among `cols` (at least k of them). */
+function kthBest(scores: Float32Array, cols: readonly number[], k: number): number {
+  const v = new Float32Array(cols.length);
+  for (let i = 0; i < cols.length; i++) v[i] = scores[cols[i]];
+  return v.sort()[cols.length - k];
+}
 
 /**
  * Like {@linkcode ranksInRow}, but `ranks[i]` is the rank of `targets[i]`
@@ -164,8 +129,7 @@ export function ranksWithTies(
   n: number,
   targets: ArrayLike<number>,
 ): { trec: Float64Array; mid: Float64Array } {
-  const mid = new Float64Array(targets.length);
-  const trec = rankTargets(scores, keys, n, targets, mid);
+  const { trec, mid } = rankRow(scores, keys, n, targets);
   return { trec, mid };
 }
 
@@ -187,33 +151,7 @@ export function ranksWithTies(
  * ```
  */
 export function topShare(scores: Float32Array, n: number, k: number, inGroup: Uint8Array): number {
-  k = Math.min(k, n);
-  if (k <= 0) return NaN;
-  // The k-th largest score: a sorted (descending) buffer of the best k seen.
-  const best = new Float64Array(k).fill(-Infinity);
-  for (let j = 0; j < n; j++) {
-    const s = scores[j];
-    if (s <= best[k - 1]) continue;
-    let i = k - 1;
-    while (i > 0 && best[i - 1] < s) {
-      best[i] = best[i - 1];
-      i--;
-    }
-    best[i] = s;
-  }
-  const kth = best[k - 1];
-  let gt = 0, gtIn = 0, eq = 0, eqIn = 0;
-  for (let j = 0; j < n; j++) {
-    const s = scores[j];
-    if (s > kth) {
-      gt++;
-      gtIn += inGroup[j];
-    } else if (s === kth) {
-      eq++;
-      eqIn += inGroup[j];
-    }
-  }
-  return (gtIn + ((k - gt) * eqIn) / eq) / k;
+  return rankRow(scores, null, n, [], { k, inGroup }).topShare;
 }
 
 /**
@@ -249,4 +187,197 @@ export function topOfRow(
     threshold = top.minScore;
   }
   return top.drain().rows;
+}
+
+/** Options of {@linkcode rankRow}. */
+export interface RankRowOptions {
+  /**
+   * Contiguous segments of the row (e.g. one per candidate language):
+   * `bounds[s] … bounds[s + 1]` are segment s's columns, `bounds[0] = 0`,
+   * last = n. Each target's rank among its own segment's columns is returned
+   * in `local`.
+   */
+  bounds?: Int32Array;
+  /** The top `k` whose group share {@linkcode topShare} measures (0 = none). */
+  k?: number;
+  /** 1 for a column of the group (aligned with `scores`); required with `k`. */
+  inGroup?: Uint8Array;
+}
+
+/** What {@linkcode rankRow} measures, aligned with its `targets`. */
+export interface RowRanks {
+  /** trec_eval ranks in the whole row. */
+  trec: Float64Array;
+  /** Tie-aware ranks in the whole row: `1 + #{higher} + #{tied others}/2`. */
+  mid: Float64Array;
+  /** trec_eval ranks among the target's own segment (empty without `bounds`). */
+  local: Float64Array;
+  /** The group's tie-aware share of the top k (NaN without `k`). */
+  topShare: number;
+}
+
+/**
+ * Everything the multilingual setting needs from one row of scores, in one
+ * pass over it: each target's trec_eval rank and tie-aware rank in the whole
+ * row and its trec_eval rank inside its segment, and the group's share of
+ * the top k. The distinct target scores u₀ > u₁ > … split the scores into
+ * intervals; a column is counted in its (segment, interval) cell, and a
+ * column equal to some uᵣ is kept for the exact tie-break by key. A target
+ * with score uᵣ has `#{higher}` = the cells of intervals above uᵣ plus the
+ * ties of higher uᵣ′. The top k is found among the columns at or above a
+ * running threshold that never exceeds the row's k-th best score. The pass
+ * itself runs in WebAssembly (`lib/wasm/row_count.ts`). Scores must not be
+ * NaN (a target's NaN score is a `RangeError`).
+ *
+ * @param keys Tie-break keys (a view aligned with `scores`); `null` only
+ *   without targets.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rankRow } from "./rank_row.ts";
+ * // two segments [0, 2) and [2, 4); cols 0 and 2 tie at 0.5 below col 1
+ * const r = rankRow(new Float32Array([0.5, 0.9, 0.5, 0.1]), new Int32Array([0, 1, 2, 3]), 4, [0, 3], {
+ *   bounds: Int32Array.of(0, 2, 4), k: 2, inGroup: Uint8Array.of(1, 1, 0, 0),
+ * });
+ * assert.deepEqual([...r.trec], [3, 4]);
+ * assert.deepEqual([...r.mid], [2.5, 4]);
+ * assert.deepEqual([...r.local], [2, 2]);
+ * assert.equal(r.topShare, (1 + 1 / 2) / 2); // col 1, then one of the tied cols 0 and 2
+ * ```
+ */
+export function rankRow(
+  scores: Float32Array,
+  keys: Int32Array | null,
+  n: number,
+  targets: ArrayLike<number>,
+  options: RankRowOptions = {},
+): RowRanks {
+  const m = targets.length;
+  const bounds = options.bounds ?? Int32Array.of(0, n);
+  const nSeg = bounds.length - 1;
+  const k = Math.min(options.k ?? 0, n);
+  const inGroup = options.inGroup;
+  if (k > 0 && !inGroup) throw new TypeError("rankRow: k needs inGroup");
+  if (m > 0 && !keys) throw new TypeError("rankRow: targets need keys");
+  if (Array.from(targets).some((t) => Number.isNaN(scores[t]))) {
+    throw new RangeError("rankRow: a target's score is NaN");
+  }
+  // Distinct target scores, descending; rOf[i]: the index of target i's score.
+  const u = Array.from(new Set(Array.from(targets, (t) => scores[t]))).sort((a, b) => b - a);
+  const p = u.length;
+  const rOf = Int32Array.from(targets, (t) => u.indexOf(scores[t]));
+  // cell[s·w + i]: columns of segment s with u[i] < score < u[i − 1]; i = p
+  // (below every target) is not read. tie[s·w + r]: columns of s equal to u[r].
+  const w = p + 1;
+  // Buckets: b(s) = ⌊(s − u_min)·scale⌋, monotone in s, clamped to
+  // [−1, TABLE + 1]. A bucket that holds no target score lies inside one
+  // interval, looked up in the table; the buckets of the target scores
+  // (marked −1) are compared exactly.
+  const lo = p > 0 ? u[p - 1] : 0;
+  const finite = u.every(Number.isFinite);
+  const span = p > 1 ? u[0] - lo : Math.max(Math.abs(lo), 1) * 1e-3;
+  const scale = finite ? TABLE / span : 0;
+  const pass = CountPass.shared();
+  const v = pass.prepare({ n, nCells: nSeg * w, nTable: TABLE + 3, nU: p, m });
+  v.scores.set(scores.subarray(0, n));
+  if (m > 0) v.keys.set(keys!.subarray(0, n));
+  v.u.set(u);
+  const table = v.table;
+  if (p === 0) table.fill(0);
+  else if (finite) {
+    const bucketOf = (x: number) => Math.min(Math.max(Math.floor((x - lo) * scale), -1), TABLE + 1);
+    // marks[r]: u[r]'s bucket (descending in r); r: the targets above bucket c.
+    const marks = u.map(bucketOf);
+    for (let c = -1, r = p; c <= TABLE + 1; c++) {
+      while (r > 0 && marks[r - 1] < c) r--;
+      table[c + 1] = r;
+    }
+    for (const b of marks) table[b + 1] = -1;
+  } else table.fill(-1); // an infinite target score: compare every column exactly
+  // The targets grouped by score (slot[i]: target i's place), with their segments.
+  const segOf = Int32Array.from(targets, (t) => {
+    let sg = 0;
+    while (bounds[sg + 1] <= t) sg++;
+    return sg;
+  });
+  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => rOf[a] - rOf[b]);
+  const slot = new Int32Array(m);
+  order.forEach((i, x) => {
+    slot[i] = x;
+    v.targetKey[x] = keys![targets[i]];
+    v.targetSeg[x] = segOf[i];
+  });
+  for (let r = 0, x = 0; r <= p; r++) {
+    while (x < m && rOf[order[x]] < r) x++;
+    v.groupStart[r] = x;
+  }
+  // Top k: the pass lists every column at or above a running threshold thr
+  // (never above the row's k-th best score); those above it are kept
+  // (`above`, fewer than k), those equal to it counted (`atThr`). thr starts
+  // at the k-th best of the first 8k columns and rises to the k-th best of
+  // `above` whenever that holds k columns; at the end thr is the k-th best.
+  let above: number[] = [];
+  let thr = NaN, atThr = 0, atThrIn = 0;
+  if (k > 0) {
+    const head = scores.slice(0, Math.min(n, 8 * k)).sort();
+    thr = head[head.length - k];
+  }
+  for (let sg = 0; sg < nSeg; sg++) {
+    for (let j = bounds[sg], end = bounds[sg + 1]; j < end;) {
+      const r = pass.run(v, j, end, sg, sg * w, lo, scale, TABLE + 1, thr);
+      for (const col of r.candidates) {
+        if (scores[col] > thr) above.push(col);
+        else {
+          atThr++;
+          atThrIn += inGroup![col];
+        }
+      }
+      if (above.length >= k) {
+        thr = kthBest(scores, above, k);
+        atThr = atThrIn = 0;
+        for (const c of above) {
+          if (scores[c] === thr) {
+            atThr++;
+            atThrIn += inGroup![c];
+          }
+        }
+        above = above.filter((c) => scores[c] > thr);
+      }
+      j = r.stop;
+    }
+  }
+  const cell = Float64Array.from(v.cells);
+  const tie = Float64Array.from(v.tieCells);
+  const trec = new Float64Array(m);
+  const mid = new Float64Array(m);
+  const local = new Float64Array(options.bounds ? m : 0);
+  // higher[r]: columns above u[r] in the whole row; ties[r]: columns equal to it.
+  const higher = new Float64Array(p), ties = new Float64Array(p);
+  for (let r = 0, acc = 0; r < p; r++) {
+    for (let sg = 0; sg < nSeg; sg++) {
+      acc += cell[sg * w + r];
+      ties[r] += tie[sg * w + r];
+    }
+    higher[r] = acc;
+    acc += ties[r];
+  }
+  for (let i = 0; i < m; i++) {
+    const r = rOf[i];
+    trec[i] = higher[r] + v.before[slot[i]] + 1;
+    mid[i] = higher[r] + (ties[r] + 1) / 2;
+    if (options.bounds) {
+      const base = segOf[i] * w;
+      let above = v.localBefore[slot[i]];
+      for (let q = 0; q <= r; q++) above += cell[base + q] + (q < r ? tie[base + q] : 0);
+      local[i] = above + 1;
+    }
+  }
+  let share = NaN;
+  if (k > 0) {
+    let aboveIn = 0;
+    for (const c of above) aboveIn += inGroup![c];
+    share = (aboveIn + ((k - above.length) * atThrIn) / atThr) / k;
+  }
+  return { trec, mid, local, topShare: share };
 }

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { ranksInRow, ranksOfTargets, ranksWithTies, topOfRow, topShare } from "./rank_row.ts";
+import {
+  rankRow,
+  ranksInRow,
+  ranksOfTargets,
+  ranksWithTies,
+  topOfRow,
+  topShare,
+} from "./rank_row.ts";
 import { Rng } from "../sampling/rng.ts";
 
 function bruteRanks(scores: Float32Array, keys: Int32Array, targets: number[]): number[] {
@@ -83,4 +90,55 @@ Deno.test("topShare() is the expected group share of the top k over random order
     assert.ok(Math.abs(share - sum / draws) < 0.08, `trial ${trial}: ${share} vs ${sum / draws}`);
   }
   assert.equal(topShare(new Float32Array([3, 2, 1]), 3, 10, Uint8Array.of(1, 0, 0)), 1 / 3);
+});
+
+Deno.test("rankRow() gives, in one pass, the ranks of the reference functions per segment and the top-k share", () => {
+  const rng = new Rng(37);
+  for (let trial = 0; trial < 400; trial++) {
+    const n = 1 + rng.int(80);
+    // Few distinct values (ties frequent), sometimes all distinct.
+    const levels = trial % 4 === 0 ? 1e6 : 1 + rng.int(6);
+    const scores = Float32Array.from({ length: n }, () => rng.int(levels) / levels - 0.5);
+    const keys = Int32Array.from({ length: n }, (_, i) => i);
+    rng.shuffle(keys);
+    const nSeg = 1 + rng.int(Math.min(n, 5));
+    const cuts = new Set<number>();
+    while (cuts.size < nSeg - 1) cuts.add(1 + rng.int(n - 1));
+    const bounds = Int32Array.from([0, ...[...cuts].sort((a, b) => a - b), n]);
+    const m = rng.int(Math.min(n, 8) + 1);
+    const cols = Array.from({ length: n }, (_, i) => i);
+    rng.shuffle(cols);
+    const targets = cols.slice(0, m);
+    const k = 1 + rng.int(12);
+    const inGroup = Uint8Array.from({ length: n }, () => rng.int(2));
+    const r = rankRow(scores, keys, n, targets, { bounds, k, inGroup });
+    assert.deepEqual([...r.trec], [...ranksOfTargets(scores, keys, n, targets)]);
+    targets.forEach((t, i) => {
+      let higher = 0, tied = 0;
+      for (let j = 0; j < n; j++) {
+        if (scores[j] > scores[t]) higher++;
+        else if (scores[j] === scores[t]) tied++;
+      }
+      assert.equal(r.mid[i], higher + (tied + 1) / 2);
+      let sg = 0;
+      while (bounds[sg + 1] <= t) sg++;
+      const lo = bounds[sg], hi = bounds[sg + 1];
+      const local = bruteRanks(scores.subarray(lo, hi), keys.subarray(lo, hi), [t - lo]);
+      assert.equal(r.local[i], local[0], `trial ${trial} target ${t}`);
+    });
+    // the top-k share, counted directly from the k-th score
+    const kk = Math.min(k, n);
+    const kth = [...scores].sort((a, b) => b - a)[kk - 1];
+    let gt = 0, gtIn = 0, eq = 0, eqIn = 0;
+    for (let j = 0; j < n; j++) {
+      if (scores[j] > kth) [gt, gtIn] = [gt + 1, gtIn + inGroup[j]];
+      else if (scores[j] === kth) [eq, eqIn] = [eq + 1, eqIn + inGroup[j]];
+    }
+    assert.equal(r.topShare, (gtIn + ((kk - gt) * eqIn) / eq) / kk, `trial ${trial}`);
+  }
+  // without bounds: no local ranks; without k: no share
+  const r = rankRow(new Float32Array([1, 2]), new Int32Array([0, 1]), 2, [0]);
+  assert.equal(r.local.length, 0);
+  assert(Number.isNaN(r.topShare));
+  assert.throws(() => rankRow(new Float32Array([1]), null, 1, [0]), /targets need keys/);
 });

@@ -160,8 +160,8 @@ export function staticTokenizerJson(
  * import { join } from "node:path";
  * import { exportStaticModel } from "./static_export.ts";
  * import { createStaticEncoder } from "./static_encoder.ts";
- * import { loadMbertTokenizer } from "../data/tokenizer.ts";
- * const enc = createStaticEncoder({ tokenizer: await loadMbertTokenizer(), dim: 4, projection: 2 });
+ * import { tinyTokenizer } from "../data/_testing.ts";
+ * const enc = createStaticEncoder({ tokenizer: await tinyTokenizer(), dim: 4, projection: 2 });
  * const dir = join(await Deno.makeTempDir(), "st");
  * const modules = await exportStaticModel(enc, dir);
  * assert.deepEqual(modules.map((m) => m.path), ["0_StaticEmbedding", "1_Dense", "2_Normalize"]);

@@ -46,7 +46,7 @@ br 0c label | br_if 0d label | return 0f | call 10 func | drop 1a | select 1b
 local.get 20 local | local.set 21 local | local.tee 22 local
 i32.load 28 mem 2 | f32.load 2a mem 2 | f64.load 2b mem 3
 i32.store 36 mem 2 | f32.store 38 mem 2 | f64.store 39 mem 3 | i32.store16 3b mem 1
-f32.nearest 90 | i32.trunc_sat_f32_s fc:00
+f32.nearest 90 | i32.trunc_sat_f32_s fc:00 | i32.trunc_sat_f64_s fc:02
 memory.size 3f zero | memory.grow 40 zero
 i32.const 41 i32 | f32.const 43 f32 | f64.const 44 f64
 i32.eqz 45 | i32.eq 46 | i32.ne 47 | i32.lt_s 48 | i32.lt_u 49 | i32.gt_s 4a | i32.gt_u 4b
@@ -57,7 +57,7 @@ i32.popcnt 69 | i32.add 6a | i32.sub 6b | i32.mul 6c | i32.div_s 6d | i32.div_u 
 i32.and 71 | i32.or 72 | i32.xor 73 | i32.shl 74 | i32.shr_s 75 | i32.shr_u 76
 f32.abs 8b | f32.neg 8c | f32.sqrt 91 | f32.add 92 | f32.sub 93 | f32.mul 94 | f32.div 95
 f32.min 96 | f32.max 97
-f64.abs 99 | f64.neg 9a | f64.sqrt 9f | f64.add a0 | f64.sub a1 | f64.mul a2 | f64.div a3
+f64.abs 99 | f64.neg 9a | f64.floor 9c | f64.sqrt 9f | f64.add a0 | f64.sub a1 | f64.mul a2 | f64.div a3
 f64.min a4 | f64.max a5
 f32.convert_i32_s b2 | f32.demote_f64 b6 | f64.convert_i32_s b7 | f64.promote_f32 bb
 v128.load fd:00 mem 4 | v128.load32_splat fd:09 mem 2 | v128.load64_splat fd:0a mem 3

@@ -344,7 +344,7 @@ export const DESCRIPTIVE_RULES: Readonly<Record<string, DescriptiveRule>> = {
       verdict: ok(Math.abs(e.xxShare.share - e.xxShare.alpha) < 0.1),
       evidence: `the hybrid sampler drew ${
         (100 * e.xxShare.share).toFixed(1)
-      }% X-X batches (α = ${e.xxShare.alpha}) over ${e.xxShare.batches} batches; the rest are X-Y (each item its own language pair); the fine-tuning data here is ICT (P1) or QA pairs (P2) on stand-in models, not the paper's translated QA pairs`,
+      }% X-X batches (α = ${e.xxShare.alpha}) over ${e.xxShare.batches} batches; the rest are X-Y (each item its own language pair); the fine-tuning data here is the QA pairs of the other dataset (P2; ICT over parallel documents, P1, in grids that include it) on stand-in models, not the paper's translated QA pairs`,
     }),
   },
   "datasets-evaluated": {
@@ -389,7 +389,7 @@ export const DESCRIPTIVE_RULES: Readonly<Record<string, DescriptiveRule>> = {
         `training texts found verbatim among the evaluated dataset's questions and candidates: ${
           e.overlap.map((o) => `${o.finetune}→${o.dataset}: ${o.overlapping}/${o.trainingTexts}`)
             .join("; ")
-        }. P1 trains on NTREX-128/FLORES-200; P2 on the other dataset (MLQA-R → XQuAD-R, XQuAD-R → MLQA-R)`,
+        }. P2 trains on the other dataset (MLQA-R → XQuAD-R, XQuAD-R → MLQA-R); P1, in grids that include it, on NTREX-128/FLORES-200`,
     }),
   },
   "map-reported": {

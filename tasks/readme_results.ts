@@ -179,7 +179,9 @@ async function resultsBlock(dir: string): Promise<string> {
 /** The stand-in study's table (`deno task study` → `results/study/`), or a line saying it is absent. */
 async function studyBlock(dir: string): Promise<string> {
   const rows = await readOptionalTable(join(dir, "study/standin_study.json"));
-  if (!rows) return "_No `results/study/` yet: run `deno task study`._";
+  if (!rows) {
+    return "_`results/study/` is not committed (the study is not part of `deno task reproduce`): run `npx deno task study` to write it and this table._";
+  }
   const meta = await readJson<{ created: string; git_revision: string; seconds: number }>(
     join(dir, "study/study.json"),
   );

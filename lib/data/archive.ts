@@ -8,6 +8,7 @@
 
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
+import { tempPath } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
 
 /** One member of a zip archive, from its central directory. */
@@ -236,7 +237,7 @@ export async function extractZipEntry(
     )
     : raw;
   await Deno.mkdir(dirname(dest), { recursive: true });
-  const tmp = `${dest}.${Deno.pid}.extract.tmp`;
+  const tmp = tempPath(dest);
   const hash = createHash("sha256");
   let crc = 0;
   let bytes = 0;

@@ -9,7 +9,7 @@ import {
   webgpuAdapter,
 } from "./backend.ts";
 import { InputError } from "../util/errors.ts";
-import { skipUnless } from "../util/testing.ts";
+import { runWithEnv, skipUnless } from "../util/testing.ts";
 
 /** An `n × n` product of fixed inputs (built in JS, so only the product runs on the backend). */
 async function matMulSum(n: number): Promise<Float32Array> {
@@ -22,30 +22,29 @@ async function matMulSum(n: number): Promise<Float32Array> {
 }
 
 Deno.test("initBackend('wasm') starts the SIMD build from any working directory", async () => {
-  const cwd = Deno.cwd();
-  Deno.chdir(await Deno.makeTempDir());
-  try {
-    const info = await initBackend("wasm");
-    assert.deepEqual(info, { name: "wasm", threads: 1, simd: true });
-    assert.equal(tf.getBackend(), "wasm");
-    assert.deepEqual(backendInfo(), info);
-  } finally {
-    Deno.chdir(cwd);
-  }
+  const info = await initBackend("wasm");
+  assert.deepEqual(info, { name: "wasm", threads: 1, simd: true });
+  assert.equal(tf.getBackend(), "wasm");
+  assert.deepEqual(backendInfo(), info);
+  // Another working directory in a child process: the cwd is shared by the test modules beside this one.
+  const code = `import { initBackend } from "${new URL("./backend.ts", import.meta.url)}";
+    console.log(JSON.stringify(await initBackend("wasm")));`;
+  const elsewhere = await runWithEnv(code, {}, await Deno.makeTempDir());
+  assert.deepEqual(JSON.parse(elsewhere), info);
 });
 
 Deno.test("initBackend() reads XLIR_BACKEND; ensureBackend() keeps the backend chosen", async () => {
-  const old = Deno.env.get("XLIR_BACKEND");
-  Deno.env.set("XLIR_BACKEND", "cpu");
-  try {
-    assert.equal((await initBackend()).name, "cpu");
-    assert.equal((await ensureBackend()).name, "cpu");
-    await initBackend("wasm");
-    assert.equal((await ensureBackend()).name, "wasm");
-  } finally {
-    if (old === undefined) Deno.env.delete("XLIR_BACKEND");
-    else Deno.env.set("XLIR_BACKEND", old);
-  }
+  // XLIR_BACKEND in a child process: the environment is shared by the test modules running beside this one.
+  const code = `import { ensureBackend, initBackend } from "${new URL(
+    "./backend.ts",
+    import.meta.url,
+  )}";
+    console.log(JSON.stringify([(await initBackend()).name, (await ensureBackend()).name]));`;
+  assert.deepEqual(JSON.parse(await runWithEnv(code, { XLIR_BACKEND: "cpu" })), ["cpu", "cpu"]);
+  await initBackend("cpu");
+  assert.equal((await ensureBackend()).name, "cpu");
+  await initBackend("wasm");
+  assert.equal((await ensureBackend()).name, "wasm");
 });
 
 Deno.test("wasm and cpu backends multiply alike", async () => {

@@ -13,15 +13,42 @@
 
 import { join, relative } from "node:path";
 import { createHash } from "node:crypto";
-import { writeJsonAtomic } from "../util/atomic.ts";
+import { tempPath, writeJsonAtomic } from "../util/atomic.ts";
 import { canonicalJson } from "../train/config.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { fromRoot } from "../util/root.ts";
+import { cleanStaleTemps } from "../util/stale_tmp.ts";
 import { codeHash } from "./code_hash.ts";
 
-/** Where entries live: `XLIR_CACHE`, else `.cache/xlir` in the checkout. */
+let rootOverride: string | undefined;
+
+/**
+ * Where entries live: the root set by {@linkcode setCacheRoot}, else
+ * `XLIR_CACHE`, else `.cache/xlir` in the checkout.
+ */
 export function cacheRoot(): string {
-  return Deno.env.get("XLIR_CACHE") ?? fromRoot(".cache/xlir");
+  return rootOverride ?? Deno.env.get("XLIR_CACHE") ?? fromRoot(".cache/xlir");
+}
+
+/**
+ * Sets the cache root of this module instance (`undefined`: back to
+ * `XLIR_CACHE`). For tests and doc examples: `deno test --parallel` runs test
+ * modules as isolates of one process, which share its environment, so a test
+ * that set `XLIR_CACHE` would move the cache of every test running beside it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cacheRoot, setCacheRoot } from "./cache.ts";
+ * const dir = await Deno.makeTempDir();
+ * setCacheRoot(dir);
+ * assert.equal(cacheRoot(), dir);
+ * setCacheRoot(undefined);
+ * assert.notEqual(cacheRoot(), dir);
+ * ```
+ */
+export function setCacheRoot(dir: string | undefined): void {
+  rootOverride = dir;
 }
 
 async function hashTree(root: string, keep: (rel: string) => boolean): Promise<string> {
@@ -117,8 +144,8 @@ export async function cacheKey(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cached } from "./cache.ts";
- * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * import { cached, setCacheRoot } from "./cache.ts";
+ * setCacheRoot(await Deno.makeTempDir());
  * const code = [new URL("./cache.ts", import.meta.url)];
  * const a = await cached("demo", { n: 1 }, (dir) => Deno.writeTextFile(`${dir}/x`, "1"), code);
  * const b = await cached("demo", { n: 1 }, () => { throw new Error("not called"); }, code);
@@ -140,8 +167,9 @@ export async function cached(
   } catch {
     // produce it
   }
-  const tmp = `${dir}.tmp-${Deno.pid}`;
-  await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  // What a killed producer of this entry left (its process is gone).
+  await cleanStaleTemps(join(cacheRoot(), kind), { recursive: false, prefix: `${key}.` });
+  const tmp = tempPath(dir);
   await Deno.mkdir(tmp, { recursive: true });
   try {
     await produce(tmp);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { cached } from "./cache.ts";
+import { cached, setCacheRoot } from "./cache.ts";
 
 Deno.test("cached() produces once per inputs and leaves nothing behind on failure", async () => {
-  Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+  setCacheRoot(await Deno.makeTempDir());
   let calls = 0;
   const code = [new URL("./cache.ts", import.meta.url)];
   const make = (dir: string) => {

@@ -481,7 +481,8 @@ function datasetsOf(exp: ExperimentConfig): ("xquad-r" | "mlqa-r")[] {
  * import assert from "node:assert/strict";
  * import { loadExperiment, runExperiment } from "./experiment.ts";
  * import { writeTinyDataDir } from "../data/_testing.ts";
- * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * import { setCacheRoot } from "./cache.ts";
+ * setCacheRoot(await Deno.makeTempDir());
  * const dataDir = await writeTinyDataDir();
  * const p1 = `${dataDir}/p1.json`;
  * await Deno.writeTextFile(p1, JSON.stringify({

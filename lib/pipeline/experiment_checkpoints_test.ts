@@ -3,6 +3,7 @@
 // PyTorch, on the real data: every grid point fine-tuned (the tfjs transformer) and evaluated
 // (ONNX Runtime), the bases evaluated as they are, the tables naming the bases.
 import assert from "node:assert/strict";
+import { setCacheRoot } from "./cache.ts";
 import { join } from "node:path";
 import { resolveDataDir } from "../data/data_dir.ts";
 import { buildSpmModel } from "../data/testdata/_spm.ts";
@@ -65,9 +66,7 @@ Deno.test({
     "runExperiment() on XLM-R and LaBSE folders given by path fine-tunes every grid point from them and evaluates the bases as they are",
   ignore: skipUnless(ready, `${ST_FOLDERS_NEED}, XQuAD-R and MLQA-R`),
   async fn() {
-    const prevCache = Deno.env.get("XLIR_CACHE");
-    Deno.env.set("XLIR_CACHE", await Deno.makeTempDir({ prefix: "xlir-realgrid-cache-" }));
-    Deno.env.set("XLIR_QUIET", "1");
+    setCacheRoot(await Deno.makeTempDir({ prefix: "xlir-realgrid-cache-" }));
     const { dir, experiment } = await tinyRealGrid();
     try {
       const exp = await loadExperiment(experiment);
@@ -119,8 +118,7 @@ Deno.test({
       assert.deepEqual(again.runs.map((r) => r.eval.key), results.runs.map((r) => r.eval.key));
     } finally {
       await Deno.remove(dir, { recursive: true });
-      if (prevCache === undefined) Deno.env.delete("XLIR_CACHE");
-      else Deno.env.set("XLIR_CACHE", prevCache);
+      setCacheRoot(undefined);
     }
   },
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { setCacheRoot } from "./cache.ts";
 import { join } from "node:path";
 import { writeTinyDataDir } from "../data/_testing.ts";
 import { InputError } from "../util/errors.ts";
@@ -142,8 +143,7 @@ Deno.test("finetuneConfig() merges the grid's overrides into the file and sets t
 });
 
 Deno.test("runExperiment() trains each point once, evaluates it on its datasets and BM25 on each", async () => {
-  Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
-  Deno.env.set("XLIR_QUIET", "1");
+  setCacheRoot(await Deno.makeTempDir());
   const dataDir = await writeTinyDataDir();
   const p1 = join(dataDir, "p1.json");
   await Deno.writeTextFile(p1, JSON.stringify(TINY_TRAIN));
@@ -309,8 +309,7 @@ Deno.test("parseExperiment() takes a model folder used as it is, alone in its sp
 });
 
 Deno.test("runExperiment() names the field of a base folder that is missing or does not load", async () => {
-  Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
-  Deno.env.set("XLIR_QUIET", "1");
+  setCacheRoot(await Deno.makeTempDir());
   const dataDir = await writeTinyDataDir();
   const p1 = join(dataDir, "p1.json");
   await Deno.writeTextFile(p1, JSON.stringify(TINY_TRAIN));

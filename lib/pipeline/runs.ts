@@ -216,7 +216,8 @@ export async function trainKey(
  * import { trainCached, trainKey } from "./runs.ts";
  * import { resolveConfig } from "../train/config.ts";
  * import { writeTinyDataDir } from "../data/_testing.ts";
- * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * import { setCacheRoot } from "./cache.ts";
+ * setCacheRoot(await Deno.makeTempDir());
  * const dataDir = await writeTinyDataDir();
  * const config = resolveConfig({
  *   model: { dim: 8 },
@@ -416,7 +417,8 @@ export async function evalKey(
  * import assert from "node:assert/strict";
  * import { evaluateCached } from "./runs.ts";
  * import { writeTinyDataDir } from "../data/_testing.ts";
- * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * import { setCacheRoot } from "./cache.ts";
+ * setCacheRoot(await Deno.makeTempDir());
  * const settings = { maxQueries: 0, mlqaSource: "lareqa" } as const;
  * const bm25 = await evaluateCached("bm25", "xquad-r", settings, await writeTinyDataDir());
  * assert.equal(bm25.summary.langs.length, 11);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { setCacheRoot } from "./cache.ts";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -168,7 +169,7 @@ Deno.test({
   name: "initCached() saves exactly the initialisation a fine-tuning run at that seed starts from",
   ignore: skipUnless(haveData, "the mBERT vocabulary and parallel data (XLIR_DATA)"),
   async fn() {
-    Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+    setCacheRoot(await Deno.makeTempDir());
     const config = resolveConfig({
       seed: 3,
       model: { architecture: "static", dim: 8, maxLength: 16 },

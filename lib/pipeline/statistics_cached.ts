@@ -42,7 +42,8 @@ export function statisticsInputs(
  * import assert from "node:assert/strict";
  * import { syntheticResults } from "./_synthetic.ts";
  * import { statisticsCached } from "./statistics_cached.ts";
- * Deno.env.set("XLIR_CACHE", await Deno.makeTempDir());
+ * import { setCacheRoot } from "./cache.ts";
+ * setCacheRoot(await Deno.makeTempDir());
  * const results = syntheticResults({ value: () => 0.5 });
  * const a = await statisticsCached(results, { iterations: 50 });
  * const b = await statisticsCached(results, { iterations: 50 });

@@ -5,6 +5,7 @@ import { createTfjsWasmKernel } from "./tfjs_kernel.ts";
 import { createWasmKernel } from "./wasm_kernel.ts";
 import type { ScoreKernel } from "./score_kernel.ts";
 import { InputError } from "../util/errors.ts";
+import { runWithEnv } from "../util/testing.ts";
 import { randomUnitRows, referenceRanking, seededRandom } from "./_test_fixtures.ts";
 
 const kernels: ScoreKernel[] = [
@@ -136,13 +137,11 @@ Deno.test("DenseIndex reports its size and the bytes of its vectors", () => {
   assert.deepEqual(index.search(new Float32Array(3), 0)[0].ids, ["e", "d", "c", "b", "a"]);
 });
 
-Deno.test("DenseIndex.create() uses the wasm kernel by default", async () => {
-  const saved = Deno.env.get("XLIR_SEARCH_KERNEL");
-  Deno.env.delete("XLIR_SEARCH_KERNEL");
-  try {
-    assert.equal((await DenseIndex.create(4)).kernel.name, "wasm");
-    assert.equal((await DenseIndex.create(4, { kernel: jsKernel })).kernel.name, "js");
-  } finally {
-    if (saved !== undefined) Deno.env.set("XLIR_SEARCH_KERNEL", saved);
-  }
+Deno.test("DenseIndex.create() uses the wasm kernel by default, XLIR_SEARCH_KERNEL when set", async () => {
+  assert.equal((await DenseIndex.create(4, { kernel: jsKernel })).kernel.name, "js");
+  // The environment in a child process: it is shared by the test modules running beside this one.
+  const code = `import { DenseIndex } from "${new URL("./dense_index.ts", import.meta.url)}";
+    console.log((await DenseIndex.create(4)).kernel.name);`;
+  assert.equal((await runWithEnv(code, { XLIR_SEARCH_KERNEL: "" })).trim(), "wasm");
+  assert.equal((await runWithEnv(code, { XLIR_SEARCH_KERNEL: "js" })).trim(), "js");
 });

@@ -2,7 +2,9 @@
  * Atomic file writes: write to a temporary file in the same directory, then
  * rename over the target, so a reader (or a killed process) never sees a
  * half-written file and nothing already written is lost. The temporary file
- * is named `<target>.<pid>.<n>.tmp`: when the writer is killed before it can
+ * is named `<target>.<pid>.<n>-<isolate>.tmp` (the isolate tag: `deno test
+ * --parallel` runs test modules as isolates of one process, whose counters
+ * would otherwise collide): when the writer is killed before it can
  * remove it, `stale_tmp.ts` recognises it as stale. A write that fails (disk
  * full, read-only) throws an `OutputError` naming the file, and the target
  * keeps its old content. (The data is not fsync'ed: atomic against a killed
@@ -16,20 +18,23 @@ import { writeError } from "./errors.ts";
 import { checkWriteFault } from "./write_faults.ts";
 
 let counter = 0;
+/** Tells this isolate's temporary names from those of another isolate of the same process. */
+const ISOLATE = crypto.getRandomValues(new Uint32Array(1))[0].toString(16).padStart(8, "0");
 
 /**
- * A fresh temporary name beside `path`: `<path>.<pid>.<n>.tmp`.
+ * A fresh temporary name beside `path`: `<path>.<pid>.<n>-<isolate>.tmp`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { tempPath } from "./atomic.ts";
- * assert.match(tempPath("/out/a.tsv"), /^\/out\/a\.tsv\.\d+\.\d+\.tmp$/);
+ * assert.match(tempPath("/out/a.tsv"), /^\/out\/a\.tsv\.\d+\.\d+-[0-9a-f]{8}\.tmp$/);
+ * assert.notEqual(tempPath("/out/a.tsv"), tempPath("/out/a.tsv"));
  * ```
  */
 export function tempPath(path: string): string {
   counter++;
-  return `${path}.${Deno.pid}.${counter}.tmp`;
+  return `${path}.${Deno.pid}.${counter}-${ISOLATE}.tmp`;
 }
 
 /**

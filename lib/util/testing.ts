@@ -4,6 +4,8 @@
  * @module
  */
 
+import { fromRoot } from "./root.ts";
+
 /** True when running under CI (`CI=true`). */
 export const IN_CI: boolean = (Deno.env.get("CI") ?? "").toLowerCase() === "true";
 
@@ -113,4 +115,40 @@ export function snapshotDir(dir: string): Record<string, string> {
     return {};
   }
   return out;
+}
+
+/**
+ * Runs `code` (a module's source) in a child `deno` process with `env` added
+ * to this process's environment (and in `cwd`, default this process's; the
+ * checkout's `deno.json` either way), and returns what it printed. For a test of
+ * what an environment variable does: `deno test --parallel` runs test modules
+ * as isolates of one process, which share its environment, so a test that set
+ * a variable (or the working directory) in-process would change it for
+ * every test running beside it. (A variable set to `""` reads as unset in
+ * this package.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runWithEnv } from "./testing.ts";
+ * const out = await runWithEnv('console.log(Deno.env.get("XLIR_DEMO"));', { XLIR_DEMO: "7" });
+ * assert.equal(out.trim(), "7");
+ * assert.equal(Deno.env.get("XLIR_DEMO"), undefined);
+ * ```
+ */
+export async function runWithEnv(
+  code: string,
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<string> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", "--config", fromRoot("deno.json"), code],
+    env,
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  if (!r.success) throw new Error(`child failed (${r.code}): ${dec.decode(r.stderr)}`);
+  return dec.decode(r.stdout);
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../util/errors.ts";
+import { runWithEnv } from "../util/testing.ts";
 import { WasmModule } from "./assembler.ts";
 import { threadCount, WasmThreadPool } from "./thread_pool.ts";
 
@@ -72,22 +73,16 @@ Deno.test("WasmThreadPool.alloc() reuses freed space and growth keeps earlier vi
   assert.throws(() => pool.free(b), /not allocated/);
 });
 
-Deno.test("threadCount() reads XLIR_THREADS and rejects bad counts", () => {
-  const saved = Deno.env.get("XLIR_THREADS");
-  try {
-    Deno.env.set("XLIR_THREADS", "3");
-    assert.equal(threadCount(), 3);
-    assert.equal(threadCount(1), 1);
-    Deno.env.set("XLIR_THREADS", "two");
-    assert.throws(
-      () => threadCount(),
-      (e) => e instanceof InputError && /XLIR_THREADS \("two"\)/.test(e.message),
-    );
-    Deno.env.delete("XLIR_THREADS");
-    assert.equal(threadCount(), navigator.hardwareConcurrency);
-    assert.throws(() => threadCount(0), InputError);
-  } finally {
-    if (saved === undefined) Deno.env.delete("XLIR_THREADS");
-    else Deno.env.set("XLIR_THREADS", saved);
-  }
+Deno.test("threadCount() reads XLIR_THREADS and rejects bad counts", async () => {
+  assert.equal(threadCount(1), 1);
+  assert.throws(() => threadCount(0), InputError);
+  // XLIR_THREADS in a child process: the environment is shared by the test modules beside this one.
+  const code = `import { threadCount } from "${new URL("./thread_pool.ts", import.meta.url)}";
+    let n; try { n = threadCount(); } catch (e) { n = e.constructor.name + ": " + e.message; }
+    console.log(JSON.stringify([n, navigator.hardwareConcurrency]));`;
+  assert.deepEqual(JSON.parse(await runWithEnv(code, { XLIR_THREADS: "3" }))[0], 3);
+  const [two] = JSON.parse(await runWithEnv(code, { XLIR_THREADS: "two" }));
+  assert.match(two, /^InputError: .*XLIR_THREADS \("two"\)/);
+  const [unset, cores] = JSON.parse(await runWithEnv(code, { XLIR_THREADS: "" }));
+  assert.equal(unset, cores);
 });

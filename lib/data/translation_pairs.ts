@@ -240,6 +240,10 @@ export function alignedToPairs(
  * Loads every translation pair of the given languages from the chosen
  * sources (default Tatoeba, NTREX-128, FLORES-200 and FreeDict).
  *
+ * Loaded once per process for equal options (the data directory
+ * included): later calls return a new array of the same pairs, which are
+ * frozen (a caller that changed one would change every other caller's).
+ *
  * @param options Languages, sources, pairing, limits.
  * @returns The pairs, by source in {@linkcode PAIR_SOURCES} order.
  * @throws {InputError} When a corpus, dictionary or Debian package is
@@ -257,11 +261,25 @@ export function alignedToPairs(
  * });
  * assert(pairs.length > 0 && pairs.every((p) => p.srcLang !== p.tgtLang));
  * assert(summarizePairs(pairs).length > 0);
+ * assert(Object.isFrozen(pairs[0]));
  * ```
  */
 export async function loadTranslationPairs(
   options: TranslationPairOptions = {},
 ): Promise<TranslationPair[]> {
+  const key = JSON.stringify([resolveDataDir(options.dataDir), options]);
+  let loaded = pairMemo.get(key);
+  if (!loaded) {
+    loaded = loadPairsOnce(options).then((pairs) => pairs.map((p) => Object.freeze(p)));
+    pairMemo.set(key, loaded);
+    loaded.catch(() => pairMemo.delete(key));
+  }
+  return (await loaded).slice();
+}
+
+const pairMemo = new Map<string, Promise<TranslationPair[]>>();
+
+async function loadPairsOnce(options: TranslationPairOptions): Promise<TranslationPair[]> {
   const languages = options.languages ?? XQUAD_R_LANGUAGES;
   const chosen = new Set(options.sources ?? DEFAULT_PAIR_SOURCES);
   for (const s of options.exclude ?? []) chosen.delete(s);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../sampling/rng.ts";
-import { orthonormalColumns, randomizedSvd } from "./randomized_svd.ts";
-import { csrFromRows } from "./sparse.ts";
+import { crossProduct, gram, orthonormalColumns, randomizedSvd, times } from "./randomized_svd.ts";
+import { type Csr, csrFromRows, csrTimesDense } from "./sparse.ts";
 import { symEig } from "./sym_eig.ts";
 
 /** A random sparse rows × cols matrix with about `density` non-zeros. */
@@ -72,4 +72,70 @@ Deno.test("randomizedSvd() recovers a low-rank matrix's spectrum with a small sk
   }
   const { S } = randomizedSvd(csrFromRows(rows, cols, entries), 3, { oversample: 2, seed: 5 });
   s.forEach((v, j) => assert.ok(Math.abs(S[j] - v) < 1e-9, `σ_${j} = ${S[j]}`));
+});
+
+// The one-term-per-store loops the unrolled kernels replace: results must be bit-identical.
+function gramReference(y: Float64Array, n: number, l: number): Float64Array {
+  const g = new Float64Array(l * l);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < l; a++) {
+      const ya = y[i * l + a];
+      if (ya === 0) continue;
+      for (let b = a; b < l; b++) g[a * l + b] += ya * y[i * l + b];
+    }
+  }
+  for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) g[a * l + b] = g[b * l + a];
+  return g;
+}
+function timesReference(y: Float64Array, n: number, l: number, m: Float64Array, cols: number) {
+  const out = new Float64Array(n * cols);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < l; a++) {
+      const v = y[i * l + a];
+      if (v === 0) continue;
+      for (let j = 0; j < cols; j++) out[i * cols + j] += v * m[a * cols + j];
+    }
+  }
+  return out;
+}
+function crossReference(x: Float64Array, y: Float64Array, n: number, l: number) {
+  const out = new Float64Array(l * l);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < l; a++) {
+      const xa = x[i * l + a];
+      if (xa === 0) continue;
+      for (let b = 0; b < l; b++) out[a * l + b] += xa * y[i * l + b];
+    }
+  }
+  return out;
+}
+function csrTimesDenseReference(a: Csr, x: Float64Array, l: number): Float64Array {
+  const y = new Float64Array(a.rows * l);
+  for (let r = 0; r < a.rows; r++) {
+    for (let k = a.ptr[r]; k < a.ptr[r + 1]; k++) {
+      if (a.val[k] === 0) continue;
+      for (let j = 0; j < l; j++) y[r * l + j] += a.val[k] * x[a.idx[k] * l + j];
+    }
+  }
+  return y;
+}
+
+Deno.test("gram, times, crossProduct and csrTimesDense are bit-identical to one term per store", () => {
+  const rng = new Rng(17);
+  // Zeros (whole groups of four and single ones), signs, sizes not multiples of 4.
+  const fill = (len: number) =>
+    Float64Array.from({ length: len }, (_, i) => {
+      const u = rng.float();
+      return u < 0.2 || (i >> 2) % 7 === 3 ? 0 : (rng.float() - 0.5) * 10 ** (4 * u - 2);
+    });
+  for (const [n, l, cols] of [[1, 1, 1], [7, 5, 3], [13, 9, 11], [32, 8, 16], [41, 6, 2]]) {
+    const y = fill(n * l), z = fill(n * l), m = fill(l * cols);
+    assert.deepEqual(gram(y, n, l), gramReference(y, n, l), `gram ${n}×${l}`);
+    assert.deepEqual(times(y, n, l, m, cols), timesReference(y, n, l, m, cols), `times ${n}`);
+    assert.deepEqual(crossProduct(y, z, n, l), crossReference(y, z, n, l), `cross ${n}`);
+    const { a } = randomSparse(n, l + 3, 0.6, n);
+    for (let k = 0; k < a.val.length; k += 3) a.val[k] = 0; // PPMI leaves zeros
+    const x = fill((l + 3) * cols);
+    assert.deepEqual(csrTimesDense(a, x, cols), csrTimesDenseReference(a, x, cols), `csr ${n}`);
+  }
 });

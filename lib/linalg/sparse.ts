@@ -63,12 +63,23 @@ export function csrFromRows(
  */
 export function csrTimesDense(a: Csr, x: Float64Array, l: number): Float64Array {
   const y = new Float64Array(a.rows * l);
+  const { ptr, idx, val } = a;
   for (let r = 0; r < a.rows; r++) {
-    const o = r * l;
-    for (let k = a.ptr[r]; k < a.ptr[r + 1]; k++) {
-      const v = a.val[k];
+    const o = r * l, end = ptr[r + 1];
+    // Four non-zeros per store, each y[r, j] still summed over them in order: the same
+    // float64 operations as one at a time (an exact zero term leaves a +0-started sum as is).
+    let k = ptr[r];
+    for (; k + 4 <= end; k += 4) {
+      const v0 = val[k], v1 = val[k + 1], v2 = val[k + 2], v3 = val[k + 3];
+      const x0 = idx[k] * l, x1 = idx[k + 1] * l, x2 = idx[k + 2] * l, x3 = idx[k + 3] * l;
+      for (let j = 0; j < l; j++) {
+        y[o + j] = y[o + j] + v0 * x[x0 + j] + v1 * x[x1 + j] + v2 * x[x2 + j] + v3 * x[x3 + j];
+      }
+    }
+    for (; k < end; k++) {
+      const v = val[k];
       if (v === 0) continue;
-      const xo = a.idx[k] * l;
+      const xo = idx[k] * l;
       for (let j = 0; j < l; j++) y[o + j] += v * x[xo + j];
     }
   }

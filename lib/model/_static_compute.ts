@@ -50,6 +50,19 @@ export type StaticState = {
   scalars: Record<string, number>;
 };
 
+/**
+ * A copy of the weights, from {@linkcode StaticCompute.snapshot}: refilled in
+ * place by a later call that is given it back (only the rows written since).
+ */
+export interface WeightSnapshot {
+  E: Float32Array;
+  W: Float32Array | null;
+  /** The compute it was taken from, its updates count then, and its untracked-writes count then. */
+  readonly from: object;
+  writes: number;
+  untracked: number;
+}
+
 /** The gradients of one batch, from {@linkcode StaticCompute.gradients}. */
 export interface StaticGradients {
   /** The loss. */
@@ -113,6 +126,11 @@ export class StaticCompute {
   #vW: Float32Array | null = null;
   #step = 0;
   #touched: TouchedRows | null = null;
+  // Snapshots: updates of E so far, the update that last wrote each row, and
+  // writes to E not made by an update (restored states, the live view handed out).
+  #writes = 0;
+  #rowWrite: Int32Array | null = null;
+  #untracked = 0;
   #cap = 0; // sequences the per-sequence buffers hold
   #h: Float64Array = new Float64Array(0); // pooled, S × d
   #y: Float64Array = new Float64Array(0); // projected, S × p (unused without projection)
@@ -467,6 +485,7 @@ export class StaticCompute {
 
   #ensureOptimizer(): void {
     if (this.#touched === null) this.#touched = new TouchedRows(this.#s.vocabSize);
+    if (this.#rowWrite === null) this.#rowWrite = new Int32Array(this.#s.vocabSize);
     if (this.#mE === null) {
       // Written once now, so that the OS commits the pages here and not, a
       // page fault per row, in the first steps.
@@ -565,6 +584,8 @@ export class StaticCompute {
       const step = ++this.#step;
       const o = this.#s.optimizerOptions;
       this.#updateRows(step, options.lr);
+      const writes = ++this.#writes, rowWrite = this.#rowWrite!;
+      for (let i = 0; i < touched.count; i++) rowWrite[touched.rows[i]] = writes;
       if (this.#W !== null) {
         adamWStep(this.#W, this.#gW!, this.#mW!, this.#vW!, step, options.lr, o);
       }
@@ -577,6 +598,47 @@ export class StaticCompute {
   /** The loss on a batch, no update. */
   loss(batch: PairBatch): number {
     return this.#batchLoss(batch, false).loss;
+  }
+
+  /**
+   * Says that `E` or `W` may have been written other than by a training step
+   * (through the live arrays): the next {@linkcode snapshot} copies them whole.
+   */
+  noteUntrackedWrite(): void {
+    this.#untracked++;
+  }
+
+  /**
+   * A copy of the weights. Given a snapshot this compute returned before
+   * (which the caller no longer needs), refills it in place and returns it:
+   * only the rows of `E` that training steps wrote since it was taken are
+   * copied (all of `E` after an untracked write), and all of `W` (small).
+   *
+   * @param reuse A previous snapshot to refill, or null.
+   */
+  snapshot(reuse: WeightSnapshot | null = null): WeightSnapshot {
+    const E = this.#E, W = this.#W, d = this.#s.hiddenSize;
+    if (
+      reuse === null || reuse.from !== this || reuse.untracked !== this.#untracked ||
+      reuse.E.length !== E.length || (reuse.W?.length ?? -1) !== (W?.length ?? -1)
+    ) {
+      return {
+        E: E.slice(),
+        W: W?.slice() ?? null,
+        from: this,
+        writes: this.#writes,
+        untracked: this.#untracked,
+      };
+    }
+    const rowWrite = this.#rowWrite, since = reuse.writes;
+    if (rowWrite !== null && since < this.#writes) {
+      for (let r = 0; r < rowWrite.length; r++) {
+        if (rowWrite[r] > since) reuse.E.set(E.subarray(r * d, (r + 1) * d), r * d);
+      }
+    }
+    if (W !== null) reuse.W!.set(W);
+    reuse.writes = this.#writes;
+    return reuse;
   }
 
   /**
@@ -634,6 +696,7 @@ export class StaticCompute {
       throw new InputError(`training state: scalars.step is ${step}, expected an integer >= 0`);
     }
     for (const [name, target] of targets) target.set(state.arrays[name]);
+    this.noteUntrackedWrite();
     this.#step = step;
     const scale = state.arrays[`${EMBEDDINGS_NAME}.lr_scale`];
     this.setRowLearningRateScale(scale ?? null);

@@ -128,8 +128,10 @@ export interface TrainableEncoder extends Encoder {
    * A copy of the weights alone (no optimizer state) and a save from it: the
    * trainer keeps the best weights this way instead of writing the model at
    * every improvement. Optional; without it the trainer saves at once.
+   * `reuse`: a snapshot this model returned before that the caller no longer
+   * needs, which the model may refill in place (copying only what changed).
    */
-  snapshotWeights?(): unknown;
+  snapshotWeights?(reuse?: unknown): unknown;
   saveSnapshot?(dir: string, snapshot: unknown): Promise<void>;
   /** Restores what {@linkcode trainingState} returned. */
   restoreTrainingState(

@@ -29,7 +29,12 @@ import { startStaticThreads } from "../wasm/static_kernels.ts";
 import type { PairBatch, StepOptions, TrainableEncoder } from "./encoder.ts";
 import { type InfoNceOptions, resolveInfoNce } from "./infonce.ts";
 import { type AdamWOptions, resolveAdamW } from "./sparse_adamw.ts";
-import { StaticCompute, type StaticGradients, type StaticState } from "./_static_compute.ts";
+import {
+  StaticCompute,
+  type StaticGradients,
+  type StaticState,
+  type WeightSnapshot,
+} from "./_static_compute.ts";
 import { fillRandom, type StaticInit } from "./_static_init.ts";
 import { positiveInt, readStaticModel, staticConfig, writeStaticModel } from "./_static_io.ts";
 import { allocateTable, type StaticKernels, StaticMemory } from "./_static_memory.ts";
@@ -194,12 +199,14 @@ export class StaticEncoder implements TrainableEncoder {
    */
   get embeddings(): Float32Array {
     this.#alive();
+    this.#core.noteUntrackedWrite(); // the caller may write: the next snapshot copies all
     return this.#core.embeddings;
   }
 
   /** The live projection `W` (`projectionSize × hiddenSize`), or null. */
   get projection(): Float32Array | null {
     this.#alive();
+    this.#core.noteUntrackedWrite();
     return this.#core.projection;
   }
 
@@ -303,10 +310,31 @@ export class StaticEncoder implements TrainableEncoder {
     await this.saveSnapshot(dir, { E: this.#core.embeddings, W: this.#core.projection });
   }
 
-  /** Copies of the weights (not the optimizer state), for {@linkcode saveSnapshot}. */
-  snapshotWeights(): { E: Float32Array; W: Float32Array | null } {
+  /**
+   * Copies of the weights (not the optimizer state), for {@linkcode saveSnapshot}.
+   * Given back a snapshot of this encoder that is no longer needed, refills
+   * it in place, copying only the rows trained since it was taken.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createStaticEncoder } from "./static_encoder.ts";
+   * import { tinyBatch, tinyTokenizer } from "./_testing.ts";
+   * const tokenizer = await tinyTokenizer();
+   * const enc = createStaticEncoder({ tokenizer, dim: 4, seed: 1 });
+   * const before = enc.snapshotWeights();
+   * const copy = before.E.slice();
+   * enc.trainStep(tinyBatch(tokenizer), { lr: 0.1 });
+   * const after = enc.snapshotWeights(before);
+   * assert.equal(after, before, "refilled in place");
+   * assert.notDeepEqual(after.E, copy, "the trained rows were copied");
+   * assert.deepEqual(after.E, enc.embeddings);
+   * enc.dispose();
+   * ```
+   */
+  snapshotWeights(reuse: unknown = null): WeightSnapshot {
     this.#alive();
-    return { E: this.#core.embeddings.slice(), W: this.#core.projection?.slice() ?? null };
+    return this.#core.snapshot(reuse as WeightSnapshot | null);
   }
 
   /** Saves the model as {@linkcode save} does, with the weights of a snapshot. */

@@ -733,3 +733,41 @@ Deno.test("trainStep() rejects a batch without one negative per query, and stays
   assert.ok(Number.isFinite(enc.trainStep(TRIPLETS, { lr: 0.1 })));
   enc.dispose();
 });
+
+Deno.test("snapshotWeights(reuse) refills only trained rows and equals a full copy every time", async () => {
+  const tokenizer = await tinyTokenizer();
+  for (const kernels of ["wasm", "js"] as const) {
+    const enc = createStaticEncoder({ tokenizer, dim: 6, projection: 3, seed: 4, kernels });
+    // trainingState() copies without handing out the live arrays.
+    const full = () => {
+      const { arrays } = enc.trainingState();
+      return { E: arrays[EMBEDDINGS_NAME], W: arrays[PROJECTION_NAME] };
+    };
+    let snap = enc.snapshotWeights();
+    const first = snap;
+    for (let step = 0; step < 12; step++) {
+      enc.trainStep(randomBatch(2 + (step % 3), WORDS.length, 5, 7 * step + 1), { lr: 0.05 });
+      // Snapshot after some steps only: rows written over several steps since are all copied.
+      if (step % 3 !== 1) continue;
+      snap = enc.snapshotWeights(snap);
+      assert.equal(snap, first, `${kernels}: refilled in place`);
+      const want = full();
+      assert.deepEqual(bits(snap.E), bits(want.E), `${kernels} step ${step}: E`);
+      assert.deepEqual(bits(snap.W!), bits(want.W), `${kernels} step ${step}: W`);
+    }
+    // A write through the live view is seen: the next refill copies everything.
+    enc.embeddings[0] += 1;
+    snap = enc.snapshotWeights(snap);
+    assert.equal(snap.E[0], enc.embeddings[0]);
+    // A restored state is seen too.
+    const state = enc.trainingState();
+    const other = createStaticEncoder({ tokenizer, dim: 6, projection: 3, seed: 5, kernels });
+    const otherSnap = other.snapshotWeights();
+    other.restoreTrainingState(state);
+    assert.deepEqual(bits(other.snapshotWeights(otherSnap).E), bits(state.arrays[EMBEDDINGS_NAME]));
+    // Another encoder's snapshot is not refilled: a fresh copy is returned.
+    assert.notEqual(other.snapshotWeights(snap), snap);
+    enc.dispose();
+    other.dispose();
+  }
+});

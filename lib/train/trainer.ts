@@ -401,10 +401,13 @@ async function trainLocked(options: TrainOptions, notes: string[]): Promise<Trai
   // `bestStep`, without a write per improvement.
   // A best model is staged (model.pending/), recorded by the next checkpoint,
   // then published as model/ (model_store.ts).
+  // The last snapshot taken is handed back to be refilled (only what changed since).
   let unsavedBest: unknown = null;
+  let lastSnapshot: unknown = null;
   const keepBest = async () => {
-    if (model.snapshotWeights && model.saveSnapshot) unsavedBest = model.snapshotWeights();
-    else await store.stage((dir) => model.save(dir));
+    if (model.snapshotWeights && model.saveSnapshot) {
+      unsavedBest = lastSnapshot = model.snapshotWeights(lastSnapshot);
+    } else await store.stage((dir) => model.save(dir));
   };
   const writeBest = async () => {
     if (unsavedBest === null) return;

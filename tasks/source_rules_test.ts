@@ -1,5 +1,5 @@
 // Rules on the checkout's own code that no type checker or linter here enforces:
-// - no `console.assert` anywhere (a false one prints and passes: doc examples and tests
+// - no assert of the console anywhere (a false one prints and passes: doc examples and tests
 //   assert with node:assert/strict);
 // - no test or doc example changes the process's environment or working directory:
 //   `deno test --parallel` runs test modules as isolates of one process, so a test that set
@@ -18,10 +18,11 @@ interface Breach {
 }
 
 const SHARED_STATE = /\bDeno\.(?:env\.(?:set|delete)|chdir)\(|\bprocess\.chdir\(/;
-const CONSOLE_ASSERT = /\bconsole\.assert\(/;
+// Spelled in parts so that this file does not itself contain the call it looks for.
+const CONSOLE_ASSERT = new RegExp(String.raw`\bconsole\.` + "assert\\(");
 
 /**
- * The breaches in one file's text: `console.assert` anywhere; a change of the
+ * The breaches in one file's text: the console's assert anywhere; a change of the
  * process's environment or working directory in a test file or a doc example
  * (a JSDoc line, ` * ...`).
  */
@@ -29,7 +30,7 @@ function breaches(file: string, text: string): Breach[] {
   const test = /_test\.ts$/.test(file);
   const out: Breach[] = [];
   text.split("\n").forEach((line, i) => {
-    if (CONSOLE_ASSERT.test(line)) out.push({ file, line: i + 1, rule: "console.assert" });
+    if (CONSOLE_ASSERT.test(line)) out.push({ file, line: i + 1, rule: "the console's assert" });
     if (SHARED_STATE.test(line) && (test || /^\s*\* /.test(line))) {
       out.push({ file, line: i + 1, rule: "changes the process's environment or cwd in a test" });
     }
@@ -54,11 +55,11 @@ Deno.test("the rules catch what they name, in tests and doc examples only for sh
   assert.equal(breaches("a.ts", `  ${set}`).length, 0, "library code may (e.g. XDG_RUNTIME_DIR)");
   assert.equal(breaches("a_test.ts", "Deno.chdir(tmp);").length, 1);
   assert.equal(breaches("a_test.ts", 'Deno.env.delete("X");').length, 1);
-  assert.equal(breaches("a.ts", " * console.assert(x === 1);").length, 1);
+  assert.equal(breaches("a.ts", ` * console.${"assert"}(x === 1);`).length, 1);
   assert.equal(breaches("a_test.ts", 'Deno.env.get("X");').length, 0);
 });
 
-Deno.test("no console.assert, and no test or doc example changes the environment or cwd", () => {
+Deno.test("no assert of the console, and no test or doc example changes the environment or cwd", () => {
   const root = fromRoot(".");
   const found: string[] = [];
   for (const dir of ["lib", "tasks", "bench"]) {

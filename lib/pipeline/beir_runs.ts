@@ -8,6 +8,7 @@
 
 import { join } from "node:path";
 import type { BeirResult } from "../eval/beir_eval.ts";
+import { writeFileAtomic } from "../util/atomic.ts";
 import { InputError } from "../util/errors.ts";
 import { fromRoot } from "../util/root.ts";
 import type { ExperimentResults } from "./experiment.ts";
@@ -27,7 +28,8 @@ export interface BeirRunOptions {
 
 /**
  * Runs `deno task beir` for one model (`"bm25"` or a model directory) in a
- * subprocess and returns its `metrics.json`.
+ * subprocess and returns its `metrics.json`. The run is kept gzipped
+ * ({@linkcode gzipRun}).
  */
 export async function runBeir(model: string, options: BeirRunOptions): Promise<BeirResult> {
   const args = [
@@ -58,7 +60,34 @@ export async function runBeir(model: string, options: BeirRunOptions): Promise<B
       }`,
     );
   }
+  await gzipRun(options.out);
   return JSON.parse(await Deno.readTextFile(join(options.out, "metrics.json")));
+}
+
+/**
+ * Replaces `dir/run.trec` by `dir/run.trec.gz`: a top-100 run over a BEIR
+ * set's queries is megabytes of text, too big to commit as it is. Read it
+ * back with `zcat run.trec.gz | trec_eval qrels /dev/stdin`, or with this
+ * package's run reader, which takes `.gz` files.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gzipRun } from "./beir_runs.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/run.trec`, "q1 Q0 d1 1 2.5 x\n");
+ * await gzipRun(dir);
+ * const back = (await Deno.open(`${dir}/run.trec.gz`)).readable
+ *   .pipeThrough(new DecompressionStream("gzip"));
+ * assert.equal(await new Response(back).text(), "q1 Q0 d1 1 2.5 x\n");
+ * assert.throws(() => Deno.statSync(`${dir}/run.trec`), Deno.errors.NotFound);
+ * ```
+ */
+export async function gzipRun(dir: string): Promise<void> {
+  const path = join(dir, "run.trec");
+  const gz = (await Deno.open(path)).readable.pipeThrough(new CompressionStream("gzip"));
+  await writeFileAtomic(`${path}.gz`, new Uint8Array(await new Response(gz).arrayBuffer()));
+  await Deno.remove(path);
 }
 
 /** The trained models of one grid cell, one per strategy (the given seed). */

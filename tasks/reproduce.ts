@@ -42,7 +42,12 @@
 
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { resolveDataDir } from "../lib/data/data_dir.ts";
-import { loadExperiment, planGrid } from "../lib/pipeline/experiment.ts";
+import {
+  defaultWorkers,
+  experimentWorkers,
+  loadExperiment,
+  planGrid,
+} from "../lib/pipeline/experiment.ts";
 import { givenModel } from "../lib/pipeline/given_model.ts";
 import {
   buildManifest,
@@ -241,6 +246,8 @@ async function main(): Promise<void> {
       Deno.env.get("PATH") ?? ""
     }`,
     NO_COLOR: "1",
+    // The grid's steps run in worker processes side by side (runExperiment).
+    XLIR_WORKERS: String(Deno.env.get("XLIR_WORKERS") ? experimentWorkers() : defaultWorkers()),
   };
   const meta = async () => ({
     command: `deno task reproduce${quick ? " --quick" : ""}${
@@ -248,6 +255,7 @@ async function main(): Promise<void> {
     }`,
     experiment,
     experiment_sha256: await sha256File(join(ROOT, experiment)),
+    workers: Number(env.XLIR_WORKERS),
     git_revision: await gitRevision(),
     data_dir: dataDir,
     created: new Date().toISOString(),

@@ -112,6 +112,36 @@ export function folderHash(dirs: readonly string[]): Promise<string> {
   return h;
 }
 
+/**
+ * Renames the finished `tmp` to `dir`; false when `dir` already holds a
+ * finished entry (a concurrent producer's), which is left as it is. A
+ * `dir` without `entry.json` (left half-removed) is replaced.
+ */
+async function publish(tmp: string, dir: string): Promise<boolean> {
+  try {
+    await Deno.rename(tmp, dir);
+    return true;
+  } catch (err) {
+    if (await isFile(join(dir, "entry.json"))) return false;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    try {
+      await Deno.rename(tmp, dir);
+    } catch {
+      if (await isFile(join(dir, "entry.json"))) return false;
+      throw err;
+    }
+    return true;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
 /** A cache entry: its key and directory. */
 export interface CacheEntry {
   key: string;
@@ -180,8 +210,11 @@ export async function cached(
       code: codeKey,
       created: new Date().toISOString(),
     });
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-    await Deno.rename(tmp, dir);
+    if (!await publish(tmp, dir)) {
+      // Another process finished the same entry first (same inputs and code): keep theirs.
+      await Deno.remove(tmp, { recursive: true }).catch(() => {});
+      return { key, dir, fresh: false };
+    }
   } catch (err) {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw err;

@@ -28,3 +28,27 @@ Deno.test("cached() produces once per inputs and leaves nothing behind on failur
   }, code);
   assert.ok(reran);
 });
+
+Deno.test("cached(): producers of one entry racing (two processes) leave one intact entry", async () => {
+  setCacheRoot(await Deno.makeTempDir());
+  const code = [new URL("./cache.ts", import.meta.url)];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const produce = (who: string) => async (dir: string) => {
+    await gate; // both are producing before either publishes
+    await Deno.writeTextFile(`${dir}/x`, who);
+  };
+  const both = Promise.all([
+    cached("race", { n: 1 }, produce("a"), code),
+    cached("race", { n: 1 }, produce("b"), code),
+  ]);
+  release();
+  const [a, b] = await both;
+  assert.equal(a.dir, b.dir);
+  assert.deepEqual([a.fresh, b.fresh].sort(), [false, true], "one published, one kept the other's");
+  const winner = a.fresh ? "a" : "b";
+  assert.equal(await Deno.readTextFile(`${a.dir}/x`), winner);
+  const left = [];
+  for await (const e of Deno.readDir(`${a.dir}/..`)) left.push(e.name);
+  assert.deepEqual(left, [a.key], "no temporary folder is left");
+});

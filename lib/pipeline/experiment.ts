@@ -53,6 +53,16 @@
  * (`lib/eval/mean_centered.ts`): extra baseline rows, as any other scorer
  * that is not a batch strategy (`ExperimentResults.extra`).
  *
+ * With `workers` > 1 (`XLIR_WORKERS`; `deno task reproduce` sets it to
+ * {@linkcode defaultWorkers}), the grid's steps ({@linkcode gridJobs}: the
+ * pre-trainings first, a fine-tuning once its base is done) run in that many
+ * processes side by side, each taking the next unclaimed step
+ * (`job_pool.ts`), with the cores split between them (`XLIR_THREADS`); this
+ * process then collects the grid from the cache, in order. Every step is the
+ * same computation in either case — the kernels give the same bits on any
+ * number of threads — so the results are identical; only the timings in the
+ * runs' records differ.
+ *
  * @module
  */
 
@@ -61,7 +71,11 @@ import { loadConfig, resolveConfig, type TrainConfig } from "../train/config.ts"
 import { InputError } from "../util/errors.ts";
 import { fromRoot } from "../util/root.ts";
 import { progressLine } from "../util/progress.ts";
+import { join } from "node:path";
+import { threadCount } from "../wasm/thread_pool.ts";
+import { cacheRoot } from "./cache.ts";
 import { givenModel } from "./given_model.ts";
+import { type Job, workJobs, type WorkSummary } from "./job_pool.ts";
 import {
   BM25_DICT,
   type EvalRecord,
@@ -509,22 +523,100 @@ function datasetsOf(exp: ExperimentConfig): ("xquad-r" | "mlqa-r")[] {
 export async function runExperiment(
   exp: ExperimentConfig,
   dataDir: string = resolveDataDir(),
+  options: RunExperimentOptions = {},
 ): Promise<ExperimentResults> {
+  const workers = options.workers ?? experimentWorkers();
+  if (workers > 1) await runInWorkers(exp, dataDir, workers);
+  // In order, in this process: every step a worker did is loaded from the cache.
+  const { jobs, results } = gridJobs(exp, dataDir);
+  for (const job of jobs) await job.run();
+  return results;
+}
+
+/** Options of {@linkcode runExperiment}. */
+export interface RunExperimentOptions {
+  /**
+   * Processes that run the grid's steps side by side first (each with
+   * `XLIR_THREADS` = cores / workers unless set), filling the cache; the
+   * grid is then collected in this process, in order, from the cache.
+   * Default `XLIR_WORKERS`, else 1 (everything in this process).
+   */
+  workers?: number;
+}
+
+/**
+ * The worker processes `deno task reproduce` gives the grid when
+ * `XLIR_WORKERS` is unset: one per core, at most 4 and at most one per
+ * 6 GiB of memory (a worker holds the training data and a dataset, about
+ * 4 GiB at its peak on the full grid), at least 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultWorkers } from "./experiment.ts";
+ * assert.equal(defaultWorkers(2, 24 * 2 ** 30), 2);
+ * assert.equal(defaultWorkers(16, 128 * 2 ** 30), 4);
+ * assert.equal(defaultWorkers(8, 8 * 2 ** 30), 1);
+ * ```
+ */
+export function defaultWorkers(
+  cores: number = navigator.hardwareConcurrency,
+  memoryBytes: number = Deno.systemMemoryInfo().total,
+): number {
+  return Math.max(1, Math.min(cores, 4, Math.floor(memoryBytes / (6 * 2 ** 30))));
+}
+
+/** `XLIR_WORKERS` (a positive integer), else 1. */
+export function experimentWorkers(): number {
+  const raw = Deno.env.get("XLIR_WORKERS");
+  if (raw === undefined || raw === "") return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InputError(`XLIR_WORKERS ("${raw}") must be a positive integer`);
+  }
+  return n;
+}
+
+/**
+ * The grid as a list of jobs in the order the results are recorded: the
+ * BM25 baselines, the bases (trained, then evaluated), the null bases
+ * without fine-tuning, then every grid point (trained, then evaluated).
+ * Each job loads what it needs from the cache (`trainCached` of a base
+ * another process pre-trained is a cache hit), so any process can run any
+ * job once its `needs` are done; run in order in one process, they fill
+ * `results`.
+ */
+export function gridJobs(
+  exp: ExperimentConfig,
+  dataDir: string,
+): { jobs: Job[]; results: ExperimentResults } {
   const results: ExperimentResults = { config: exp, runs: [], bases: [], bm25: [], extra: [] };
   const plan = planGrid(exp);
-  // Bases given as model folders: checked before anything runs (they exist and load).
-  const baseModels = new Map<string, { model: TrainedModel; seed: number }>();
-  for (const { base, model } of plan.given) {
-    say(`experiment ${exp.name}: base ${base} (${model}, used as it is)`);
-    const where = `${exp.source}: bases.${base}.model`;
-    baseModels.set(`${base}|${GIVEN_SEED}`, {
-      model: await givenModel(model, where),
-      seed: GIVEN_SEED,
-    });
-  }
+  const jobs: Job[] = [];
   const datasets = datasetsOf(exp);
   const finetunes = Object.keys(exp.finetune);
   const centred = new Set(exp.meanCentering);
+  // Bases, memoised per process: given folders (checked and loaded), pre-trainings.
+  const bases = new Map<string, Promise<{ model: TrainedModel; seed: number }>>();
+  const baseOf = (base: string, seed: number) => {
+    const key = `${base}|${seed}`;
+    let got = bases.get(key);
+    if (!got) {
+      const spec = exp.bases[base];
+      got = spec.model !== undefined
+        ? givenModel(spec.model, `${exp.source}: bases.${base}.model`).then((model) => ({
+          model,
+          seed: GIVEN_SEED,
+        }))
+        : configFile(spec.config!, exp.baseOverrides, spec.pretrainSeeds ? { seed } : {})
+          .then(async (config) => ({
+            model: await trainCached(config, dataDir),
+            seed: config.seed,
+          }));
+      bases.set(key, got);
+    }
+    return got;
+  };
   const evalBase = async (base: string, seed: number, fts: string[], model: TrainedModel) => {
     for (const d of datasets) {
       if (!fts.some((f) => exp.finetune[f].evaluate.includes(d))) continue;
@@ -543,98 +635,199 @@ export async function runExperiment(
       }
     }
   };
+  // Job ids are file names: bases by their place in the config, not their names.
+  const baseNames = Object.keys(exp.bases);
+  const baseJob = (base: string, seed: number) => `base-${baseNames.indexOf(base)}-${seed}`;
+  // Bases given as model folders: checked before anything else runs (they exist and load).
+  for (const { base, model } of plan.given) {
+    jobs.push({
+      id: baseJob(base, GIVEN_SEED),
+      needs: [],
+      run: async () => {
+        say(`experiment ${exp.name}: base ${base} (${model}, used as it is)`);
+        await baseOf(base, GIVEN_SEED);
+      },
+    });
+  }
   for (const d of datasets) {
-    say(`experiment ${exp.name}: BM25 on ${d}`);
-    results.bm25.push({ dataset: d, eval: await evaluateCached("bm25", d, exp.eval, dataDir) });
-    if (exp.dictionaryBm25) {
-      say(`experiment ${exp.name}: BM25 with dictionary query translation on ${d}`);
-      results.extra.push({
-        name: DICTIONARY_BM25_NAME,
-        finetune: "—",
-        base: "—",
-        of: null,
-        seed: null,
-        dataset: d,
-        eval: await evaluateCached(BM25_DICT, d, exp.eval, dataDir),
-      });
-    }
+    jobs.push({
+      id: `bm25-${d}`,
+      needs: [],
+      run: async () => {
+        say(`experiment ${exp.name}: BM25 on ${d}`);
+        results.bm25.push({ dataset: d, eval: await evaluateCached("bm25", d, exp.eval, dataDir) });
+        if (exp.dictionaryBm25) {
+          say(`experiment ${exp.name}: BM25 with dictionary query translation on ${d}`);
+          results.extra.push({
+            name: DICTIONARY_BM25_NAME,
+            finetune: "—",
+            base: "—",
+            of: null,
+            seed: null,
+            dataset: d,
+            eval: await evaluateCached(BM25_DICT, d, exp.eval, dataDir),
+          });
+        }
+      },
+    });
   }
   for (const { base } of plan.given) {
-    await evalBase(base, GIVEN_SEED, finetunes, baseModels.get(`${base}|${GIVEN_SEED}`)!.model);
+    jobs.push({
+      id: `${baseJob(base, GIVEN_SEED)}-eval`,
+      needs: [baseJob(base, GIVEN_SEED)],
+      run: async () => {
+        await evalBase(base, GIVEN_SEED, finetunes, (await baseOf(base, GIVEN_SEED)).model);
+      },
+    });
   }
   // Pre-trained bases, one model per (base, pre-training seed).
   for (const { base, seeds } of plan.pretrainings) {
     const path = exp.bases[base].config!;
     for (const seed of seeds ?? [BASE_OWN_SEED]) {
-      say(`experiment ${exp.name}: base ${base} (${path}${seeds ? `, seed ${seed}` : ""})`);
-      const config = await configFile(path, exp.baseOverrides, seeds ? { seed } : {});
-      const model = await trainCached(config, dataDir);
-      baseModels.set(`${base}|${seed}`, { model, seed: config.seed });
-      await evalBase(base, config.seed, finetunes, model);
+      jobs.push({
+        id: baseJob(base, seed),
+        needs: [],
+        run: async () => {
+          say(`experiment ${exp.name}: base ${base} (${path}${seeds ? `, seed ${seed}` : ""})`);
+          await baseOf(base, seed);
+        },
+      }, {
+        id: `${baseJob(base, seed)}-eval`,
+        needs: [baseJob(base, seed)],
+        run: async () => {
+          const { model, seed: own } = await baseOf(base, seed);
+          await evalBase(base, own, finetunes, model);
+        },
+      });
     }
   }
   // Null bases without fine-tuning: the initialisation each seed's runs start from
   // (one per distinct model config of the variants).
   for (const { base, seeds } of plan.inits) {
     for (const seed of seeds) {
-      const byModel = new Map<string, { config: TrainConfig; fts: string[] }>();
-      for (const f of finetunes) {
-        const config = await finetuneConfig(exp, f, null, 0, seed, `${base}/init/seed${seed}`);
-        const key = JSON.stringify(config.model);
-        const entry = byModel.get(key);
-        if (entry) entry.fts.push(f);
-        else byModel.set(key, { config, fts: [f] });
-      }
-      for (const { config, fts } of byModel.values()) {
-        say(`experiment ${exp.name}: base ${base} without fine-tuning, seed ${seed}`);
-        await evalBase(base, seed, fts, await initCached(config, dataDir));
-      }
-    }
-  }
-  let i = 0;
-  for (const p of plan.points) {
-    i++;
-    const fresh = exp.bases[p.base].config === null && exp.bases[p.base].model === undefined;
-    const base = fresh ? null : baseModels.get(`${p.base}|${p.baseSeed}`)!.model;
-    const baseSeed = fresh ? p.seed : baseModels.get(`${p.base}|${p.baseSeed}`)!.seed;
-    const name = `${p.finetune}/${p.base}/${p.strategy}/seed${p.seed}`;
-    say(`experiment ${exp.name}: [${i}/${plan.points.length}] ${name}`);
-    const config = await finetuneConfig(
-      exp,
-      p.finetune,
-      base?.modelDir ?? null,
-      p.alpha,
-      p.seed,
-      name,
-    );
-    const model = await trainCached(config, dataDir);
-    for (const dataset of exp.finetune[p.finetune].evaluate) {
-      const ev = await evaluateCached(model, dataset, exp.eval, dataDir);
-      results.runs.push({
-        ...p,
-        baseSeed,
-        protocol: exp.finetune[p.finetune].protocol,
-        dataset,
-        model,
-        eval: ev,
+      jobs.push({
+        id: `init-${baseNames.indexOf(base)}-${seed}`,
+        needs: [],
+        run: async () => {
+          const byModel = new Map<string, { config: TrainConfig; fts: string[] }>();
+          for (const f of finetunes) {
+            const config = await finetuneConfig(exp, f, null, 0, seed, `${base}/init/seed${seed}`);
+            const key = JSON.stringify(config.model);
+            const entry = byModel.get(key);
+            if (entry) entry.fts.push(f);
+            else byModel.set(key, { config, fts: [f] });
+          }
+          for (const { config, fts } of byModel.values()) {
+            say(`experiment ${exp.name}: base ${base} without fine-tuning, seed ${seed}`);
+            await evalBase(base, seed, fts, await initCached(config, dataDir));
+          }
+        },
       });
-      if (centred.has(p.strategy)) {
-        results.extra.push({
-          name: meanCenteredName(p.strategy),
-          finetune: p.finetune,
-          base: p.base,
-          of: p.strategy,
-          seed: p.seed,
-          dataset,
-          eval: await evaluateCached(model, dataset, exp.eval, dataDir, "mean-centered"),
-        });
-      }
     }
   }
-  return results;
+  plan.points.forEach((p, at) => {
+    const fresh = exp.bases[p.base].config === null && exp.bases[p.base].model === undefined;
+    const name = `${p.finetune}/${p.base}/${p.strategy}/seed${p.seed}`;
+    jobs.push({
+      id: `point-${at + 1}`,
+      needs: fresh ? [] : [baseJob(p.base, p.baseSeed)],
+      run: async () => {
+        const base = fresh ? null : await baseOf(p.base, p.baseSeed);
+        const baseSeed = base ? base.seed : p.seed;
+        say(`experiment ${exp.name}: [${at + 1}/${plan.points.length}] ${name}`);
+        const config = await finetuneConfig(
+          exp,
+          p.finetune,
+          base?.model.modelDir ?? null,
+          p.alpha,
+          p.seed,
+          name,
+        );
+        const model = await trainCached(config, dataDir);
+        for (const dataset of exp.finetune[p.finetune].evaluate) {
+          const ev = await evaluateCached(model, dataset, exp.eval, dataDir);
+          results.runs.push({
+            ...p,
+            baseSeed,
+            protocol: exp.finetune[p.finetune].protocol,
+            dataset,
+            model,
+            eval: ev,
+          });
+          if (centred.has(p.strategy)) {
+            results.extra.push({
+              name: meanCenteredName(p.strategy),
+              finetune: p.finetune,
+              base: p.base,
+              of: p.strategy,
+              seed: p.seed,
+              dataset,
+              eval: await evaluateCached(model, dataset, exp.eval, dataDir, "mean-centered"),
+            });
+          }
+        }
+      },
+    });
+  });
+  return { jobs, results };
 }
 
-/** The training languages of each fine-tuning variant (languages outside them are unseen in training). */
+/**
+ * Runs the grid's jobs in `workers` child processes sharing the cache
+ * (`lib/pipeline/experiment_worker.ts`), the base trainings first. A worker
+ * that fails is reported, not thrown: the in-order pass that follows redoes
+ * what is missing and raises its error where it belongs.
+ */
+async function runInWorkers(exp: ExperimentConfig, dataDir: string, workers: number) {
+  const claims = await Deno.makeTempDir({ dir: await ensureDir(join(cacheRoot(), "claims")) });
+  try {
+    const spec = join(claims, "grid.json");
+    await Deno.writeTextFile(spec, JSON.stringify({ exp, dataDir, claims }));
+    const threads = Deno.env.get("XLIR_THREADS") ||
+      String(Math.max(1, Math.floor(threadCount() / workers)));
+    say(`experiment ${exp.name}: ${workers} worker processes, ${threads} thread(s) each`);
+    const children = Array.from({ length: workers }, () =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", "--config", fromRoot("deno.json"), WORKER.href, spec],
+        env: { XLIR_THREADS: threads, XLIR_CACHE: cacheRoot(), XLIR_DATA: dataDir },
+        stdin: "null",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn());
+    const codes = await Promise.all(children.map((c) => c.status));
+    codes.forEach((s, i) => {
+      if (!s.success) say(`experiment ${exp.name}: worker ${i + 1} exited with ${s.code}`);
+    });
+  } finally {
+    await Deno.remove(claims, { recursive: true }).catch(() => {});
+  }
+}
+
+const WORKER = new URL("./experiment_worker.ts", import.meta.url);
+
+async function ensureDir(dir: string): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * One worker of {@linkcode runExperiment}: claims and runs the jobs of
+ * {@linkcode gridJobs} in `claims` (the pre-trainings first), results left
+ * in the cache.
+ */
+export async function workGrid(
+  exp: ExperimentConfig,
+  dataDir: string,
+  claims: string,
+): Promise<WorkSummary> {
+  const { jobs } = gridJobs(exp, dataDir);
+  const first = (j: Job) => (/^base-/.test(j.id) && !j.id.endsWith("-eval") ? 0 : 1);
+  const ordered = [...jobs].sort((a, b) => first(a) - first(b));
+  const summary = await workJobs(ordered, claims);
+  for (const f of summary.failed) say(`experiment ${exp.name}: job ${f.id} failed: ${f.message}`);
+  return summary;
+}
+
 export async function trainingLanguages(exp: ExperimentConfig): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const [name, spec] of Object.entries(exp.finetune)) {

@@ -187,6 +187,37 @@ Deno.test("runExperiment() trains each point once, evaluates it on its datasets 
   assert.ok(again.bases.every((b) => !b.model.fresh));
 });
 
+Deno.test("runExperiment() with 2 worker processes gives one process's results, every step done by a worker", async () => {
+  const dataDir = await writeTinyDataDir();
+  const p1 = join(dataDir, "p1.json");
+  await Deno.writeTextFile(p1, JSON.stringify(TINY_TRAIN));
+  const exp = await loadExperiment(
+    await writeExperiment({
+      name: "tiny-workers",
+      seeds: [1, 2],
+      strategies: { "X-X": 1, "X-Y": 0 },
+      bases: { unaligned: null, tiny: { config: p1, pretrainSeeds: [1, 2] } },
+      finetune: { P1: { protocol: "P1", config: p1, evaluate: ["xquad-r"] } },
+      eval: { maxQueries: 0, mlqaSource: "lareqa" },
+    }),
+  );
+  // (Model keys differ between the two caches: a fine-tuning's covers its base's folder.)
+  const summaries = (r: Awaited<ReturnType<typeof runExperiment>>) => ({
+    runs: r.runs.map((x) => [x.base, x.strategy, x.seed, x.baseSeed, x.eval.summary]),
+    bases: r.bases.map((x) => [x.base, x.seed, x.eval.summary]),
+    bm25: r.bm25.map((x) => x.eval.summary),
+  });
+  setCacheRoot(await Deno.makeTempDir());
+  const one = await runExperiment(exp, dataDir, { workers: 1 });
+  setCacheRoot(await Deno.makeTempDir());
+  const two = await runExperiment(exp, dataDir, { workers: 2 });
+  assert.deepEqual(summaries(two), summaries(one));
+  assert.equal(two.runs.length, 8);
+  // This process only collected: the workers trained and evaluated everything.
+  assert.ok(two.runs.every((r) => !r.model.fresh));
+  assert.ok(two.bases.every((b) => !b.model.fresh));
+});
+
 /** A grid with pre-trainings per seed, for the planning tests. */
 const grid = (extra: Record<string, unknown> = {}) => ({
   name: "t",

@@ -26,7 +26,7 @@ import {
 } from "../eval/lareqa_export.ts";
 import { meanCenteredScorer } from "../eval/mean_centered.ts";
 import { TranslatedBm25Scorer } from "../eval/bm25_translated.ts";
-import { loadLexicon } from "../eval/query_translation.ts";
+import { type Lexicon, loadLexicon } from "../eval/query_translation.ts";
 import { Bm25Scorer, DenseScorer } from "../eval/scorers.ts";
 import { loadKernel } from "../retrieval/kernels.ts";
 import type { TrainConfig } from "../train/config.ts";
@@ -405,6 +405,17 @@ export async function evalKey(
   return (await cacheKey("eval", inputs, code.entries, code.root)).key;
 }
 
+let lexiconOnce: Promise<Lexicon> | null = null;
+
+/** The dictionary BM25's lexicon (FreeDict + software strings), built once per process: it is only read. */
+function dictionaryLexicon(): Promise<Lexicon> {
+  lexiconOnce ??= loadLexicon({ software: true }).catch((err) => {
+    lexiconOnce = null;
+    throw err;
+  });
+  return lexiconOnce;
+}
+
 /**
  * Evaluates a trained model (by its cache key and directory) or BM25 (`model =
  * "bm25"`) on `dataset` (or loads the cached result, whose key is {@linkcode evalKey}),
@@ -442,7 +453,7 @@ export async function evaluateCached(
         maxQueries: settings.maxQueries,
       });
     } else if (model === BM25_DICT) {
-      const lexicon = await loadLexicon({ software: true });
+      const lexicon = await dictionaryLexicon();
       const scorer = new TranslatedBm25Scorer(await loadMbertTokenizer(dataDir), lexicon);
       result = evaluateLareqa(ds, scorer, { maxQueries: settings.maxQueries });
     } else {

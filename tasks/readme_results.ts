@@ -136,10 +136,15 @@ async function resultsBlock(dir: string): Promise<string> {
       } | ${mean("pairs_per_s").toFixed(0)} |`,
     );
   }
+  const workers = Number(manifest.workers ?? 1);
   lines.push(
     `\nThe whole \`${manifest.command}\` took ${
       (Number(manifest.seconds) / 60).toFixed(1)
-    } minutes (notebooks in sequence; cached steps are reused when present).`,
+    } minutes (notebooks in sequence${
+      workers > 1
+        ? `, the experiment grid's steps in ${workers} worker processes side by side, so each training's seconds above are on its share of the cores`
+        : ""
+    }; cached steps are reused when present).`,
   );
   lines.push("", "BEIR SciFact (notebook 04; each model in its own process, this machine):", "");
   lines.push(

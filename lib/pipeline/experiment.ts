@@ -828,6 +828,7 @@ export async function workGrid(
   return summary;
 }
 
+/** The training languages of each fine-tuning variant (languages outside them are unseen in training). */
 export async function trainingLanguages(exp: ExperimentConfig): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const [name, spec] of Object.entries(exp.finetune)) {

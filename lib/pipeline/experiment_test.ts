@@ -3,6 +3,7 @@ import { setCacheRoot } from "./cache.ts";
 import { join } from "node:path";
 import { writeTinyDataDir } from "../data/_testing.ts";
 import { InputError } from "../util/errors.ts";
+import { runWithEnv } from "../util/testing.ts";
 import {
   type ExperimentConfig,
   finetuneConfig,
@@ -382,4 +383,17 @@ Deno.test("the committed experiment configs parse", async () => {
     const exp = await loadExperiment(path);
     assert.ok(planGrid(exp).points.length > 0, path);
   }
+});
+
+Deno.test("experimentWorkers() reads XLIR_WORKERS (default 1) and rejects bad counts", async () => {
+  // In a child process: the environment is shared by the test modules beside this one.
+  const code = `import { experimentWorkers } from "${new URL("./experiment.ts", import.meta.url)}";
+    let n; try { n = experimentWorkers(); } catch (e) { n = e.constructor.name + ": " + e.message; }
+    console.log(JSON.stringify(n));`;
+  assert.equal(JSON.parse(await runWithEnv(code, { XLIR_WORKERS: "3" })), 3);
+  assert.equal(JSON.parse(await runWithEnv(code, { XLIR_WORKERS: "" })), 1);
+  assert.match(
+    JSON.parse(await runWithEnv(code, { XLIR_WORKERS: "0" })),
+    /^InputError: XLIR_WORKERS \("0"\) must be a positive integer/,
+  );
 });

@@ -18,6 +18,7 @@ import { canonicalJson } from "../train/config.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { fromRoot } from "../util/root.ts";
 import { cleanStaleTemps } from "../util/stale_tmp.ts";
+import { statOrNull } from "../util/stat_or_null.ts";
 import { codeHash } from "./code_hash.ts";
 
 let rootOverride: string | undefined;
@@ -122,24 +123,21 @@ async function publish(tmp: string, dir: string): Promise<boolean> {
     await Deno.rename(tmp, dir);
     return true;
   } catch (err) {
-    if (await isFile(join(dir, "entry.json"))) return false;
+    if (await finished(dir)) return false;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     try {
       await Deno.rename(tmp, dir);
     } catch {
-      if (await isFile(join(dir, "entry.json"))) return false;
+      if (await finished(dir)) return false;
       throw err;
     }
     return true;
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
+/** True when `dir` holds a finished entry (its `entry.json` is written last). */
+async function finished(dir: string): Promise<boolean> {
+  return (await statOrNull(join(dir, "entry.json")))?.isFile === true;
 }
 
 /** A cache entry: its key and directory. */
@@ -191,12 +189,7 @@ export async function cached(
 ): Promise<CacheEntry> {
   const { key, code: codeKey } = await cacheKey(kind, inputs, code);
   const dir = join(cacheRoot(), kind, key);
-  try {
-    await Deno.stat(join(dir, "entry.json"));
-    return { key, dir, fresh: false };
-  } catch {
-    // produce it
-  }
+  if (await finished(dir)) return { key, dir, fresh: false };
   // What a killed producer of this entry left (its process is gone).
   await cleanStaleTemps(join(cacheRoot(), kind), { recursive: false, prefix: `${key}.` });
   const tmp = tempPath(dir);

@@ -774,12 +774,13 @@ export function gridJobs(
 
 /**
  * Runs the grid's jobs in `workers` child processes sharing the cache
- * (`lib/pipeline/experiment_worker.ts`), the base trainings first. A worker
+ * (`lib/pipeline/experiment_worker.ts`), the pre-trainings first. A worker
  * that fails is reported, not thrown: the in-order pass that follows redoes
  * what is missing and raises its error where it belongs.
  */
 async function runInWorkers(exp: ExperimentConfig, dataDir: string, workers: number) {
-  const claims = await Deno.makeTempDir({ dir: await ensureDir(join(cacheRoot(), "claims")) });
+  await Deno.mkdir(join(cacheRoot(), "claims"), { recursive: true });
+  const claims = await Deno.makeTempDir({ dir: join(cacheRoot(), "claims") });
   try {
     const spec = join(claims, "grid.json");
     await Deno.writeTextFile(spec, JSON.stringify({ exp, dataDir, claims }));
@@ -789,7 +790,7 @@ async function runInWorkers(exp: ExperimentConfig, dataDir: string, workers: num
     const children = Array.from({ length: workers }, () =>
       new Deno.Command(Deno.execPath(), {
         args: ["run", "--allow-all", "--config", fromRoot("deno.json"), WORKER.href, spec],
-        env: { XLIR_THREADS: threads, XLIR_CACHE: cacheRoot(), XLIR_DATA: dataDir },
+        env: { XLIR_THREADS: threads, XLIR_CACHE: cacheRoot() },
         stdin: "null",
         stdout: "inherit",
         stderr: "inherit",
@@ -805,25 +806,17 @@ async function runInWorkers(exp: ExperimentConfig, dataDir: string, workers: num
 
 const WORKER = new URL("./experiment_worker.ts", import.meta.url);
 
-async function ensureDir(dir: string): Promise<string> {
-  await Deno.mkdir(dir, { recursive: true });
-  return dir;
-}
-
 /**
  * One worker of {@linkcode runExperiment}: claims and runs the jobs of
- * {@linkcode gridJobs} in `claims` (the pre-trainings first), results left
- * in the cache.
+ * {@linkcode gridJobs} in `claims` (what others need, the pre-trainings,
+ * first), results left in the cache.
  */
 export async function workGrid(
   exp: ExperimentConfig,
   dataDir: string,
   claims: string,
 ): Promise<WorkSummary> {
-  const { jobs } = gridJobs(exp, dataDir);
-  const first = (j: Job) => (/^base-/.test(j.id) && !j.id.endsWith("-eval") ? 0 : 1);
-  const ordered = [...jobs].sort((a, b) => first(a) - first(b));
-  const summary = await workJobs(ordered, claims);
+  const summary = await workJobs(gridJobs(exp, dataDir).jobs, claims);
   for (const f of summary.failed) say(`experiment ${exp.name}: job ${f.id} failed: ${f.message}`);
   return summary;
 }

@@ -13,13 +13,15 @@
  * surfaces where it belongs. A job claimed by a process that has ended
  * without settling it (killed) counts as failed for those waiting on it.
  *
- * Jobs are tried in list order and the walk restarts from the top after
- * every job, so the order is a priority: put what others wait for first.
+ * Jobs that others need are tried first, then the rest, each group in list
+ * order, and the walk restarts from the top after every job: what others
+ * wait for (a pre-training) starts as early as it can.
  *
  * @module
  */
 
 import { join } from "node:path";
+import { statOrNull } from "../util/stat_or_null.ts";
 
 /** One job: an id (a file name part), the ids it needs settled first, and its work. */
 export interface Job {
@@ -36,15 +38,7 @@ export interface WorkSummary {
 
 const ID = /^[A-Za-z0-9_.-]+$/;
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
+const exists = async (path: string) => (await statOrNull(path)) !== null;
 
 /** Creates `path` unless it exists; true when this call created it. */
 async function claim(path: string): Promise<boolean> {
@@ -111,6 +105,11 @@ export async function workJobs(
       if (!ids.has(n)) throw new RangeError(`job "${j.id}" needs "${n}", which is not in the list`);
     }
   }
+  const needed = new Set(jobs.flatMap((j) => j.needs));
+  const ordered = [
+    ...jobs.filter((j) => needed.has(j.id)),
+    ...jobs.filter((j) => !needed.has(j.id)),
+  ];
   const summary: WorkSummary = { ran: [], failed: [] };
   const taken = new Set<string>();
   const settled = new Set<string>();
@@ -127,7 +126,7 @@ export async function workJobs(
   };
   while (taken.size < jobs.length) {
     let ran = false;
-    for (const job of jobs) {
+    for (const job of ordered) {
       if (taken.has(job.id)) continue;
       if (await exists(join(dir, `${job.id}.claim`))) {
         taken.add(job.id);

@@ -83,3 +83,15 @@ Deno.test("workJobs() refuses ids that are not file name parts, repeated ids and
   );
   await assert.rejects(() => workJobs([{ id: "a", needs: ["z"], run }], dir), /needs "z"/);
 });
+
+Deno.test("workJobs() starts what others need first, whatever its place in the list", async () => {
+  const dir = await Deno.makeTempDir();
+  const order: string[] = [];
+  const job = (id: string, needs: string[] = []): Job => ({
+    id,
+    needs,
+    run: () => Promise.resolve(void order.push(id)),
+  });
+  await workJobs([job("x"), job("uses-base", ["base"]), job("y"), job("base")], dir, 1);
+  assert.deepEqual(order, ["base", "x", "uses-base", "y"]);
+});

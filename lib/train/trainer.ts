@@ -42,6 +42,7 @@ import { canonicalJson, type TrainConfig } from "./config.ts";
 import { ModelStore } from "./model_store.ts";
 import { learningRate } from "./schedule.ts";
 import { configSampler } from "./sampler.ts";
+import { statOrNull } from "../util/stat_or_null.ts";
 
 /** Training and validation examples with their languages. */
 export interface TrainingSet {
@@ -220,14 +221,6 @@ function validationBatches(config: TrainConfig, data: TrainingSet): Batch[] {
   return out;
 }
 
-async function dirExists(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
 /** The steps a train_log.jsonl shows were done (0 when there is none). */
 async function loggedSteps(path: string): Promise<number> {
   let text = "";
@@ -373,7 +366,7 @@ async function trainLocked(options: TrainOptions, notes: string[]): Promise<Trai
             `checkpoint, so they are lost)`
           : ""),
     );
-  } else if (await dirExists(modelDir)) {
+  } else if ((await statOrNull(modelDir))?.isDirectory) {
     throw new InputError(
       `${outDir} already holds a model (${modelDir}) but no checkpoint; ` +
         `remove it or choose another --out`,

@@ -68,6 +68,7 @@
 
 import { resolveDataDir } from "../data/data_dir.ts";
 import { loadConfig, resolveConfig, type TrainConfig } from "../train/config.ts";
+import { deepMerge } from "../util/deep_merge.ts";
 import { InputError } from "../util/errors.ts";
 import { fromRoot } from "../util/root.ts";
 import { progressLine } from "../util/progress.ts";
@@ -206,16 +207,6 @@ export function pretrainSeedFor(pretrainSeeds: readonly number[], seed: number):
 }
 
 type Json = Record<string, unknown>;
-
-function deepMerge(a: Json, b: Json): Json {
-  const out: Json = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    out[k] = v && typeof v === "object" && !Array.isArray(v) && a[k] && typeof a[k] === "object"
-      ? deepMerge(a[k] as Json, v as Json)
-      : v;
-  }
-  return out;
-}
 
 function seedList(value: unknown, where: string): number[] {
   if (!Array.isArray(value) || value.length === 0 || !value.every(Number.isSafeInteger)) {

@@ -24,6 +24,7 @@
 
 import { resolveDataDir } from "../data/data_dir.ts";
 import { loadConfig, resolveConfig, type TrainConfig } from "../train/config.ts";
+import { deepMerge } from "../util/deep_merge.ts";
 import { InputError } from "../util/errors.ts";
 import { readJsonObject } from "../util/json.ts";
 import { fromRoot } from "../util/root.ts";
@@ -63,18 +64,6 @@ export interface StudyConfig {
 }
 
 type Json = Record<string, unknown>;
-
-function deepMerge(a: Json, b: Json): Json {
-  const out: Json = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const av = a[k];
-    out[k] = v && typeof v === "object" && !Array.isArray(v) && av && typeof av === "object" &&
-        !Array.isArray(av)
-      ? deepMerge(av as Json, v as Json)
-      : v;
-  }
-  return out;
-}
 
 /**
  * Reads a study config.

@@ -131,6 +131,10 @@ export interface StudyResult {
   name: string;
   /** `"init"`, `"trained"`, `"fine-tuned"` (from another variant) or `"lexical"`. */
   kind: string;
+  /** The variant a fine-tuned model starts from, else `null`. */
+  from: string | null;
+  /** The fine-tuning's α (the share of X-X batches), else `null`. */
+  alpha: number | null;
   model: TrainedModel | null;
   evals: Record<string, EvalRecord>;
 }
@@ -153,7 +157,7 @@ export async function runStudy(
       say(`study: ${name} on ${d}`);
       evals[d] = await evaluateCached(model as LexicalModel, d, study.eval, dataDir);
     }
-    out.push({ name, kind: "lexical", model: null, evals });
+    out.push({ name, kind: "lexical", from: null, alpha: null, model: null, evals });
   }
   const models = new Map<string, TrainedModel>();
   for (const v of study.variants) {
@@ -168,7 +172,15 @@ export async function runStudy(
       evals[d] = await evaluateCached(model, d, study.eval, dataDir);
     }
     const kind = v.initOnly ? "init" : v.from ? "fine-tuned" : "trained";
-    out.push({ name: v.name, kind, model, evals });
+    const from = v.from ?? null;
+    out.push({
+      name: v.name,
+      kind,
+      from,
+      alpha: from ? config.sampling.alpha : null,
+      model,
+      evals,
+    });
   }
   return out;
 }
@@ -176,8 +188,9 @@ export async function runStudy(
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
- * The study's table: one row per model, mAP in the three settings and the
- * language bias on both datasets, and the seconds its training took.
+ * The study's table: one row per model, its kind, the variant a fine-tuned
+ * model starts from and its α, mAP in the three settings and the language
+ * bias on both datasets, and the seconds its training took.
  *
  * @example
  * ```ts
@@ -185,13 +198,13 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
  * import { studyTable } from "./study.ts";
  * const s = { mono: { map: 0.5 }, cross: { map: 0.1 }, multi: { map: 0.2, languageBias: 900 } };
  * const ev = { key: "k", summary: s, perQuery: {} } as never;
- * const rows = studyTable([{ name: "x", kind: "init", model: null, evals: { "xquad-r": ev, "mlqa-r": ev } }]);
+ * const rows = studyTable([{ name: "x", kind: "init", from: null, alpha: null, model: null, evals: { "xquad-r": ev, "mlqa-r": ev } }]);
  * assert.equal(rows[0]["xquad-r cross"], 0.1);
  * ```
  */
 export function studyTable(results: readonly StudyResult[]): Row[] {
   return results.map((r) => {
-    const row: Row = { model: r.name, kind: r.kind };
+    const row: Row = { model: r.name, kind: r.kind, from: r.from, alpha: r.alpha };
     for (const d of DATASETS) {
       const s = r.evals[d]?.summary;
       row[`${d} mono`] = s ? r3(s.mono.map) : null;
@@ -203,4 +216,40 @@ export function studyTable(results: readonly StudyResult[]): Row[] {
     row.seconds = seconds === undefined ? null : Math.round(seconds);
     return row;
   });
+}
+
+/**
+ * The committed study table (`deno task study` → `results/study/`), or `null`
+ * when the study has not been run.
+ *
+ * @param dir The study's output directory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readStudyTable } from "./study.ts";
+ * assert.equal(await readStudyTable(await Deno.makeTempDir()), null);
+ * ```
+ */
+export async function readStudyTable(
+  dir: string = fromRoot("results/study"),
+): Promise<Row[] | null> {
+  const path = `${dir}/standin_study.json`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw new InputError(`Cannot read ${path}: ${(err as Error).message}`);
+  }
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  if (!Array.isArray(rows) || !rows.every((r) => r && typeof r === "object" && "model" in r)) {
+    throw new InputError(`${path} is not a study table (a list of rows with a "model" field)`);
+  }
+  return rows as Row[];
 }

@@ -252,3 +252,94 @@ export function claimsFinding(rows: readonly Row[]): string {
       count(desc)
     }.`;
 }
+
+const STUDY_DATASETS = [["xquad-r", "XQuAD-R"], ["mlqa-r", "MLQA-R"]] as const;
+
+/** The row of `rows` with the largest number under `key` (ties: the first). */
+function best(rows: readonly Row[], key: string): Row | null {
+  let b: Row | null = null;
+  for (const r of rows) {
+    if (typeof r[key] === "number" && (b === null || (r[key] as number) > (b[key] as number))) {
+      b = r;
+    }
+  }
+  return b;
+}
+
+const f3 = (x: unknown) => (typeof x === "number" ? x.toFixed(3) : "n/a");
+
+/**
+ * The stand-in study's finding (`deno task study` → `results/study/`), per
+ * dataset: the best base without fine-tuning, cross-lingually and
+ * monolingually, beside the lexical baselines; how far fine-tuning moves each
+ * setting over the model it starts from; and X-Y (α = 0) − X-X (α = 1)
+ * monolingual mAP for each pair of fine-tuned variants whose names differ
+ * only in "X-Y" / "X-X" (seed 1: a single run, without an interval — the
+ * intervals are the experiment's, notebook 01).
+ *
+ * @param rows `studyTable` rows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { studyFinding } from "./findings.ts";
+ * const rows = [
+ *   { model: "BM25", kind: "lexical", from: null, alpha: null, "xquad-r mono": 0.7, "xquad-r cross": 0.1 },
+ *   { model: "base", kind: "trained", from: null, alpha: null, "xquad-r mono": 0.6, "xquad-r cross": 0.2 },
+ *   { model: "ft, X-X", kind: "fine-tuned", from: "base", alpha: 1, "xquad-r mono": 0.62, "xquad-r cross": 0.21 },
+ *   { model: "ft, X-Y", kind: "fine-tuned", from: "base", alpha: 0, "xquad-r mono": 0.61, "xquad-r cross": 0.23 },
+ * ];
+ * const text = studyFinding(rows);
+ * assert.match(text, /best cross-lingual mAP 0\.200 \(base\), BM25 0\.100/);
+ * assert.match(text, /cross \+0\.010 … \+0\.030/);
+ * assert.match(text, /X-Y − X-X monolingual mAP −0\.010 \(1 pair\)/);
+ * ```
+ */
+export function studyFinding(rows: readonly Row[]): string {
+  const byName = new Map(rows.map((r) => [String(r.model), r]));
+  const parts: string[] = [];
+  for (const [d, label] of STUDY_DATASETS) {
+    const has = (r: Row) => typeof r[`${d} mono`] === "number";
+    const bases = rows.filter((r) => (r.kind === "init" || r.kind === "trained") && has(r));
+    if (bases.length === 0) continue;
+    const bm25 = rows.find((r) => r.model === "BM25");
+    const dict = rows.find((r) => r.model === "BM25 + dictionary");
+    const bc = best(bases, `${d} cross`)!, bm = best(bases, `${d} mono`)!;
+    let text =
+      `**${label}.** Of ${bases.length} bases without fine-tuning, the best cross-lingual mAP ${
+        f3(bc[`${d} cross`])
+      } (${bc.model}), BM25 ${f3(bm25?.[`${d} cross`])}, BM25 + dictionary ${
+        f3(dict?.[`${d} cross`])
+      }; the best monolingual ${f3(bm[`${d} mono`])} (${bm.model}), BM25 ${
+        f3(bm25?.[`${d} mono`])
+      }.`;
+    const tuned = rows.filter((r) =>
+      r.kind === "fine-tuned" && has(r) && byName.has(String(r.from))
+    );
+    if (tuned.length > 0) {
+      const move = (k: string) =>
+        span(
+          tuned.map((r) =>
+            (r[`${d} ${k}`] as number) - (byName.get(String(r.from))![`${d} ${k}`] as number)
+          ),
+        );
+      text += ` ${tuned.length} fine-tunings move mono ${move("mono")}, cross ${
+        move("cross")
+      } over the model they start from`;
+      const trade: number[] = [];
+      for (const xy of tuned.filter((r) => r.alpha === 0)) {
+        const xx = byName.get(String(xy.model).replace("X-Y", "X-X"));
+        if (xx && xx !== xy && xx.alpha === 1 && has(xx)) {
+          trade.push((xy[`${d} mono`] as number) - (xx[`${d} mono`] as number));
+        }
+      }
+      text += trade.length > 0
+        ? `; X-Y − X-X monolingual mAP ${span(trade)} (${trade.length} pair${
+          trade.length === 1 ? "" : "s"
+        }).`
+        : ".";
+    }
+    parts.push(text);
+  }
+  return parts.length > 0 ? parts.join(" ") : "The study table has no evaluated base.";
+}

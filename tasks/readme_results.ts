@@ -10,7 +10,7 @@
  */
 
 import { join } from "node:path";
-import { readStudyTable } from "../lib/pipeline/study.ts";
+import { readStudyTable } from "../lib/report/study_table.ts";
 import { studyFinding } from "../lib/report/findings.ts";
 import { signed } from "../lib/report/tables.ts";
 import { writeTextFileAtomic } from "../lib/util/atomic.ts";

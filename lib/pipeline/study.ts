@@ -217,39 +217,3 @@ export function studyTable(results: readonly StudyResult[]): Row[] {
     return row;
   });
 }
-
-/**
- * The committed study table (`deno task study` → `results/study/`), or `null`
- * when the study has not been run.
- *
- * @param dir The study's output directory.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readStudyTable } from "./study.ts";
- * assert.equal(await readStudyTable(await Deno.makeTempDir()), null);
- * ```
- */
-export async function readStudyTable(
-  dir: string = fromRoot("results/study"),
-): Promise<Row[] | null> {
-  const path = `${dir}/standin_study.json`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw new InputError(`Cannot read ${path}: ${(err as Error).message}`);
-  }
-  let rows: unknown;
-  try {
-    rows = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-  if (!Array.isArray(rows) || !rows.every((r) => r && typeof r === "object" && "model" in r)) {
-    throw new InputError(`${path} is not a study table (a list of rows with a "model" field)`);
-  }
-  return rows as Row[];
-}

@@ -16,6 +16,7 @@ import { signed } from "../lib/report/tables.ts";
 import { writeTextFileAtomic } from "../lib/util/atomic.ts";
 import { parseFlags, runMain } from "../lib/util/cli.ts";
 import { InputError } from "../lib/util/errors.ts";
+import { readOptionalJson } from "../lib/util/json.ts";
 import { ROOT } from "../lib/util/root.ts";
 import type { Row } from "../lib/util/row.ts";
 
@@ -46,12 +47,7 @@ function replaceBlock(text: string, name: string, body: string): string {
 
 /** A table that older results may lack: its rows, or null. */
 async function readOptionalTable(path: string): Promise<Row[] | null> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw new InputError(`Cannot read ${path}: ${(err as Error).message}`);
-  }
+  return (await readOptionalJson(path, "results table") as Row[] | undefined) ?? null;
 }
 
 const sign = (x: unknown) => (typeof x === "number" ? signed(x) : "—");

@@ -7,6 +7,7 @@
  */
 
 import { InputError } from "../util/errors.ts";
+import { readOptionalJson } from "../util/json.ts";
 import { fromRoot } from "../util/root.ts";
 import type { Row } from "../util/row.ts";
 
@@ -27,19 +28,8 @@ export async function readStudyTable(
   dir: string = fromRoot("results/study"),
 ): Promise<Row[] | null> {
   const path = `${dir}/standin_study.json`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw new InputError(`Cannot read ${path}: ${(err as Error).message}`);
-  }
-  let rows: unknown;
-  try {
-    rows = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
+  const rows = await readOptionalJson(path, "study table");
+  if (rows === undefined) return null;
   if (!Array.isArray(rows) || !rows.every((r) => r && typeof r === "object" && "model" in r)) {
     throw new InputError(`${path} is not a study table (a list of rows with a "model" field)`);
   }

@@ -33,7 +33,37 @@ export async function readJsonObject(path: string, what: string): Promise<Record
       cause: err,
     });
   }
-  return parseObject(text, path);
+  return checkObject(parseJson(text, path), path);
+}
+
+/**
+ * The JSON value a file holds, or `undefined` when the file does not exist.
+ *
+ * @param path The file.
+ * @param what What the file is, for the error message.
+ * @throws {InputError} naming the file when it cannot be read or is not valid JSON.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readOptionalJson } from "./json.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.json`, "[1, 2]");
+ * assert.deepEqual(await readOptionalJson(`${dir}/a.json`, "test file"), [1, 2]);
+ * assert.equal(await readOptionalJson(`${dir}/b.json`, "test file"), undefined);
+ * ```
+ */
+export async function readOptionalJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw new InputError(`Cannot read ${what}: ${path} (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  return parseJson(text, path);
 }
 
 /**
@@ -50,25 +80,19 @@ export async function readOptionalJsonObject(
   path: string,
   what: string,
 ): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw new InputError(`Cannot read ${what}: ${path} (${(err as Error).message})`, {
-      cause: err,
-    });
-  }
-  return parseObject(text, path);
+  const value = await readOptionalJson(path, what);
+  return value === undefined ? undefined : checkObject(value, path);
 }
 
-function parseObject(text: string, path: string): Record<string, unknown> {
-  let value: unknown;
+function parseJson(text: string, path: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new InputError(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
+}
+
+function checkObject(value: unknown, path: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new InputError(`${path} is not a JSON object`);
   }

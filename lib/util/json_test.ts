@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "./errors.ts";
-import { readJsonObject, readOptionalJsonObject } from "./json.ts";
+import { readJsonObject, readOptionalJson, readOptionalJsonObject } from "./json.ts";
 
 Deno.test("readJsonObject / readOptionalJsonObject name the file and what is wrong with it", async () => {
   const dir = await Deno.makeTempDir();
@@ -25,4 +25,17 @@ Deno.test("readJsonObject / readOptionalJsonObject name the file and what is wro
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("readOptionalJson() reads any JSON value, answers undefined for a missing file and names a broken one", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/rows.json`, '[{"model": "x"}]');
+  await Deno.writeTextFile(`${dir}/bad.json`, "[1,");
+  assert.deepEqual(await readOptionalJson(`${dir}/rows.json`, "t"), [{ model: "x" }]);
+  assert.equal(await readOptionalJson(`${dir}/none.json`, "t"), undefined);
+  await assert.rejects(
+    () => readOptionalJson(`${dir}/bad.json`, "t"),
+    /bad\.json is not valid JSON/,
+  );
+  await Deno.remove(dir, { recursive: true });
 });

@@ -142,7 +142,13 @@ async function resultsBlock(dir: string): Promise<string> {
       workers > 1
         ? `, the experiment grid's steps in ${workers} worker processes side by side, so each training's seconds above are on its share of the cores`
         : ""
-    }; cached steps are reused when present).`,
+    }; cached steps are reused when present)${
+      Array.isArray(manifest.rerun)
+        ? ` — the sum of each notebook's latest run: ${
+          (manifest.rerun as string[]).join(", ")
+        } ran again alone afterwards (\`--only\`), its seconds replacing those of the full run`
+        : ""
+    }.`,
   );
   lines.push("", "BEIR SciFact (notebook 04; each model in its own process, this machine):", "");
   lines.push(

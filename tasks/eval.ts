@@ -45,7 +45,7 @@ import { lockOutput } from "../lib/util/lock.ts";
 
 const USAGE = `Usage: deno task eval --dataset xquad-r|mlqa-r --model bm25|<model dir> --out DIR
          [--langs a,b,c] [--max-queries N] [--depth D] [--name NAME] [--data DIR]
-         [--mlqa-source lareqa|rebuild]
+         [--mlqa-source lareqa|rebuild] [--max-length N]
 
   --dataset      xquad-r (11 languages) or mlqa-r (7 languages)
   --model        bm25 (Lucene BM25 over mBERT WordPiece tokens) or a model directory
@@ -60,10 +60,13 @@ const USAGE = `Usage: deno task eval --dataset xquad-r|mlqa-r --model bm25|<mode
   --name         the run tag of the TREC runs (default: bm25, or the model directory's last two
                  path parts, e.g. hybrid/model)
   --data         data directory (default: $XLIR_DATA or data/)
-  --mlqa-source  MLQA-R from LAReQA's files (default) or rebuilt from the MLQA dev split`;
+  --mlqa-source  MLQA-R from LAReQA's files (default) or rebuilt from the MLQA dev split
+  --max-length   tokens at which a model's queries and passages are cut (default: the model's
+                 max_length; deno task reproduce evaluates at 512, configs/experiment.json)`;
 
 async function modelScorer(
   model: string,
+  maxLength: number | undefined,
 ): Promise<{ scorer: Scorer; info: Record<string, unknown> }> {
   const dir = resolve(model);
   try {
@@ -74,7 +77,7 @@ async function modelScorer(
     );
   }
   await verifyChecksums(dir, "model");
-  const encoder = await loadEvalEncoder(dir);
+  const encoder = await loadEvalEncoder(dir, { maxLength });
   const kernel = await loadKernel();
   let run: unknown = null;
   try {
@@ -88,6 +91,7 @@ async function modelScorer(
       model: dir,
       architecture: encoder.architecture,
       dim: encoder.dim,
+      max_length: encoder.maxLength,
       kernel: kernel.name,
       training_run: run,
     },
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
     depth: { type: "string" },
     data: { type: "string" },
     "mlqa-source": { type: "string" },
+    "max-length": { type: "string" },
     name: { type: "string" },
   }, USAGE);
   for (const f of ["dataset", "model", "out"] as const) {
@@ -151,6 +156,9 @@ async function main(): Promise<void> {
     console.error("eval: --max-queries 0: all questions of each language");
   }
   const depth = values.depth ? intFlag(values.depth, "--depth") : 100;
+  const maxLength = values["max-length"]
+    ? intFlag(values["max-length"], "--max-length", 1)
+    : undefined;
   const source = values["mlqa-source"] ?? "lareqa";
   if (source !== "lareqa" && source !== "rebuild") {
     throw new InputError(`--mlqa-source must be lareqa or rebuild, got "${source}"`);
@@ -167,7 +175,7 @@ async function main(): Promise<void> {
       scorer: new Bm25Scorer(await loadMbertTokenizer(dataDir)),
       info: { model: "bm25", k1: 0.9, b: 0.4 },
     }
-    : await modelScorer(values.model!);
+    : await modelScorer(values.model!, maxLength);
   const t0 = performance.now();
   const guarded = new NanGuard(scorer, values.model!);
   const result = evaluateLareqa(ds, guarded, { langs, maxQueries, runDepth: depth });

@@ -147,6 +147,13 @@ Deno.test("eval: --max-queries 0 says that it means all questions", async () => 
   assert.equal(r.code, 2);
 });
 
+Deno.test("eval: --max-length 0 is refused before any work, naming the flag", async () => {
+  const out = join(await Deno.makeTempDir(), "ev");
+  const r = await evalCli([...BM25, "--out", out, "--max-length", "0"]);
+  assertOneLine(r, 2, /^error: --max-length must be an integer >= 1, got "0"$/);
+  assert.ok(!exists(out));
+});
+
 /** Saves a tiny static model (its own tokenizer) into `dir`, optionally with NaN weights. */
 async function tinyModel(dir: string, nan: boolean): Promise<void> {
   const model = createStaticEncoder({

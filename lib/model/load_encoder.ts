@@ -183,7 +183,9 @@ export async function loadEncoder(
   options: LoadTransformerOptions = {},
 ): Promise<TrainableEncoder> {
   const root = await readOptionalJsonObject(join(dir, "config.json"), "model config");
-  if (root?.model_type === STATIC_MODEL_TYPE) return await loadStaticEncoder(dir);
+  if (root?.model_type === STATIC_MODEL_TYPE) {
+    return await loadStaticEncoder(dir, { maxLength: options.maxLength });
+  }
   const st = await readStModules(dir);
   const json = await readModelConfig(st.transformerDir);
   const type = json.model_type;

@@ -64,7 +64,9 @@ export async function loadInferenceEncoder(
     );
   }
   const root = await readOptionalJsonObject(join(dir, "config.json"), "model config");
-  if (root?.model_type === STATIC_MODEL_TYPE) return await loadStaticEncoder(dir);
+  if (root?.model_type === STATIC_MODEL_TYPE) {
+    return await loadStaticEncoder(dir, { maxLength: options.maxLength });
+  }
   if (engine === "tfjs") {
     return await loadEncoder(dir, { ...options, embedBatchSize: options.batchSize });
   }

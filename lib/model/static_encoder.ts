@@ -453,7 +453,9 @@ export async function loadStaticEncoder(
     vocabSize: files.vocabSize,
     hiddenSize: files.hiddenSize,
     projectionSize: files.projectionSize,
-    maxLength: options.maxLength ?? files.maxLength,
+    maxLength: options.maxLength === undefined
+      ? files.maxLength
+      : positiveInt(options.maxLength, "maxLength"),
     loss: options.loss ?? files.loss,
     optimizer: options.optimizer,
     extraConfig: files.extraConfig,

@@ -13,6 +13,15 @@ import { loadInferenceEncoder } from "../model/load_inference.ts";
 import { InputError } from "../util/errors.ts";
 import { progressLine } from "../util/progress.ts";
 
+/** Options of {@linkcode loadEvalEncoder}. */
+export interface EvalEncoderOptions {
+  /**
+   * Tokens at which texts are cut (default: the folder's own `max_length`); a
+   * transformer takes at most its position embeddings' count.
+   */
+  maxLength?: number;
+}
+
 /** Texts per forward pass on ONNX Runtime (its default). */
 const ORT_BATCH = 32;
 
@@ -44,14 +53,18 @@ const ORT_BATCH = 32;
  * enc.dispose();
  * ```
  */
-export async function loadEvalEncoder(dir: string): Promise<Encoder> {
+export async function loadEvalEncoder(
+  dir: string,
+  options: EvalEncoderOptions = {},
+): Promise<Encoder> {
+  const { maxLength } = options;
   try {
-    return await loadInferenceEncoder(dir, { batchSize: ORT_BATCH });
+    return await loadInferenceEncoder(dir, { batchSize: ORT_BATCH, maxLength });
   } catch (err) {
     if (err instanceof InputError) throw err;
     progressLine(
       `evaluation: ONNX Runtime failed (${(err as Error).message}); encoding ${dir} on tfjs`,
     );
-    return await loadEncoder(dir);
+    return await loadEncoder(dir, { maxLength });
   }
 }

@@ -83,8 +83,10 @@ import {
   type EvalSettings,
   evaluateCached,
   initCached,
+  svdCached,
   trainCached,
   type TrainedModel,
+  usesSvd,
 } from "./runs.ts";
 
 /** A fine-tuning protocol variant: its training config and the datasets its models are evaluated on. */
@@ -321,6 +323,13 @@ export function parseExperiment(raw: Json, path: string): ExperimentConfig {
       throw new InputError(`${path}: alphaSweep.base "${exp.alphaSweep.base}" is not in bases`);
     }
     seedList(exp.alphaSweep.seeds, `${path}: alphaSweep.seeds`);
+  }
+  const evalMax = exp.eval?.maxLength;
+  if (evalMax !== undefined && !(Number.isInteger(evalMax) && evalMax > 0)) {
+    throw new InputError(
+      `${path}: eval.maxLength is ${JSON.stringify(evalMax)}, expected a positive integer ` +
+        `(tokens per text in evaluation) or no field (each model's own max_length)`,
+    );
   }
   if (typeof exp.dictionaryBm25 !== "boolean") {
     throw new InputError(`${path}: "dictionaryBm25" must be true or false`);
@@ -671,13 +680,29 @@ export function gridJobs(
       },
     });
   }
-  // Pre-trained bases, one model per (base, pre-training seed).
+  // Pre-trained bases, one model per (base, pre-training seed). The SVD block
+  // of an `init: "svd"` base is a job of its own (nothing to do for other
+  // bases), which every pre-training seed of that base waits for instead of
+  // computing it too: the other workers meanwhile take jobs that need no
+  // pre-training.
   for (const { base, seeds } of plan.pretrainings) {
     const path = exp.bases[base].config!;
+    const svdJob = `svd-${baseNames.indexOf(base)}`;
+    jobs.push({
+      id: svdJob,
+      needs: [],
+      run: async () => {
+        const { model } = await configFile(path, exp.baseOverrides, {});
+        if (usesSvd(model)) {
+          say(`experiment ${exp.name}: the SVD block of base ${base} (${path})`);
+          await svdCached(model, dataDir);
+        }
+      },
+    });
     for (const seed of seeds ?? [BASE_OWN_SEED]) {
       jobs.push({
         id: baseJob(base, seed),
-        needs: [],
+        needs: [svdJob],
         run: async () => {
           say(`experiment ${exp.name}: base ${base} (${path}${seeds ? `, seed ${seed}` : ""})`);
           await baseOf(base, seed);

@@ -103,6 +103,11 @@ Deno.test("loadExperiment() names the file and the field of a bad config", async
       { ...GRID, alphaSweep: { alphas: [0], base: "labse", finetune: "P1", seeds: [1] } },
       /alphaSweep\.base "labse" is not in bases/,
     ],
+    [
+      { ...GRID, eval: { ...GRID.eval, maxLength: 0 } },
+      /eval\.maxLength is 0, expected a positive/,
+    ],
+    [{ ...GRID, eval: { ...GRID.eval, maxLength: "512" } }, /eval\.maxLength is "512"/],
   ];
   for (const [json, message] of cases) {
     const path = await writeExperiment(json);
@@ -192,12 +197,21 @@ Deno.test("runExperiment() with 2 worker processes gives one process's results, 
   const dataDir = await writeTinyDataDir();
   const p1 = join(dataDir, "p1.json");
   await Deno.writeTextFile(p1, JSON.stringify(TINY_TRAIN));
+  // The pre-trained base starts from an SVD block: one job computes it for both seeds.
+  const svdBase = join(dataDir, "svd_base.json");
+  await Deno.writeTextFile(
+    svdBase,
+    JSON.stringify({
+      ...TINY_TRAIN,
+      model: { dim: 12, init: "svd", svdRank: 4, svdSources: ["tatoeba", "ntrex", "flores"] },
+    }),
+  );
   const exp = await loadExperiment(
     await writeExperiment({
       name: "tiny-workers",
       seeds: [1, 2],
       strategies: { "X-X": 1, "X-Y": 0 },
-      bases: { unaligned: null, tiny: { config: p1, pretrainSeeds: [1, 2] } },
+      bases: { unaligned: null, tiny: { config: svdBase, pretrainSeeds: [1, 2] } },
       finetune: { P1: { protocol: "P1", config: p1, evaluate: ["xquad-r"] } },
       eval: { maxQueries: 0, mlqaSource: "lareqa" },
     }),
@@ -210,8 +224,10 @@ Deno.test("runExperiment() with 2 worker processes gives one process's results, 
   });
   setCacheRoot(await Deno.makeTempDir());
   const one = await runExperiment(exp, dataDir, { workers: 1 });
-  setCacheRoot(await Deno.makeTempDir());
+  const twoCache = await Deno.makeTempDir();
+  setCacheRoot(twoCache);
   const two = await runExperiment(exp, dataDir, { workers: 2 });
+  assert.equal([...Deno.readDirSync(join(twoCache, "svd"))].length, 1);
   assert.deepEqual(summaries(two), summaries(one));
   assert.equal(two.runs.length, 8);
   // This process only collected: the workers trained and evaluated everything.

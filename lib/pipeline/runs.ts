@@ -14,7 +14,7 @@ import { LIBREOFFICE_HELP_DIR } from "../data/libreoffice_help.ts";
 import { LIBREOFFICE_RESOURCE_DIR } from "../data/libreoffice_ui.ts";
 import { resolveDataDir } from "../data/data_dir.ts";
 import { loadMlqaR } from "../data/mlqa_r.ts";
-import { loadMbertTokenizer } from "../data/tokenizer.ts";
+import { loadMbertTokenizer, loadTokenizer } from "../data/tokenizer.ts";
 import type { LareqaDataset } from "../data/types.ts";
 import { loadXquadR } from "../data/xquad_r.ts";
 import { evaluateLareqa, type LareqaResult } from "../eval/lareqa.ts";
@@ -30,7 +30,8 @@ import { type Lexicon, loadLexicon } from "../eval/query_translation.ts";
 import { Bm25Scorer, DenseScorer } from "../eval/scorers.ts";
 import { loadKernel } from "../retrieval/kernels.ts";
 import type { TrainConfig } from "../train/config.ts";
-import { buildModel } from "../train/model_factory.ts";
+import { buildModel, svdVectors } from "../train/model_factory.ts";
+import type { SvdTokenVectors } from "../train/svd_init.ts";
 import { train, type TrainResult } from "../train/trainer.ts";
 import { buildTrainingSet } from "../train/training_set.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
@@ -49,6 +50,9 @@ export const TRAIN_ENTRIES: readonly URL[] = [
   "../train/model_factory.ts",
   "../train/trainer.ts",
 ].map((p) => new URL(p, import.meta.url));
+
+/** The entry module of the SVD block of an `init: "svd"` model ({@linkcode svdCached}). */
+export const SVD_ENTRIES: readonly URL[] = [new URL("../train/model_factory.ts", import.meta.url)];
 
 /** The entry modules of an evaluation (see {@linkcode TRAIN_ENTRIES}). */
 export const EVAL_ENTRIES: readonly URL[] = [
@@ -183,6 +187,72 @@ export async function trainInputs(
   return { ...inputs, initFrom: await folderHash([from]) };
 }
 
+/** True when a fresh model of this section starts from an SVD block ({@linkcode svdCached}). */
+export function usesSvd(model: TrainConfig["model"]): boolean {
+  return model.architecture === "static" && model.init === "svd" && model.initFrom === null;
+}
+
+const svdLoads = new Map<string, Promise<SvdTokenVectors>>();
+
+/**
+ * The SVD block of an `init: "svd"` model section (`undefined` for any other
+ * model), computed once into the cache and read from there — by every
+ * pre-training seed and every process, which would otherwise each compute
+ * the same minutes-long factorisation. Keyed by the settings that shape it
+ * (tokenizer, rank, eigenvalue power, sources, pair cap) and the data it
+ * reads ({@linkcode initDataFolders}); kept as `vectors.f32` (`vocab × rank`
+ * float32, little-endian) beside `svd.json` (the other fields).
+ *
+ * @throws {InputError} when a cached `vectors.f32` does not have the size its
+ *   `svd.json` states.
+ */
+export async function svdCached(
+  model: TrainConfig["model"],
+  dataDir: string = resolveDataDir(),
+): Promise<SvdTokenVectors | undefined> {
+  if (!usesSvd(model)) return undefined;
+  const inputs = {
+    tokenizer: model.tokenizer,
+    rank: model.svdRank,
+    eigenPower: model.svdEigenPower,
+    sources: model.svdSources,
+    maxPairsPerSource: model.svdMaxPairsPerSource,
+    data: await folderHash(initDataFolders(model, dataDir)),
+  };
+  const entry = await cached("svd", inputs, async (dir) => {
+    const tokenizer = model.tokenizer
+      ? await loadTokenizer(model.tokenizer)
+      : await loadMbertTokenizer(dataDir);
+    const { vectors, ...rest } = await svdVectors(tokenizer, model, dataDir);
+    await Deno.writeFile(
+      join(dir, "vectors.f32"),
+      new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength),
+    );
+    await writeJsonAtomic(join(dir, "svd.json"), { ...rest, length: vectors.length });
+  }, SVD_ENTRIES);
+  let got = svdLoads.get(entry.dir);
+  if (!got) {
+    got = (async () => {
+      const meta = JSON.parse(await Deno.readTextFile(join(entry.dir, "svd.json")));
+      const file = join(entry.dir, "vectors.f32");
+      const bytes = await Deno.readFile(file);
+      if (bytes.byteLength !== meta.length * 4) {
+        throw new InputError(
+          `${file}: ${bytes.byteLength} bytes, but svd.json says ${meta.length} float32 values ` +
+            `(${meta.length * 4} bytes); delete ${entry.dir} to recompute it`,
+        );
+      }
+      const vectors = new Float32Array(meta.length);
+      new Uint8Array(vectors.buffer).set(bytes);
+      const { length: _, ...rest } = meta;
+      return { ...rest, vectors } as SvdTokenVectors;
+    })();
+    svdLoads.set(entry.dir, got);
+    got.catch(() => svdLoads.delete(entry.dir));
+  }
+  return got;
+}
+
 /**
  * The cache key of training `config`: it moves with the config, the data it
  * reads and every module the training can execute, and only with them.
@@ -237,7 +307,9 @@ export async function trainCached(
 ): Promise<TrainedModel> {
   const entry = await cached("train", await trainInputs(config, dataDir), async (dir) => {
     const set = await buildTrainingSet(config.data, config.seed, dataDir);
-    const { model, backend } = await buildModel(config, dataDir);
+    const { model, backend } = await buildModel(config, dataDir, {
+      svd: await svdCached(config.model, dataDir),
+    });
     try {
       await train({
         config,
@@ -271,7 +343,9 @@ export async function initCached(
   const inputs = { model: config.model, seed: config.seed, data };
   const entry = await cached("init", inputs, async (dir) => {
     const t0 = performance.now();
-    const { model, backend } = await buildModel(config, dataDir);
+    const { model, backend } = await buildModel(config, dataDir, {
+      svd: await svdCached(config.model, dataDir),
+    });
     try {
       await model.save(join(dir, "model"));
     } finally {
@@ -304,6 +378,13 @@ export interface EvalSettings {
   maxQueries: number;
   /** MLQA-R from LAReQA's files or rebuilt from MLQA dev. */
   mlqaSource: "lareqa" | "rebuild";
+  /**
+   * Tokens (prefix and special tokens included) at which a dense model's
+   * queries and passages are cut in evaluation; absent: the model's own
+   * `max_length`, the length it was trained at. Lexical baselines read
+   * whole texts whatever this says, so it is not part of their keys.
+   */
+  maxLength?: number;
 }
 
 /** An evaluation in the cache: the summary and the per-query values. */
@@ -367,7 +448,14 @@ export async function evalInputs(
   // The dictionary baseline's lexicon: FreeDict and the software strings.
   if (model === BM25_DICT) folders.push(DICTD_DIR, LOCALE_DIR, LIBREOFFICE_RESOURCE_DIR);
   const data = await folderHash(dataFolders(folders, dataDir));
-  const inputs = { model: typeof model === "string" ? model : model.key, dataset, settings, data };
+  const lexical = typeof model === "string";
+  const { maxLength: _, ...lexicalSettings } = settings;
+  const inputs = {
+    model: lexical ? model : model.key,
+    dataset,
+    settings: lexical ? lexicalSettings : settings,
+    data,
+  };
   return variant === "plain" ? inputs : { ...inputs, variant };
 }
 
@@ -457,7 +545,7 @@ export async function evaluateCached(
       const scorer = new TranslatedBm25Scorer(await loadMbertTokenizer(dataDir), lexicon);
       result = evaluateLareqa(ds, scorer, { maxQueries: settings.maxQueries });
     } else {
-      const encoder = await loadEvalEncoder(model.modelDir);
+      const encoder = await loadEvalEncoder(model.modelDir, { maxLength: settings.maxLength });
       try {
         const kernel = await loadKernel();
         // The run's name (e.g. P1/aligned/hybrid/seed1) labels the progress line, not its hash.

@@ -137,6 +137,7 @@ Deno.test("evalKey() moves with the model's key, the dataset, the settings, the 
     await evalKey(model, "mlqa-r", SETTINGS, dataDir),
     await evalKey(model, "xquad-r", { ...SETTINGS, maxQueries: 60 }, dataDir),
     await evalKey(model, "xquad-r", { ...SETTINGS, mlqaSource: "rebuild" }, dataDir),
+    await evalKey(model, "xquad-r", { ...SETTINGS, maxLength: 512 }, dataDir),
     await evalKey(model, "xquad-r", SETTINGS, dataDir, "mean-centered"),
     await evalKey(
       model,
@@ -154,6 +155,11 @@ Deno.test("evalKey() moves with the model's key, the dataset, the settings, the 
     await evalKey(model, "mlqa-r", SETTINGS, dev),
   );
   assert.equal(base, await evalKey(model, "xquad-r", SETTINGS, dev));
+  // BM25 reads whole texts: the dense models' evaluation length is not part of its key.
+  assert.equal(
+    await evalKey("bm25", "xquad-r", { ...SETTINGS, maxLength: 512 }, dataDir),
+    await evalKey("bm25", "xquad-r", SETTINGS, dataDir),
+  );
   // A plain evaluation's key is what it was before variants existed; BM25 has no other variant.
   assert.equal(base, await evalKey(model, "xquad-r", SETTINGS, dataDir, "plain"));
   await assert.rejects(
@@ -217,4 +223,70 @@ Deno.test("trainDataFolders() names what a run reads: its protocol's, its source
   const ft = resolveConfig({ model: { initFrom: "/models/base", init: "svd" } });
   assert.deepEqual(initDataFolders(ft.model, d), []);
   assert.ok(!trainDataFolders(ft, d).includes("/data/parallel"));
+});
+
+Deno.test("svdCached() computes an SVD block once, and a model built from it has the same bits", async () => {
+  const { svdCached } = await import("./runs.ts");
+  const { cacheRoot } = await import("./cache.ts");
+  setCacheRoot(await Deno.makeTempDir());
+  const dataDir = await writeTinyDataDir();
+  const config = resolveConfig({
+    seed: 2,
+    model: {
+      architecture: "static",
+      dim: 12,
+      maxLength: 16,
+      init: "svd",
+      svdRank: 4,
+      svdSources: ["tatoeba", "ntrex", "flores"],
+    },
+    data: { protocol: "ict", languages: ["en", "de"] },
+  }, "test");
+  assert.equal(await svdCached(resolveConfig({}).model, dataDir), undefined); // no SVD init
+  const svd = (await svdCached(config.model, dataDir))!;
+  assert.equal(svd.rank, 4);
+  assert.ok(svd.vectors.some((x) => x !== 0));
+  const entries = [...Deno.readDirSync(join(cacheRoot(), "svd"))];
+  assert.equal(entries.length, 1);
+  // Another seed, same SVD settings: the same entry (the seed is not an input).
+  assert.deepEqual((await svdCached({ ...config.model }, dataDir))!.vectors, svd.vectors);
+  assert.equal([...Deno.readDirSync(join(cacheRoot(), "svd"))].length, 1);
+  const given = await buildModel(config, dataDir, { svd });
+  const computed = await buildModel(config, dataDir);
+  try {
+    type Static = { embeddings: Float32Array };
+    assert.deepEqual(
+      (given.model as unknown as Static).embeddings,
+      (computed.model as unknown as Static).embeddings,
+    );
+  } finally {
+    given.model.dispose();
+    computed.model.dispose();
+  }
+  // A block of the wrong rank is refused, naming both shapes.
+  await assert.rejects(
+    () => buildModel({ ...config, model: { ...config.model, svdRank: 3 } }, dataDir, { svd }),
+    /given SVD block is \d+ × 4; model\.svdRank 3/,
+  );
+});
+
+Deno.test("svdCached() refuses a cached vectors file of the wrong size, naming it", async () => {
+  const { svdCached } = await import("./runs.ts");
+  const { cacheRoot } = await import("./cache.ts");
+  setCacheRoot(await Deno.makeTempDir());
+  const dataDir = await writeTinyDataDir();
+  const model = resolveConfig({
+    model: { dim: 12, init: "svd", svdRank: 4, svdSources: ["tatoeba", "ntrex", "flores"] },
+  }).model;
+  await svdCached(model, dataDir);
+  const [entry] = [...Deno.readDirSync(join(cacheRoot(), "svd"))];
+  const file = join(cacheRoot(), "svd", entry.name, "vectors.f32");
+  await Deno.truncate(file, 100);
+  // A new process would read it again: simulated by a fresh module instance.
+  const fresh = await import(`./runs.ts?again=${Date.now()}`);
+  await assert.rejects(() => fresh.svdCached(model, dataDir), (err: Error) => {
+    assert.equal(err.name, "InputError");
+    assert.match(err.message, /vectors\.f32: 100 bytes, but svd\.json says/);
+    return true;
+  });
 });

@@ -36,8 +36,12 @@ export function rowNorms(matrix: Float32Array, dim: number): Float32Array {
 
 const svdMemo = new Map<string, Promise<SvdTokenVectors>>();
 
-/** The SVD block of a config (computed once per process for equal settings). */
-function svdVectors(
+/**
+ * The SVD block of a config's `init: "svd"` (computed once per process for
+ * equal settings; `lib/pipeline/runs.ts`'s `svdCached` keeps it on disk so
+ * that processes share it).
+ */
+export function svdVectors(
   tokenizer: TextTokenizer,
   m: TrainConfig["model"],
   dataDir?: string,
@@ -75,6 +79,7 @@ async function svdInitInto(
   tokenizer: TextTokenizer,
   m: TrainConfig["model"],
   dataDir?: string,
+  given?: SvdTokenVectors,
 ): Promise<void> {
   const rows = embeddings.length / m.dim;
   const lexDim = m.dim - m.svdRank;
@@ -84,9 +89,25 @@ async function svdInitInto(
     lexical.set(embeddings.subarray(r * m.dim, r * m.dim + lexDim), r * lexDim);
   }
   scaleRows(lexical, lexDim, scales);
-  const semantic = (await svdVectors(tokenizer, m, dataDir)).vectors.slice();
+  const svd = given ?? await svdVectors(tokenizer, m, dataDir);
+  if (svd.rank !== m.svdRank || svd.vectors.length !== rows * m.svdRank) {
+    throw new RangeError(
+      `the given SVD block is ${svd.vectors.length / svd.rank} × ${svd.rank}; ` +
+        `model.svdRank ${m.svdRank} over a vocabulary of ${rows} needs ${rows} × ${m.svdRank}`,
+    );
+  }
+  const semantic = svd.vectors.slice();
   scaleRows(semantic, m.svdRank, scales);
   concatInit(lexical, lexDim, semantic, m.svdRank, m.svdWeight, embeddings);
+}
+
+/** Options of {@linkcode buildModel}. */
+export interface BuildModelOptions {
+  /**
+   * The SVD block of an `init: "svd"` static model, computed before (e.g.
+   * loaded from the cache); computed here when absent.
+   */
+  svd?: SvdTokenVectors;
 }
 
 /** A model ready to train, and the backend it computes on (for run.json). */
@@ -112,7 +133,11 @@ export interface BuiltModel {
  * model.dispose();
  * ```
  */
-export async function buildModel(config: TrainConfig, dataDir?: string): Promise<BuiltModel> {
+export async function buildModel(
+  config: TrainConfig,
+  dataDir?: string,
+  options: BuildModelOptions = {},
+): Promise<BuiltModel> {
   const m = config.model;
   const loss = { temperature: config.optim.temperature, symmetricWeight: config.optim.symmetric };
   const optimizer = { weightDecay: config.optim.weightDecay };
@@ -155,7 +180,7 @@ export async function buildModel(config: TrainConfig, dataDir?: string): Promise
       const df = await corpusDocumentFrequencies(tokenizer, dataDir);
       scaleRows(model.embeddings, m.dim, idfScales(df, m.idfPower));
     } else if (m.init === "svd") {
-      await svdInitInto(model.embeddings, tokenizer, m, dataDir);
+      await svdInitInto(model.embeddings, tokenizer, m, dataDir, options.svd);
     }
     if (config.optim.rowRelativeLr) {
       model.setRowLearningRateScale(rowNorms(model.embeddings, m.dim));

@@ -77,7 +77,7 @@ export async function checkModelSpec(spec: string): Promise<void> {
  */
 export async function loadModelSpec(
   spec: string,
-  options: { dataDir?: string; tokenizerDir?: string } = {},
+  options: { dataDir?: string; tokenizerDir?: string; maxLength?: number } = {},
 ): Promise<LoadedModel> {
   await checkModelSpec(spec);
   if (spec === "bm25") {
@@ -87,7 +87,7 @@ export async function loadModelSpec(
     return { model: "bm25", name: "bm25", info: { model: "bm25" }, tokenizer };
   }
   const dir = resolve(spec);
-  const encoder = await loadEncoder(dir);
+  const encoder = await loadEncoder(dir, { maxLength: options.maxLength });
   let training: unknown = null;
   try {
     training = JSON.parse(await Deno.readTextFile(join(dir, "..", "run.json")));
@@ -103,6 +103,11 @@ export async function loadModelSpec(
   return {
     model: encoder,
     name: dir.split("/").filter(Boolean).slice(-2).join("/"),
-    info: { model: dir, model_file_bytes: fileBytes, training_run: training },
+    info: {
+      model: dir,
+      model_file_bytes: fileBytes,
+      max_length: encoder.maxLength,
+      training_run: training,
+    },
   };
 }

@@ -42,6 +42,7 @@ export const RETRIEVAL_FLAGS = {
   tokenizer: { type: "string" },
   kernel: { type: "string" },
   name: { type: "string" },
+  "max-length": { type: "string" },
 } as const;
 
 /** Usage lines of {@linkcode RETRIEVAL_FLAGS} after `--model` and `--data`. */
@@ -54,7 +55,9 @@ export const RETRIEVAL_USAGE =
   --depth            run depth the metrics are computed on (default 1000)
   --tokenizer        BM25's tokenizer folder (default: the mBERT vocabulary in the data directory)
   --kernel           dense search kernel (default: $XLIR_SEARCH_KERNEL or wasm)
-  --name             the model's name in the results and the run id (default: from --model)`;
+  --name             the model's name in the results and the run id (default: from --model)
+  --max-length       tokens at which a model's queries and documents are cut (default: the
+                     model's max_length; notebook 04 passes the experiment's eval.maxLength)`;
 
 /** Parsed values of {@linkcode RETRIEVAL_FLAGS}. */
 export interface RetrievalOptions {
@@ -68,6 +71,8 @@ export interface RetrievalOptions {
   tokenizer?: string;
   kernel?: string;
   name?: string;
+  /** Tokens at which a dense model cuts texts (absent: the model's own `max_length`). */
+  maxLength?: number;
   /** The lock of `out`, held until {@linkcode writeRetrievalTask} has written it. */
   lock: OutputLock;
 }
@@ -109,6 +114,7 @@ export async function retrievalOptions(
     tokenizer: values.tokenizer,
     kernel: values.kernel,
     name: values.name,
+    maxLength: values["max-length"] ? intFlag(values["max-length"], "--max-length", 1) : undefined,
   };
   await checkModelSpec(parsed.model);
   if (parsed.model !== "bm25") await verifyChecksums(resolve(parsed.model), "model");
@@ -119,7 +125,11 @@ export async function retrievalOptions(
 
 /** Loads the model or BM25 named by `--model` (and `--tokenizer`). */
 export function loadRetrievalModel(opts: RetrievalOptions): Promise<LoadedModel> {
-  return loadModelSpec(opts.model, { dataDir: opts.dataDir, tokenizerDir: opts.tokenizer });
+  return loadModelSpec(opts.model, {
+    dataDir: opts.dataDir,
+    tokenizerDir: opts.tokenizer,
+    maxLength: opts.maxLength,
+  });
 }
 
 /** The evaluation options the flags and the loaded model give. */
@@ -167,6 +177,7 @@ export async function writeRetrievalTask(
       export_depth: EXPORT_DEPTH,
       tokenizer: opts.tokenizer ?? null,
       kernel: opts.kernel ?? null,
+      max_length: opts.maxLength ?? null,
       seed: null,
     },
     model_info: loaded.info,

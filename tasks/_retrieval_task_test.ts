@@ -24,6 +24,7 @@ Deno.test("retrievalOptions applies the documented defaults and locks --out", as
     tokenizer: undefined,
     kernel: undefined,
     name: undefined,
+    maxLength: undefined,
   });
 });
 
@@ -31,6 +32,10 @@ Deno.test("retrievalOptions names a missing flag and a bad number", async () => 
   await assert.rejects(
     () => retrievalOptions({ model: "bm25", out: "o" }, ["lang"], "usage"),
     (e: Error) => e instanceof InputError && /--lang is required/.test(e.message),
+  );
+  await assert.rejects(
+    () => retrievalOptions({ model: "bm25", out: "o", "max-length": "0" }, [], "usage"),
+    (e: Error) => e instanceof InputError && /--max-length must be an integer >= 1/.test(e.message),
   );
   await assert.rejects(
     () => retrievalOptions({ model: "bm25", out: "o", batch: "0" }, [], "usage"),

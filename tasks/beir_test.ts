@@ -114,6 +114,26 @@ Deno.test("deno task beir evaluates a saved model directory", async () => {
   assert.equal(metrics.environment.kernel, "js");
   const { run } = await readRun(join(out, "run.trec"));
   assert.equal(run.size, 3);
+  assert.equal(metrics.config.max_length, null); // the model's own length
+  // --max-length cuts texts at another length, recorded with the model it was loaded into.
+  const cut = join(data, "out-cut");
+  const r2 = await beirCli([
+    "--dataset",
+    "toy",
+    "--model",
+    model,
+    "--out",
+    cut,
+    "--data",
+    data,
+    "--max-length",
+    "5",
+  ]);
+  assert.equal(r2.code, 0, r2.stderr);
+  const short = JSON.parse(await Deno.readTextFile(join(cut, "metrics.json")));
+  assert.equal(short.config.max_length, 5);
+  assert.equal(short.model_info.max_length, 5);
+  assert.equal(metrics.model_info.max_length, 128);
 });
 
 Deno.test("deno task beir names the download for an unknown dataset and writes nothing", async () => {

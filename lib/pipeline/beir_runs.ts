@@ -24,6 +24,8 @@ export interface BeirRunOptions {
   maxQueries?: number;
   latencyQueries?: number;
   dataDir?: string;
+  /** Tokens at which a dense model cuts texts (absent: the model's own `max_length`). */
+  maxLength?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function runBeir(model: string, options: BeirRunOptions): Promise<B
   if (options.latencyQueries) args.push("--latency-queries", String(options.latencyQueries));
   if (options.dataDir) args.push("--data", options.dataDir);
   if (options.name) args.push("--name", options.name);
+  if (options.maxLength) args.push("--max-length", String(options.maxLength));
   const out = await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" })
     .output();
   if (!out.success) {

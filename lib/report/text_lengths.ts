@@ -71,7 +71,11 @@ export function textLengthTable(
   return rows;
 }
 
-const pct = (x: unknown) => `${(100 * (x as number)).toFixed(1)}%`;
+/** A share as a percentage: one decimal, or two significant digits below 1% (not a false 0.0%). */
+function pct(x: unknown): string {
+  const p = 100 * (x as number);
+  return p === 0 ? "0%" : p < 1 ? `${p.toPrecision(2)}%` : `${p.toFixed(1)}%`;
+}
 
 /**
  * The finding of {@linkcode textLengthTable}: per dataset, the share of
@@ -81,11 +85,11 @@ const pct = (x: unknown) => `${(100 * (x as number)).toFixed(1)}%`;
  * ```ts
  * import assert from "node:assert/strict";
  * import { textLengthFinding } from "./text_lengths.ts";
- * const rows = [{ dataset: "xquad-r", texts: "candidates", n: 10, over_64: 0.3, over_512: 0 }];
+ * const rows = [{ dataset: "xquad-r", texts: "candidates", n: 10, over_64: 0.3, over_512: 0.00046 }];
  * assert.equal(
  *   textLengthFinding(rows, { 64: "the training length", 512: "the evaluation length" }),
  *   "Candidates longer than the training length (64 tokens): xquad-r 30.0%; " +
- *     "longer than the evaluation length (512 tokens): xquad-r 0.0%.",
+ *     "longer than the evaluation length (512 tokens): xquad-r 0.046%.",
  * );
  * ```
  */

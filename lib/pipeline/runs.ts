@@ -219,17 +219,21 @@ export async function svdCached(
     maxPairsPerSource: model.svdMaxPairsPerSource,
     data: await folderHash(initDataFolders(model, dataDir)),
   };
+  let computed: SvdTokenVectors | undefined;
   const entry = await cached("svd", inputs, async (dir) => {
     const tokenizer = model.tokenizer
       ? await loadTokenizer(model.tokenizer)
       : await loadMbertTokenizer(dataDir);
-    const { vectors, ...rest } = await svdVectors(tokenizer, model, dataDir);
+    computed = await svdVectors(tokenizer, model, dataDir);
+    const { vectors, ...rest } = computed;
     await Deno.writeFile(
       join(dir, "vectors.f32"),
       new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength),
     );
     await writeJsonAtomic(join(dir, "svd.json"), { ...rest, length: vectors.length });
   }, SVD_ENTRIES);
+  // The process that computed the block keeps it instead of reading it back.
+  if (entry.fresh && computed) svdLoads.set(entry.dir, Promise.resolve(computed));
   let got = svdLoads.get(entry.dir);
   if (!got) {
     got = (async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { setCacheRoot } from "./cache.ts";
+import { cacheRoot, setCacheRoot } from "./cache.ts";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -12,7 +12,7 @@ import { resolveConfig } from "../train/config.ts";
 import { buildModel } from "../train/model_factory.ts";
 import { ROOT } from "../util/root.ts";
 import { exists, skipUnless } from "../util/testing.ts";
-import { EVAL_ENTRIES, evalKey, initCached, TRAIN_ENTRIES, trainKey } from "./runs.ts";
+import { EVAL_ENTRIES, evalKey, initCached, svdCached, TRAIN_ENTRIES, trainKey } from "./runs.ts";
 
 const SETTINGS = { maxQueries: 0, mlqaSource: "lareqa" } as const;
 
@@ -225,21 +225,21 @@ Deno.test("trainDataFolders() names what a run reads: its protocol's, its source
   assert.ok(!trainDataFolders(ft, d).includes("/data/parallel"));
 });
 
+/** A static model section with a tiny SVD block over the tiny data's parallel text. */
+const SVD_MODEL = {
+  dim: 12,
+  maxLength: 16,
+  init: "svd",
+  svdRank: 4,
+  svdSources: ["tatoeba", "ntrex", "flores"],
+};
+
 Deno.test("svdCached() computes an SVD block once, and a model built from it has the same bits", async () => {
-  const { svdCached } = await import("./runs.ts");
-  const { cacheRoot } = await import("./cache.ts");
   setCacheRoot(await Deno.makeTempDir());
   const dataDir = await writeTinyDataDir();
   const config = resolveConfig({
     seed: 2,
-    model: {
-      architecture: "static",
-      dim: 12,
-      maxLength: 16,
-      init: "svd",
-      svdRank: 4,
-      svdSources: ["tatoeba", "ntrex", "flores"],
-    },
+    model: SVD_MODEL,
     data: { protocol: "ict", languages: ["en", "de"] },
   }, "test");
   assert.equal(await svdCached(resolveConfig({}).model, dataDir), undefined); // no SVD init
@@ -271,13 +271,9 @@ Deno.test("svdCached() computes an SVD block once, and a model built from it has
 });
 
 Deno.test("svdCached() refuses a cached vectors file of the wrong size, naming it", async () => {
-  const { svdCached } = await import("./runs.ts");
-  const { cacheRoot } = await import("./cache.ts");
   setCacheRoot(await Deno.makeTempDir());
   const dataDir = await writeTinyDataDir();
-  const model = resolveConfig({
-    model: { dim: 12, init: "svd", svdRank: 4, svdSources: ["tatoeba", "ntrex", "flores"] },
-  }).model;
+  const model = resolveConfig({ model: SVD_MODEL }).model;
   await svdCached(model, dataDir);
   const [entry] = [...Deno.readDirSync(join(cacheRoot(), "svd"))];
   const file = join(cacheRoot(), "svd", entry.name, "vectors.f32");

@@ -50,6 +50,16 @@ async function readOptionalTable(path: string): Promise<Row[] | null> {
   return (await readOptionalJson(path, "results table") as Row[] | undefined) ?? null;
 }
 
+/** A finding that older results may lack: its text, or null. */
+async function readOptionalText(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw new InputError(`Cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
 const sign = (x: unknown) => (typeof x === "number" ? signed(x) : "—");
 const cell = (x: unknown) => String(x ?? "—").replaceAll("|", "\\|");
 
@@ -86,6 +96,13 @@ async function resultsBlock(dir: string): Promise<string> {
       } | ${ci(r.multi, r.multi_ci)} | ${paper} | ${
         b && typeof b.bias === "number" ? b.bias.toFixed(0) : ""
       } | ${b && typeof b.paper_bias === "number" ? b.paper_bias : ""} |`,
+    );
+  }
+  const lengths = await readOptionalText(join(dir, "findings/data_text_lengths.md"));
+  if (lengths) {
+    lines.push(
+      "",
+      `Evaluation texts (notebook 00, table \`data_text_lengths\`; dense models are cut at the experiment's \`eval.maxLength\`, BM25 reads every text whole): ${lengths.trim()}`,
     );
   }
   const regime = await readOptionalTable(join(dir, "tables/table1_regime.json"));
